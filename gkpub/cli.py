@@ -1,0 +1,98 @@
+"""The gkpub command line. Exit codes: 0 ok, 1 content errors, 2 usage errors."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+from .errors import BuildFailed, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse exits 2 on usage errors, as we want
+        self.print_usage(sys.stderr)
+        self.exit(2, f"gkpub: 命令用法错误：{message}\n")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"「{text}」不是 YYYY-MM-DD 格式的日期") from None
+
+
+def _site_args(p: argparse.ArgumentParser, out: bool = False) -> None:
+    p.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site.toml），默认为当前目录")
+    if out:
+        p.add_argument("--out", type=Path, default=None, help="输出目录，默认为 站点目录/public")
+    p.add_argument("--today", type=_date, default=None, help="按这一天生成（YYYY-MM-DD），默认今天")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="gkpub", description="gkpub：政务公开静态网站生成器")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    b = sub.add_parser("build", help="生成网站到 public/")
+    _site_args(b, out=True)
+    b.add_argument("--drafts", action="store_true", help="包含草稿（仅供预览）")
+    b.add_argument("--future", action="store_true", help="包含发布日期在今天之后的信息（仅供预览）")
+    b.add_argument("--no-search", action="store_true", help="不生成全文检索索引（编辑时更快）")
+    c = sub.add_parser("check", help="只检查内容，不生成网站")
+    _site_args(c)
+    n = sub.add_parser("new", help="新建内容")
+    n.add_argument("what", choices=["item"], help="item：新建一篇公开信息")
+    _site_args(n)
+    n.add_argument("--org", help="公开主体（全称或简称），决定索引号前缀", default=None)
+    n.add_argument("--catalog", help="目录：领域/事项/公开内容", default=None)
+    n.add_argument("--title", help="标题", default="（请填写标题）")
+    n.add_argument("--year", type=int, default=None, help="索引号年份，默认今年")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    site_dir: Path = args.site.resolve()
+    today = args.today or dt.date.today()
+    try:
+        if not site_dir.is_dir():
+            raise UsageError(f"站点目录不存在：{site_dir}")
+        if args.command == "build":
+            from .build import BuildOptions, build
+            out = (args.out or site_dir / "public").resolve()
+            if out == site_dir or site_dir.is_relative_to(out):
+                raise UsageError(f"输出目录 {out} 不能是站点目录本身或其上级")
+            t0 = time.perf_counter()
+            result = build(BuildOptions(site_dir=site_dir, out_dir=out, today=today,
+                                        drafts=args.drafts, future=args.future,
+                                        search=not args.no_search))
+            held = "，".join(f"{k} {v} 条" for k, v in result.site.held_back.items()) or "无"
+            print(f"已生成 {result.pages} 个页面（发布 {len(result.site.published)} 条信息；未发布：{held}），"
+                  f"用时 {time.perf_counter() - t0:.1f} 秒 → {out}")
+            return 0
+        if args.command == "check":
+            from .loader import load_site
+            site = load_site(site_dir, today)
+            print(f"检查通过：{len(site.items)} 条信息，{len(site.catalog.leaves)} 个目录条目，未发现错误。")
+            return 0
+        if args.command == "new":
+            from .scaffold import new_item
+            path = new_item(site_dir, today=today, org=args.org, catalog_path=args.catalog,
+                            title=args.title, year=args.year)
+            print(f"已新建：{path}")
+            return 0
+    except BuildFailed as exc:
+        print(exc.errors.report(), file=sys.stderr)
+        return 1
+    except UsageError as exc:
+        print(f"gkpub: {exc}", file=sys.stderr)
+        return 2
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""Content errors: collected, never thrown one at a time, printed in plain Chinese."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional
+
+
+@dataclass(frozen=True, order=True)
+class ContentError:
+    """One problem in the site's input, located as precisely as we can."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        fld = f" 字段「{self.field}」:" if self.field else ""
+        return f"{where}:{fld} {self.message}"
+
+
+@dataclass
+class ErrorList:
+    """Accumulates errors across a whole run so the editor sees all of them at once."""
+
+    root: Optional[Path] = None
+    errors: list[ContentError] = field(default_factory=list)
+
+    def rel(self, path: Path | str) -> str:
+        p = Path(path)
+        if self.root is not None:
+            try:
+                return p.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return p.as_posix()
+
+    def add(self, path: Path | str, line: int, fld: str, message: str) -> None:
+        self.errors.append(ContentError(self.rel(path), line or 0, fld, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def __len__(self) -> int:
+        return len(self.errors)
+
+    def sorted(self) -> list[ContentError]:
+        return sorted(set(self.errors))
+
+    def report(self) -> str:
+        lines = [e.format() for e in self.sorted()]
+        lines.append(f"共 {len(lines)} 处错误，未生成网站（原有输出保持不变）。")
+        return "\n".join(lines)
+
+
+class BuildFailed(Exception):
+    """Raised when content errors stop a build; carries the collected errors."""
+
+    def __init__(self, errors: ErrorList):
+        super().__init__(errors.report())
+        self.errors = errors
+
+
+class UsageError(Exception):
+    """A wrong command line or a missing site directory (exit code 2)."""
+
+
+def did_you_mean(value: str, allowed: Iterable[str]) -> str:
+    """A Chinese hint naming the closest allowed value, or '' when nothing is close."""
+    choices = list(allowed)
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
+    if not close:
+        # Chinese strings are short; fall back to containment ("民政" → "青禾区民政局").
+        close = [c for c in choices if value and (value in c or c in value)][:1]
+    return f"是不是「{close[0]}」？" if close else ""
+
+
+def allowed_list(allowed: Iterable[str], limit: int = 12) -> str:
+    items = list(allowed)
+    shown = "、".join(items[:limit])
+    return shown + ("等" if len(items) > limit else "")

@@ -1,0 +1,182 @@
+"""Read content/items/**.md, validate each against the schema and the catalogue, model it."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from . import markdown
+from .config import SiteConfig
+from .elements import ElementError, check_element
+from .errors import ErrorList, allowed_list, did_you_mean
+from .frontmatter import Document, SourceError, split_document
+from .model import Attachment, Catalog, Item
+from .schema import FIELD_BY_KEY, FIELDS
+
+REQUIRED = [f.key for f in FIELDS if f.required]
+
+
+def item_files(site_dir: Path) -> list[Path]:
+    root = site_dir / "content" / "items"
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*.md") if p.is_file())
+
+
+def _attachments(doc: Document, value: Any, content_dir: Path, rel: str, line: int,
+                 errors: ErrorList) -> list[Attachment]:
+    out: list[Attachment] = []
+    if not isinstance(value, list):
+        value = [value]
+    content_real = content_dir.resolve()
+    for entry in value:
+        if isinstance(entry, str):
+            name, file = Path(entry).name, entry
+        elif isinstance(entry, dict) and set(entry) <= {"名称", "文件"} and "文件" in entry:
+            file = str(entry["文件"])
+            name = str(entry.get("名称") or Path(file).name)
+        else:
+            errors.add(rel, line, "附件", "每个附件写作 文件路径，或 {名称: 申请表, 文件: files/sqb.pdf}")
+            continue
+        if os.path.isabs(file) or file.startswith(("/", "\\")) or ":" in file.split("/")[0]:
+            errors.add(rel, line, "附件", f"「{file}」是绝对路径；附件路径应相对于本篇所在目录，如 files/sqb.pdf")
+            continue
+        target = (doc.path.parent / file)
+        try:
+            real = target.resolve()
+            real.relative_to(content_real)
+        except ValueError:
+            errors.add(rel, line, "附件", f"「{file}」指向 content/ 目录以外；附件必须放在站点的 content/ 目录中")
+            continue
+        # no symlinks anywhere between content/ and the file: they could expose other files
+        probe, linked = target, False
+        while True:
+            if probe.is_symlink():
+                linked = True
+                break
+            if probe.resolve() == content_real or probe.parent == probe:
+                break
+            probe = probe.parent
+        if linked:
+            errors.add(rel, line, "附件", f"「{file}」是符号链接；请把文件本身放进 content/ 目录")
+            continue
+        if not target.is_file():
+            errors.add(rel, line, "附件", f"找不到附件文件「{file}」（应在 {errors.rel(target)}）")
+            continue
+        out.append(Attachment(name=name, source=real, rel=real.relative_to(content_real).as_posix()))
+    return out
+
+
+def validate_document(doc: Document, cfg: SiteConfig, leaves: dict, errors: ErrorList,
+                      content_dir: Path) -> Item | None:
+    """Check one item; add every problem to ``errors``; return the Item when it is usable."""
+    rel = errors.rel(doc.path)
+    meta, lines = doc.meta, doc.meta.lines
+    n_before = len(errors)
+    for key in meta:
+        if key not in FIELD_BY_KEY:
+            errors.add(rel, lines.get(key, 0), str(key),
+                       f"不认识这个字段；{did_you_mean(str(key), FIELD_BY_KEY)}可用字段见 README 的字段表")
+    for key in REQUIRED:
+        if key not in meta or meta[key] in (None, ""):
+            errors.add(rel, lines.get(key, 1), key, f"缺少必填字段「{key}」（{FIELD_BY_KEY[key].doc}）")
+
+    el: dict[str, Any] = {}
+    for fld in FIELDS:
+        if fld.key not in meta or meta[fld.key] is None or fld.kind == "attachments":
+            continue
+        try:
+            el[fld.key] = check_element(fld, meta[fld.key], cfg)
+        except ElementError as exc:
+            errors.add(rel, lines.get(fld.key, 0), fld.key, str(exc))
+
+    leaf = None
+    path = el.get("目录")
+    if path:
+        leaf = leaves.get(path.replace(" ", ""))
+        if leaf is None:
+            errors.add(rel, lines.get("目录", 0), "目录",
+                       f"「{path}」不在标准目录中；{did_you_mean(path, leaves)}格式为「领域/事项/公开内容」，目录见 content/catalog/")
+    if leaf is not None:  # inheritance: the item's own value wins
+        for key, value in leaf.elements.items():
+            if key in FIELD_BY_KEY and key not in el:
+                el[key] = value
+    for fld in FIELDS:  # schema defaults last
+        if fld.key not in el and fld.default is not None:
+            el[fld.key] = list(fld.default) if isinstance(fld.default, list) else fld.default
+    for key in ("过程", "公开主体"):
+        if key not in el and leaf is not None:
+            errors.add(rel, lines.get("目录", 1), key, f"缺少「{key}」，目录条目也没有给出")
+
+    w, p = el.get("成文日期"), el.get("发布日期")
+    if w and p and p < w:
+        errors.add(rel, lines.get("发布日期", 0), "发布日期", f"发布日期 {p} 早于成文日期 {w}；发布不能早于成文")
+    if el.get("有效期至") and w and el["有效期至"] < w:
+        errors.add(rel, lines.get("有效期至", 0), "有效期至", f"有效期至 {el['有效期至']} 早于成文日期 {w}")
+    if el.get("公开属性") == "删减后公开" and not el.get("删减说明"):
+        errors.add(rel, lines.get("公开属性", 0), "删减说明",
+                   "删减后公开的信息必须填写「删减说明」：删去了哪些内容、依据哪条规定")
+    if el.get("公开栏"):
+        allowed = ["全部"] + [t.name for t in cfg.townships] + cfg.boards
+        for b in el["公开栏"]:
+            if b not in allowed:
+                errors.add(rel, lines.get("公开栏", 0), "公开栏",
+                           f"「{b}」不是公开栏；{did_you_mean(b, allowed)}可用：全部、街镇名或社区/村名（见 site.toml）")
+
+    attachments = []
+    if "附件" in meta and meta["附件"]:
+        attachments = _attachments(doc, meta["附件"], content_dir, rel, lines.get("附件", 0), errors)
+
+    for line, message in markdown.lint(doc.body):
+        errors.add(rel, doc.body_line + line - 1, "正文", message)
+
+    if len(errors) > n_before or leaf is None:
+        return None
+    org = cfg.org_by_name(el["公开主体"])
+    assert org is not None  # guaranteed by the vocabulary check
+    return Item(source=rel, el=el, leaf=leaf, org=org, body=doc.body, body_line=doc.body_line,
+                lines=dict(lines), attachments=attachments)
+
+
+def load_items(site_dir: Path, cfg: SiteConfig, catalog: Catalog, errors: ErrorList) -> list[Item]:
+    leaves = catalog.leaf_by_path()
+    content_dir = site_dir / "content"
+    items: list[Item] = []
+    for path in item_files(site_dir):
+        try:
+            doc = split_document(path)
+        except SourceError as exc:
+            errors.add(path, exc.line, "", exc.message)
+            continue
+        item = validate_document(doc, cfg, leaves, errors, content_dir)
+        if item is not None:
+            items.append(item)
+    link_items(items, errors)
+    return items
+
+
+def link_items(items: list[Item], errors: ErrorList) -> None:
+    """Checks across items: unique 索引号, 解读 targets; link policies and interpretations."""
+    by_index: dict[str, Item] = {}
+    for item in sorted(items, key=lambda i: i.source):
+        other = by_index.get(item.index_no)
+        if other is not None:
+            errors.add(item.source, item.lines.get("索引号", 0), "索引号",
+                       f"索引号「{item.index_no}」与 {other.source} 重复；索引号必须唯一（可用 gkpub new item 取下一个）")
+            continue
+        by_index[item.index_no] = item
+    for item in sorted(items, key=lambda i: i.source):
+        target = item.el.get("解读")
+        if not target:
+            continue
+        policy = by_index.get(target)
+        if policy is None:
+            errors.add(item.source, item.lines.get("解读", 0), "解读",
+                       f"找不到索引号为「{target}」的政策文件；{did_you_mean(target, by_index)}解读应填写被解读文件的索引号")
+        elif policy is item:
+            errors.add(item.source, item.lines.get("解读", 0), "解读", "解读不能指向自己")
+        else:
+            item.interprets = policy
+            policy.interpretations.append(item)
+    for item in items:
+        item.interpretations.sort(key=lambda i: i.sort_key)

@@ -1,0 +1,95 @@
+"""The front-matter schema: every key an item may carry, in one table.
+
+This table is the single source for validation, for catalogue inheritance and
+for the key table in the README (tests compare the two).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+STAGES: tuple[str, ...] = ("决策", "执行", "管理", "服务", "结果")
+STAGE_SLUGS: dict[str, str] = {
+    "决策": "juece", "执行": "zhixing", "管理": "guanli", "服务": "fuwu", "结果": "jieguo",
+}
+ATTRIBUTES: tuple[str, ...] = ("主动公开", "删减后公开", "依申请公开", "不予公开")
+PUBLISHED_ATTRIBUTES: tuple[str, ...] = ("主动公开", "删减后公开")
+MODES: tuple[str, ...] = ("主动公开", "依申请公开")
+LEVELS: tuple[str, ...] = ("市级", "区县级", "街镇级", "村/社区")
+FORMATS: tuple[str, ...] = ("文本", "图表", "音频", "视频")
+CYCLE_STEPS: tuple[str, ...] = ("发布", "解读", "回应", "互动")
+DOC_KINDS: tuple[str, ...] = ("规章", "行政规范性文件", "其他文件")
+DECISION_KINDS: tuple[str, ...] = ("行政许可", "行政处罚", "行政强制")
+
+DEFAULT_TIME_LIMIT = "自信息形成或变更之日起20个工作日内"
+DEFAULT_AUDIENCE = "全社会"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter key.
+
+    kind: str | text | date | bool | list | int | number | period | attachments
+    vocab: name of a vocabulary (see vocab.py) the value (or each list element) must be in.
+    inherit: the catalogue leaf may supply the value.
+    """
+
+    key: str
+    kind: str
+    doc: str
+    required: bool = False
+    default: object = None
+    vocab: Optional[str] = None
+    inherit: bool = False
+    example: str = ""
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("标题", "str", "信息标题", required=True, example="青禾区2026年高龄津贴发放名单公示"),
+    Field("索引号", "str", "机构代码/年份-五位序号，一经赋予永不改变，是页面永久链接的依据",
+          required=True, example="11539901MB0000203D/2026-00012"),
+    Field("目录", "str", "所属标准目录的三级条目，写作「领域/事项/公开内容」",
+          required=True, example="养老服务/高龄津贴/发放名单"),
+    Field("过程", "str", "五公开环节", vocab="stages", inherit=True),
+    Field("公开主体", "str", "负责公开的机关全称或简称（须在 site.toml 的 [[org]] 中）",
+          vocab="orgs", inherit=True),
+    Field("公开属性", "str", "依申请公开、不予公开的信息绝不发布", default="主动公开",
+          vocab="attributes"),
+    Field("删减说明", "text", "删减后公开时必填：删去了什么、依据哪条"),
+    Field("成文日期", "date", "文件形成日期 YYYY-MM-DD", required=True),
+    Field("发布日期", "date", "对外发布日期 YYYY-MM-DD，不得早于成文日期", required=True),
+    Field("文号", "str", "机关代字〔年份〕序号号，如 青民发〔2026〕5号"),
+    Field("公开渠道", "list", "公开渠道和载体", vocab="channels", inherit=True,
+          default=["政府网站"]),
+    Field("公开对象", "str", "全社会，或特定对象及其范围", inherit=True, default=DEFAULT_AUDIENCE),
+    Field("公开方式", "str", "主动公开 或 依申请公开", vocab="modes", inherit=True,
+          default="主动公开"),
+    Field("公开层级", "list", "发布该信息的政府层级", vocab="levels", inherit=True),
+    Field("公开时限", "str", "形成或变更后最迟多久公开：即时、N个工作日、N日", inherit=True,
+          default=DEFAULT_TIME_LIMIT),
+    Field("公开依据", "list", "法律法规和文件的全称、文号、条款", inherit=True, default=[]),
+    Field("公开格式", "list", "文本、图表、音频、视频", vocab="formats", inherit=True,
+          default=["文本"]),
+    Field("事项类型", "str", "行政行为的种类", vocab="matter_types", inherit=True),
+    Field("事项编码", "str", "与政务服务事项共用的编码", inherit=True),
+    Field("信息环节", "str", "发布、解读、回应、互动", vocab="cycle_steps", default="发布"),
+    Field("有效期至", "date", "过了这一天页面仍保留，但标为「已失效」"),
+    Field("公示期", "period", "公示起止日期：{开始: 日期, 结束: 日期}"),
+    Field("解读", "str", "本篇是解读时，填被解读政策的索引号"),
+    Field("摘要", "text", "一两句话的要点，列表页和公开栏海报使用"),
+    Field("附件", "attachments", "附件列表：文件路径（相对本篇所在目录）或 {名称, 文件}",
+          default=[]),
+    Field("公开栏", "list", "张贴到哪些公开栏：社区/村名、街镇名，或「全部」", default=[]),
+    Field("文件类型", "str", "年报统计用：规章、行政规范性文件、其他文件", vocab="doc_kinds"),
+    Field("废止日期", "date", "规章、规范性文件被废止的日期"),
+    Field("处理决定数", "int", "年报统计用：本篇公开的行政许可/处罚/强制决定件数"),
+    Field("收费金额", "number", "年报统计用：行政事业性收费金额（万元）"),
+    Field("关键词", "list", "检索用关键词", default=[]),
+    Field("草稿", "bool", "true 时不发布（--drafts 可预览）", default=False),
+)
+
+FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
+INHERITED_KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS if f.inherit)
+
+# Elements a catalogue leaf may carry (besides 名称); 要素 is the leaf's content list.
+CATALOG_LEAF_KEYS: tuple[str, ...] = ("名称", "要素") + INHERITED_KEYS + ("类别", "更新周期")

@@ -1,0 +1,176 @@
+"""Render the portal: every page as (output path, HTML), computed from the Site alone.
+
+Rendering is a pure function of the model so pages can be rendered in any order,
+in parallel, or only for what changed, and still come out byte-identical.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import urlparse
+
+import jinja2
+
+from . import markdown
+from .model import Domain, Item, Leaf, Matter, Site
+from .pages import COLUMNS
+from .schema import STAGE_SLUGS, STAGES
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str  # relative to the output dir, posix
+    content: str
+
+
+def make_env(layouts: Path, prefix: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(layouts)),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters["u"] = lambda path: prefix + path
+    env.filters["date"] = lambda d: d.isoformat() if d else ""
+    env.globals["STAGES"] = STAGES
+    env.globals["STAGE_SLUGS"] = STAGE_SLUGS
+    env.globals["COLUMNS"] = COLUMNS
+    return env
+
+
+def paginate(items: list, size: int) -> list[list]:
+    if not items:
+        return [[]]
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+class WebRenderer:
+    def __init__(self, site: Site, layouts: Path):
+        self.site = site
+        cfg = site.config
+        self.prefix = urlparse(cfg.base_url).path.rstrip("/")
+        self.env = make_env(layouts, self.prefix)
+        self.base_ctx: dict[str, Any] = {
+            "site": cfg, "catalog": site.catalog, "today": site.today,
+            "orgs": cfg.orgs,
+        }
+        pub = site.published
+        self.by_stage: dict[str, list[Item]] = {s: [] for s in STAGES}
+        self.by_leaf: dict[int, list[Item]] = {}
+        self.by_org: dict[str, list[Item]] = {}
+        for item in pub:
+            self.by_stage[item.stage].append(item)
+            self.by_leaf.setdefault(id(item.leaf), []).append(item)
+            self.by_org.setdefault(item.org.code, []).append(item)
+
+    # helpers ------------------------------------------------------------------
+    def leaf_items(self, leaf: Leaf) -> list[Item]:
+        return self.by_leaf.get(id(leaf), [])
+
+    def matter_items(self, matter: Matter) -> list[Item]:
+        out = [i for leaf in matter.leaves for i in self.leaf_items(leaf)]
+        return sorted(out, key=lambda i: i.sort_key)
+
+    def domain_items(self, domain: Domain) -> list[Item]:
+        out = [i for leaf in domain.leaves for i in self.leaf_items(leaf)]
+        return sorted(out, key=lambda i: i.sort_key)
+
+    def render(self, template: str, **ctx: Any) -> str:
+        return self.env.get_template(template).render(**self.base_ctx, **ctx)
+
+    def _listing(self, base_path: str, template: str, items: list[Item], **ctx: Any) -> Iterator[Output]:
+        """A paginated list at base_path (e.g. 'stage/juece/'), pages at base_path + 'page/N/'."""
+        pages = paginate(items, self.site.config.page_size)
+        for n, chunk in enumerate(pages, start=1):
+            path = base_path if n == 1 else f"{base_path}page/{n}/"
+            pager = {
+                "current": n, "total": len(pages), "count": len(items),
+                "url": lambda k, _b=base_path: "/" + (_b if k == 1 else f"{_b}page/{k}/"),
+            }
+            yield Output(path + "index.html", self.render(template, items=chunk, pager=pager, **ctx))
+
+    # pages --------------------------------------------------------------------
+    def item_page(self, item: Item) -> Output:
+        if not item.html:
+            item.html = markdown.render(item.body)
+        return Output(item.out_path, self.render("item.html", item=item, page_url=item.url))
+
+    def outputs(self) -> Iterator[Output]:
+        site, cfg = self.site, self.site.config
+        latest = {s: self.by_stage[s][: cfg.home_latest] for s in STAGES}
+        yield Output("index.html", self.render(
+            "home.html", latest=latest, counts={s: len(self.by_stage[s]) for s in STAGES},
+            newest=site.published[: cfg.home_latest * 2], page_url="/",
+            domain_counts={d.slug: len(self.domain_items(d)) for d in site.catalog.domains},
+            org_counts={o.code: len(self.by_org.get(o.code, [])) for o in cfg.orgs}))
+        for stage in STAGES:
+            slug = STAGE_SLUGS[stage]
+            yield from self._listing(f"stage/{slug}/", "stage.html", self.by_stage[stage],
+                                     stage=stage, page_url=f"/stage/{slug}/")
+        yield Output("domain/index.html", self.render(
+            "domains.html", page_url="/domain/",
+            domain_counts={d.slug: len(self.domain_items(d)) for d in site.catalog.domains}))
+        for domain in site.catalog.domains:
+            matrix = {
+                m.code: {s: [i for i in self.matter_items(m) if i.stage == s] for s in STAGES}
+                for m in domain.matters
+            }
+            yield Output(f"domain/{domain.slug}/index.html", self.render(
+                "domain.html", domain=domain, matrix=matrix, items=self.domain_items(domain)[:10],
+                page_url=domain.url))
+            for matter in domain.matters:
+                yield Output(f"domain/{domain.slug}/{matter.code}/index.html", self.render(
+                    "matter.html", domain=domain, matter=matter,
+                    leaf_items={leaf.code: self.leaf_items(leaf) for leaf in matter.leaves},
+                    page_url=matter.url))
+                for leaf in matter.leaves:
+                    yield from self._listing(leaf.url.lstrip("/"), "leaf.html", self.leaf_items(leaf),
+                                             domain=domain, matter=matter, leaf=leaf, page_url=leaf.url)
+        yield Output("org/index.html", self.render(
+            "orgs.html", page_url="/org/",
+            org_counts={o.code: len(self.by_org.get(o.code, [])) for o in cfg.orgs}))
+        for org in cfg.orgs:
+            items = self.by_org.get(org.code, [])
+            stage_counts = {s: sum(1 for i in items if i.stage == s) for s in STAGES}
+            yield from self._listing(f"org/{org.code}/", "org.html", items, org=org,
+                                     stage_counts=stage_counts, page_url=f"/org/{org.code}/")
+        yield Output("catalog/index.html", self.render(
+            "catalog.html", page_url="/catalog/",
+            leaf_counts={leaf.path: len(self.leaf_items(leaf)) for leaf in site.catalog.leaves}))
+        yield from self.column_pages()
+        for item in site.published:
+            yield self.item_page(item)
+        yield Output("404.html", self.render("404.html", page_url="/404.html"))
+
+    def column_pages(self) -> Iterator[Output]:
+        by_column: dict[str, list] = {c: [] for c in COLUMNS}
+        for page in self.site.pages:
+            by_column[page.column].append(page)
+        for column, title in COLUMNS.items():
+            pages = by_column[column]
+            single = [p for p in pages if not p.slug]
+            subpages = sorted((p for p in pages if p.slug),
+                              key=lambda p: (p.column != "annual", p.slug if p.column != "annual" else ""),
+                              reverse=False)
+            if column == "annual":
+                subpages = sorted(subpages, key=lambda p: p.slug, reverse=True)
+            for page in pages:
+                page.html = page.html or markdown.render(page.body)
+            if single:
+                yield Output(f"{column}/index.html", self.render(
+                    "page.html", page=single[0], column=column, column_title=title,
+                    subpages=subpages, page_url=f"/{column}/"))
+            else:
+                yield Output(f"{column}/index.html", self.render(
+                    "column.html", column=column, column_title=title, subpages=subpages,
+                    page_url=f"/{column}/"))
+            for page in subpages:
+                yield Output(f"{column}/{page.slug}/index.html", self.render(
+                    "page.html", page=page, column=column, column_title=title, subpages=[],
+                    page_url=page.url))
+
+
+def page_count(n: int, size: int) -> int:
+    return max(1, math.ceil(n / size))
