@@ -127,7 +127,8 @@ def validate_document(doc: Document, cfg: SiteConfig, leaves: dict, errors: Erro
     if "附件" in meta and meta["附件"]:
         attachments = _attachments(doc, meta["附件"], content_dir, rel, lines.get("附件", 0), errors)
 
-    for line, message in markdown.lint(doc.body):
+    problems, html = markdown.check_and_render(doc.body)
+    for line, message in problems:
         errors.add(rel, doc.body_line + line - 1, "正文", message)
 
     if len(errors) > n_before or leaf is None:
@@ -135,7 +136,7 @@ def validate_document(doc: Document, cfg: SiteConfig, leaves: dict, errors: Erro
     org = cfg.org_by_name(el["公开主体"])
     assert org is not None  # guaranteed by the vocabulary check
     return Item(source=rel, el=el, leaf=leaf, org=org, body=doc.body, body_line=doc.body_line,
-                lines=dict(lines), attachments=attachments)
+                lines=dict(lines), attachments=attachments, html=html)
 
 
 def load_items(site_dir: Path, cfg: SiteConfig, catalog: Catalog, errors: ErrorList) -> list[Item]:

@@ -58,6 +58,15 @@ def render(body: str) -> str:
     return _parser().render(body)
 
 
+def check_and_render(body: str) -> tuple[list[tuple[int, str]], str]:
+    """Lint and render with a single parse (parsing is most of the cost of a page)."""
+    env: dict = {}
+    tokens = _parser().parse(body, env)
+    problems = lint(body, tokens)
+    html = "" if problems else _parser().renderer.render(tokens, _parser().options, env)
+    return problems, html
+
+
 def _walk(tokens: list[Token]):
     for tok in tokens:
         yield tok
@@ -65,7 +74,7 @@ def _walk(tokens: list[Token]):
             yield from _walk(tok.children)
 
 
-def lint(body: str) -> list[tuple[int, str]]:
+def lint(body: str, tokens: list[Token] | None = None) -> list[tuple[int, str]]:
     """Problems an editor must fix: (line within body, 1-based; message in Chinese)."""
     problems: list[tuple[int, str]] = []
     in_fence = False
@@ -87,7 +96,8 @@ def lint(body: str) -> list[tuple[int, str]]:
         if tag and not _DANGEROUS_TAG_RE.search(line) and "`" not in line:
             problems.append((n, f"正文中不能使用 HTML 标签「{tag.group(0)[:30]}」（会原样显示为文字）；请用 Markdown 写法，如 **加粗**、空行分段、| 表格 |"))
     # images need a text alternative (GB/T 37668 / WCAG 1.1.1)
-    tokens = _parser().parse(body)
+    if tokens is None:
+        tokens = _parser().parse(body)
     for tok in tokens:
         if tok.type != "inline" or not tok.children:
             continue

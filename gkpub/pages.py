@@ -57,8 +57,9 @@ def load_pages(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> list[Page]
             if org is None:
                 errors.add(rel, meta.lines.get("发布机构", 0), "发布机构",
                            f"「{meta['发布机构']}」不在 site.toml 的 [[org]] 中；{did_you_mean(str(meta['发布机构']), cfg.org_names)}")
-        for line, message in markdown.lint(doc.body):
+        problems, html = markdown.check_and_render(doc.body)
+        for line, message in problems:
             errors.add(rel, doc.body_line + line - 1, "正文", message)
         pages.append(Page(source=rel, column=column, slug=slug, title=title, published=published,
-                          org=org, body=doc.body, body_line=doc.body_line))
+                          org=org, body=doc.body, body_line=doc.body_line, html=html))
     return pages
