@@ -1,26 +1,42 @@
-"""Markdown → HTML with markdown-it-py, safe for a government site.
+"""Markdown → HTML, safe for a government site.
 
-Raw HTML is never passed through (``html=False`` escapes it), links and images
-with script-capable schemes are refused, and ``lint`` reports what an editor
-must fix, with the line, before anything is rendered.
+The parser is markdown-it-pyrs, the Rust port of markdown-it with the same rules,
+presets and plugin names as markdown-it-py. Measured on the 10k-item benchmark
+corpus: 0.065 ms per item against 2.0 ms for markdown-it-py + mdit-py-plugins,
+which alone took 20 of a 39-second build (see benchmarks/README.md).
+
+Raw HTML is never passed through (the html rules are not enabled, so tags are
+escaped as text), links with script-capable schemes are not turned into links,
+and ``lint`` reports what an editor must fix, with the line, before anything
+is rendered.
 """
 from __future__ import annotations
 
+import html as html_lib
 import re
 import unicodedata
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.footnote import footnote_plugin
+import markdown_it_pyrs
 
-BAD_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
+_RULES = [
+    "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
+    "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
+    "strikethrough", "table", "footnote",
+]  # no html_block / html_inline: raw HTML stays text
 _BAD_SCHEME_RE = re.compile(r"^\s*(javascript|vbscript|data|file)\s*:", re.I)
 _DANGEROUS_TAG_RE = re.compile(
     r"<\s*/?\s*(script|iframe|object|embed|style|form|input|button|link|meta|base|svg|math)\b"
     r"|\son[a-z]+\s*=", re.I)
 _ANY_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
+_LINK_TARGET_RE = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]+\]:\s*<?(\S+)|<([a-zA-Z]+:[^>\s]*)>")
+_HEADING_RE = re.compile(r"<h([2-4])>(.*?)</h\1>", re.S)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> markdown_it_pyrs.MarkdownIt:
+    return markdown_it_pyrs.MarkdownIt("zero").enable_many(_RULES)
 
 
 def _slugify(text: str) -> str:
@@ -30,51 +46,51 @@ def _slugify(text: str) -> str:
     return re.sub(r"\s+", "-", text) or "section"
 
 
-def _validate_link(url: str) -> bool:
-    return not _BAD_SCHEME_RE.match(url)
+def _decorate(html: str) -> str:
+    """Heading ids for deep links, and a scroll box around tables for phones."""
+    seen: dict[str, int] = {}
 
+    def heading(m: re.Match) -> str:
+        slug = _slugify(html_lib.unescape(_TAG_RE.sub("", m.group(2))))
+        n = seen.get(slug, 0)
+        seen[slug] = n + 1
+        ident = slug if n == 0 else f"{slug}-{n}"
+        return f'<h{m.group(1)} id="{html_lib.escape(ident)}">{m.group(2)}</h{m.group(1)}>'
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
-    md = (MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-          .enable(["table", "strikethrough"])
-          .use(footnote_plugin)
-          .use(anchors_plugin, min_level=2, max_level=4, slug_func=_slugify, permalink=False))
-    md.validateLink = _validate_link
-
-    def table_open(self, tokens, idx, options, env):  # wide tables scroll inside their box on phones
-        return '<div class="table-wrap" tabindex="0" role="region" aria-label="表格">' + \
-            self.renderToken(tokens, idx, options, env)
-
-    def table_close(self, tokens, idx, options, env):
-        return self.renderToken(tokens, idx, options, env) + "</div>"
-
-    md.add_render_rule("table_open", table_open)
-    md.add_render_rule("table_close", table_close)
-    return md
+    html = _HEADING_RE.sub(heading, html)
+    if "<table>" in html:
+        html = html.replace("<table>", '<div class="table-wrap" tabindex="0" role="region" aria-label="表格"><table>')
+        html = html.replace("</table>", "</table></div>")
+    return html
 
 
 def render(body: str) -> str:
-    return _parser().render(body)
+    return _decorate(_parser().render(body))
 
 
 def check_and_render(body: str) -> tuple[list[tuple[int, str]], str]:
-    """Lint and render with a single parse (parsing is most of the cost of a page)."""
-    env: dict = {}
-    tokens = _parser().parse(body, env)
-    problems = lint(body, tokens)
-    html = "" if problems else _parser().renderer.render(tokens, _parser().options, env)
-    return problems, html
+    """Problems an editor must fix, and the HTML when there are none."""
+    problems = lint(body)
+    return problems, "" if problems else render(body)
 
 
-def _walk(tokens: list[Token]):
-    for tok in tokens:
-        yield tok
-        if tok.children:
-            yield from _walk(tok.children)
+def _images_without_alt(body: str) -> list[int]:
+    if "![" not in body:
+        return []
+    raw = body.encode("utf-8")
+    lines: list[int] = []
+    stack = [_parser().tree(body)]
+    while stack:
+        node = stack.pop()
+        if node.name == "image" and not any(c.name == "text" and c.meta.get("content", "").strip()
+                                            for c in node.children):
+            start = node.srcmap[0] if node.srcmap else 0
+            lines.append(raw[:start].count(b"\n") + 1)
+        stack.extend(node.children)
+    return sorted(lines)
 
 
-def lint(body: str, tokens: list[Token] | None = None) -> list[tuple[int, str]]:
+def lint(body: str) -> list[tuple[int, str]]:
     """Problems an editor must fix: (line within body, 1-based; message in Chinese)."""
     problems: list[tuple[int, str]] = []
     in_fence = False
@@ -82,27 +98,19 @@ def lint(body: str, tokens: list[Token] | None = None) -> list[tuple[int, str]]:
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
             continue
-        if in_fence:
+        if in_fence or ("<" not in line and ":" not in line and "：" not in line):
             continue
         m = _DANGEROUS_TAG_RE.search(line)
         if m:
             problems.append((n, f"正文中不允许脚本或嵌入式 HTML（「{m.group(0).strip()}」）；请用 Markdown 书写，附件用「附件」字段"))
             continue
-        for scheme_m in re.finditer(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]+\]:\s*<?(\S+)|<([a-zA-Z]+:[^>\s]*)>", line):
-            target = next(g for g in scheme_m.groups() if g is not None)
-            if _BAD_SCHEME_RE.match(target):
+        for target_m in _LINK_TARGET_RE.finditer(line):
+            target = next(g for g in target_m.groups() if g is not None)
+            if _BAD_SCHEME_RE.match(html_lib.unescape(target)):
                 problems.append((n, f"链接「{target[:40]}」使用了不允许的协议；只能链接 http(s)、站内路径或附件"))
         tag = _ANY_TAG_RE.search(line)
-        if tag and not _DANGEROUS_TAG_RE.search(line) and "`" not in line:
+        if tag and "`" not in line:
             problems.append((n, f"正文中不能使用 HTML 标签「{tag.group(0)[:30]}」（会原样显示为文字）；请用 Markdown 写法，如 **加粗**、空行分段、| 表格 |"))
-    # images need a text alternative (GB/T 37668 / WCAG 1.1.1)
-    if tokens is None:
-        tokens = _parser().parse(body)
-    for tok in tokens:
-        if tok.type != "inline" or not tok.children:
-            continue
-        for child in _walk(tok.children):
-            if child.type == "image" and not child.content.strip():
-                line = (tok.map[0] + 1) if tok.map else 1
-                problems.append((line, "图片缺少替代文字；请写成 ![图片内容说明](路径)"))
+    for line in _images_without_alt(body):
+        problems.append((line, "图片缺少替代文字；请写成 ![图片内容说明](路径)"))
     return problems
