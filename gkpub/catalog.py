@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .compliance.periods import parse_update_period
 from .config import SiteConfig
 from .elements import ElementError, check_element
 from .errors import ErrorList, allowed_list, did_you_mean
@@ -50,6 +51,12 @@ def _elements(node: dict, cfg: SiteConfig, rel: str, errors: ErrorList, inherite
             value = [str(v) for v in value]
         else:
             value = str(value)
+            if key == "更新周期":
+                try:
+                    parse_update_period(value)
+                except ValueError as exc:
+                    errors.add(rel, line, key, str(exc))
+                    continue
         out[key] = value
     return out
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from . import vocab
 from .errors import ErrorList, allowed_list, did_you_mean
+from .siteopts import load_calendar, load_privacy_allow
+from .workdays import WorkCalendar
 
 ORG_KINDS = ("区政府", "区级部门", "街镇")
 ORG_CODE_RE = re.compile(r"^[0-9A-Z]{9,18}$")
@@ -55,6 +57,8 @@ class SiteConfig:
     channels: tuple[str, ...] = vocab.DEFAULT_CHANNELS
     matter_types: tuple[str, ...] = vocab.DEFAULT_MATTER_TYPES
     domains: tuple[str, ...] = vocab.DEFAULT_DOMAINS
+    privacy_allow: tuple[str, ...] = ()  # [privacy] allow: numbers that may stand unmasked
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)  # built-in tables + [calendar]
     raw: dict[str, Any] = field(default_factory=dict)
 
     # lookups -------------------------------------------------------------
@@ -220,4 +224,6 @@ def load_config(site_dir: Path, errors: ErrorList) -> SiteConfig | None:
                 errors.add(rel, _line_of(text, key), f"vocab.{key}", "应是非空的文字列表")
             else:
                 setattr(cfg, attr, tuple(v))
+    cfg.privacy_allow = load_privacy_allow(data, text, errors)
+    cfg.calendar = load_calendar(data, text, errors)
     return cfg if len(errors) == n_before else cfg

@@ -9,8 +9,10 @@ from . import markdown
 from .config import SiteConfig
 from .elements import ElementError, check_element
 from .errors import ErrorList, allowed_list, did_you_mean
+from .feedback import link_feedback
 from .frontmatter import Document, SourceError, split_document
 from .model import Attachment, Catalog, Item
+from .pii_check import document_pii
 from .schema import FIELD_BY_KEY, FIELDS
 
 REQUIRED = [f.key for f in FIELDS if f.required]
@@ -130,6 +132,8 @@ def validate_document(doc: Document, cfg: SiteConfig, leaves: dict, errors: Erro
     problems, html = markdown.check_and_render(doc.body)
     for line, message in problems:
         errors.add(rel, doc.body_line + line - 1, "正文", message)
+    for line, key, message in document_pii(doc, cfg.privacy_allow):
+        errors.add(rel, line, key, message)
 
     if len(errors) > n_before or leaf is None:
         return None
@@ -181,3 +185,4 @@ def link_items(items: list[Item], errors: ErrorList) -> None:
             policy.interpretations.append(item)
     for item in items:
         item.interpretations.sort(key=lambda i: i.sort_key)
+    link_feedback(items, by_index, errors)

@@ -9,6 +9,7 @@ from .elements import ElementError, parse_date
 from .errors import ErrorList, did_you_mean
 from .frontmatter import SourceError, split_document
 from .model import Page
+from .pii_check import document_pii
 
 COLUMNS: dict[str, str] = {
     "guide": "政府信息公开指南",
@@ -60,6 +61,8 @@ def load_pages(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> list[Page]
         problems, html = markdown.check_and_render(doc.body)
         for line, message in problems:
             errors.add(rel, doc.body_line + line - 1, "正文", message)
+        for line, key, message in document_pii(doc, cfg.privacy_allow):
+            errors.add(rel, line, key, message)
         pages.append(Page(source=rel, column=column, slug=slug, title=title, published=published,
                           org=org, body=doc.body, body_line=doc.body_line, html=html))
     return pages

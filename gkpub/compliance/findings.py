@@ -1,0 +1,83 @@
+"""A finding: something an inspector would flag, found in valid content.
+
+Content errors stop a build; findings do not (unless ``gkpub check --strict``).
+Every finding names its kind, severity, file, line, field and says in Chinese
+what is wrong and what to do.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["warning", "info"]
+SEVERITY_NAMES: dict[str, str] = {"warning": "警告", "info": "提示"}
+
+
+@dataclass(frozen=True)
+class Kind:
+    id: str
+    title: str
+    severity: Severity
+    explain: str
+
+
+# Display order is this order.
+KINDS: tuple[Kind, ...] = (
+    Kind("late", "逾期公开", "warning",
+         "发布日期晚于「成文日期 + 公开时限」（默认20个工作日，按工作日历计算）。"),
+    Kind("late_interpretation", "解读滞后", "warning",
+         "政策解读应与政策同步发布，最迟不超过政策发布后3个工作日。"),
+    Kind("late_feedback", "意见反馈滞后", "warning",
+         "征求意见采纳情况的反馈应在决策文件发布后10个工作日内发布。"),
+    Kind("no_calendar", "缺少工作日历", "warning",
+         "期限跨越没有工作日历的年份，无法判断是否按时公开；请在 site.toml 的 [calendar] 中补充。"),
+    Kind("time_limit_unknown", "公开时限无法识别", "warning",
+         "公开时限的写法无法识别，无法计算期限。"),
+    Kind("empty_leaf", "空栏目", "warning",
+         "标准目录中的公开内容没有任何已发布的信息。"),
+    Kind("stale_leaf", "栏目未按期更新", "warning",
+         "栏目最近一次发布距今超过其更新周期（默认：动态类2周，政策、通知类6个月）。"),
+    Kind("notice_ended", "公示期已结束", "info",
+         "公示期已经结束的信息：请发布公示结果，或填写「有效期至」将其标为已失效。"),
+)
+KIND_BY_ID: dict[str, Kind] = {k.id: k for k in KINDS}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    file: str
+    line: int
+    field: str
+    message: str
+    subject: str = ""  # the item title or catalogue path the finding is about
+    url: str = ""  # its page on the portal, when it has one
+    public: bool = True  # only about published items or the catalogue: may appear on the report page
+
+    @property
+    def severity(self) -> Severity:
+        return KIND_BY_ID[self.kind].severity
+
+    @property
+    def title(self) -> str:
+        return KIND_BY_ID[self.kind].title
+
+    def location(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        fld = f" 字段「{self.field}」" if self.field else ""
+        return where + fld
+
+    def format(self) -> str:
+        return f"{self.location()}: {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        d = asdict(self)
+        d.pop("public")
+        d["severity"] = self.severity
+        d["title"] = self.title
+        return d
+
+    @property
+    def sort_key(self) -> tuple:
+        order = [k.id for k in KINDS].index(self.kind)
+        return (order, self.file, self.line, self.field, self.message)
