@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+from .compliance_cli import (add_check_args, add_compliance_parsers, build_summary, run_check, run_import,
+                             run_report)
 from .errors import BuildFailed, UsageError
 
 
@@ -40,6 +42,7 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--no-search", action="store_true", help="不生成全文检索索引（编辑时更快）")
     c = sub.add_parser("check", help="只检查内容，不生成网站")
     _site_args(c)
+    add_check_args(c)
     n = sub.add_parser("new", help="新建内容")
     n.add_argument("what", choices=["item"], help="item：新建一篇公开信息")
     _site_args(n)
@@ -47,6 +50,9 @@ def make_parser() -> argparse.ArgumentParser:
     n.add_argument("--catalog", help="目录：领域/事项/公开内容", default=None)
     n.add_argument("--title", help="标题", default="（请填写标题）")
     n.add_argument("--year", type=int, default=None, help="索引号年份，默认今年")
+    from .print_cli import add_print_parser
+    add_print_parser(sub, _site_args)
+    add_compliance_parsers(sub, _site_args)
     return parser
 
 
@@ -73,18 +79,24 @@ def main(argv: list[str] | None = None) -> int:
             held = "，".join(f"{k} {v} 条" for k, v in result.site.held_back.items()) or "无"
             print(f"已生成 {result.pages} 个页面（发布 {len(result.site.published)} 条信息；未发布：{held}），"
                   f"用时 {time.perf_counter() - t0:.1f} 秒 → {out}")
+            if result.report is not None:
+                print(build_summary(result.report, out))
             return 0
         if args.command == "check":
-            from .loader import load_site
-            site = load_site(site_dir, today)
-            print(f"检查通过：{len(site.items)} 条信息，{len(site.catalog.leaves)} 个目录条目，未发现错误。")
-            return 0
+            return run_check(args, site_dir, today)
+        if args.command == "report":
+            return run_report(args, site_dir, today)
+        if args.command == "import":
+            return run_import(args, site_dir)
         if args.command == "new":
             from .scaffold import new_item
             path = new_item(site_dir, today=today, org=args.org, catalog_path=args.catalog,
                             title=args.title, year=args.year)
             print(f"已新建：{path}")
             return 0
+        if args.command == "print":
+            from .print_cli import run_print
+            return run_print(args, site_dir, today)
     except BuildFailed as exc:
         print(exc.errors.report(), file=sys.stderr)
         return 1
