@@ -40,6 +40,9 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--drafts", action="store_true", help="包含草稿（仅供预览）")
     b.add_argument("--future", action="store_true", help="包含发布日期在今天之后的信息（仅供预览）")
     b.add_argument("--no-search", action="store_true", help="不生成全文检索索引（编辑时更快）")
+    b.add_argument("--cache", type=Path, default=None,
+                   help="缓存目录（可随时删除），默认为 站点目录/.cache/gkpub；只重新生成有变化的页面")
+    b.add_argument("--clean", action="store_true", help="不使用缓存，全部重新生成")
     c = sub.add_parser("check", help="只检查内容，不生成网站")
     _site_args(c)
     add_check_args(c)
@@ -73,12 +76,16 @@ def main(argv: list[str] | None = None) -> int:
             if out == site_dir or site_dir.is_relative_to(out):
                 raise UsageError(f"输出目录 {out} 不能是站点目录本身或其上级")
             t0 = time.perf_counter()
+            cache = (args.cache or site_dir / ".cache" / "gkpub").resolve()
             result = build(BuildOptions(site_dir=site_dir, out_dir=out, today=today,
                                         drafts=args.drafts, future=args.future,
-                                        search=not args.no_search))
+                                        search=not args.no_search, cache_dir=cache,
+                                        clean=args.clean, progress=True))
             held = "，".join(f"{k} {v} 条" for k, v in result.site.held_back.items()) or "无"
-            print(f"已生成 {result.pages} 个页面（发布 {len(result.site.published)} 条信息；未发布：{held}），"
-                  f"用时 {time.perf_counter() - t0:.1f} 秒 → {out}")
+            how = (f"更新 {result.rendered} 个、删除 {result.removed} 个页面" if result.incremental
+                   else "全部重新生成")
+            print(f"已生成 {result.pages} 个页面（{how}；发布 {len(result.site.published)} 条信息；"
+                  f"未发布：{held}），用时 {time.perf_counter() - t0:.1f} 秒 → {out}")
             if result.report is not None:
                 print(build_summary(result.report, out))
             return 0

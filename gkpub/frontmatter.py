@@ -64,11 +64,13 @@ class Document:
     meta: LinedDict
     body: str
     body_line: int  # line number of the body's first line in the file
+    fm_text: str = ""  # the front matter as written, between the two --- lines
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, data: bytes | None = None) -> str:
     """Read a UTF-8 file; say where the first undecodable byte is."""
-    data = path.read_bytes()
+    if data is None:
+        data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -109,9 +111,10 @@ def _explain(problem: str) -> str:
     return problem
 
 
-def split_document(path: Path) -> Document:
-    """Read ``path`` and split off its front matter."""
-    text = read_text(path)
+def split_document(path: Path, text: str | None = None) -> Document:
+    """Read ``path`` (or take its ``text``) and split off its front matter."""
+    if text is None:
+        text = read_text(path)
     if not text.strip():
         raise SourceError(1, "文件是空的；应以 --- 开头的 front matter（元数据）开始")
     lines = text.split("\n")
@@ -131,4 +134,4 @@ def split_document(path: Path) -> Document:
     if not isinstance(meta, dict):
         raise SourceError(2, "元数据应是「字段: 值」的形式，每行一个字段")
     body = "\n".join(lines[end + 1:])
-    return Document(path=path, meta=meta, body=body, body_line=end + 2)
+    return Document(path=path, meta=meta, body=body, body_line=end + 2, fm_text=fm_text)

@@ -1,18 +1,18 @@
 """Read content/items/**.md, validate each against the schema and the catalogue, model it."""
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
 
-from . import markdown
 from .config import SiteConfig
 from .elements import ElementError, check_element
 from .errors import ErrorList, allowed_list, did_you_mean
 from .feedback import link_feedback
-from .frontmatter import Document, SourceError, split_document
+from .frontmatter import Document
 from .model import Attachment, Catalog, Item
-from .pii_check import document_pii
+from .prepare import PrepareCache, Prepared, prepare_all
 from .schema import FIELD_BY_KEY, FIELDS
 
 REQUIRED = [f.key for f in FIELDS if f.required]
@@ -69,9 +69,11 @@ def _attachments(doc: Document, value: Any, content_dir: Path, rel: str, line: i
     return out
 
 
-def validate_document(doc: Document, cfg: SiteConfig, leaves: dict, errors: ErrorList,
+def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: ErrorList,
                       content_dir: Path) -> Item | None:
-    """Check one item; add every problem to ``errors``; return the Item when it is usable."""
+    """Check one prepared item; add every problem to ``errors``; return the Item when usable."""
+    doc = prep.doc
+    assert doc is not None
     rel = errors.rel(doc.path)
     meta, lines = doc.meta, doc.meta.lines
     n_before = len(errors)
@@ -129,10 +131,9 @@ def validate_document(doc: Document, cfg: SiteConfig, leaves: dict, errors: Erro
     if "附件" in meta and meta["附件"]:
         attachments = _attachments(doc, meta["附件"], content_dir, rel, lines.get("附件", 0), errors)
 
-    problems, html = markdown.check_and_render(doc.body)
-    for line, message in problems:
+    for line, message in prep.md_problems:
         errors.add(rel, doc.body_line + line - 1, "正文", message)
-    for line, key, message in document_pii(doc, cfg.privacy_allow):
+    for line, key, message in prep.pii:
         errors.add(rel, line, key, message)
 
     if len(errors) > n_before or leaf is None:
@@ -140,20 +141,27 @@ def validate_document(doc: Document, cfg: SiteConfig, leaves: dict, errors: Erro
     org = cfg.org_by_name(el["公开主体"])
     assert org is not None  # guaranteed by the vocabulary check
     return Item(source=rel, el=el, leaf=leaf, org=org, body=doc.body, body_line=doc.body_line,
-                lines=dict(lines), attachments=attachments, html=html)
+                lines=dict(lines), attachments=attachments, html=prep.html,
+                fingerprint=_fingerprint(prep.digest, attachments))
 
 
-def load_items(site_dir: Path, cfg: SiteConfig, catalog: Catalog, errors: ErrorList) -> list[Item]:
+def _fingerprint(digest: str, attachments: list[Attachment]) -> str:
+    if not attachments:
+        return digest
+    parts = [digest] + [f"{a.rel}:{a.source.stat().st_size}:{a.source.stat().st_mtime_ns}" for a in attachments]
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()
+
+
+def load_items(site_dir: Path, cfg: SiteConfig, catalog: Catalog, errors: ErrorList,
+               cache: PrepareCache | None = None) -> list[Item]:
     leaves = catalog.leaf_by_path()
     content_dir = site_dir / "content"
     items: list[Item] = []
-    for path in item_files(site_dir):
-        try:
-            doc = split_document(path)
-        except SourceError as exc:
-            errors.add(path, exc.line, "", exc.message)
+    for prep in prepare_all(item_files(site_dir), tuple(cfg.privacy_allow), cache):
+        if prep.source_error is not None:
+            errors.add(prep.path, prep.source_error[0], "", prep.source_error[1])
             continue
-        item = validate_document(doc, cfg, leaves, errors, content_dir)
+        item = validate_document(prep, cfg, leaves, errors, content_dir)
         if item is not None:
             items.append(item)
     link_items(items, errors)

@@ -110,6 +110,7 @@ class Item:
     body_line: int
     lines: dict[str, int]
     attachments: list[Attachment] = field(default_factory=list)
+    fingerprint: str = ""  # changes whenever the file or its attachments change
     # filled in after validation
     interpretations: list["Item"] = field(default_factory=list)
     interprets: Optional["Item"] = None
@@ -168,6 +169,12 @@ class Item:
     def sort_key(self) -> tuple:
         """Newest first, then by 索引号 so equal dates still sort the same every build."""
         return (-self.published.toordinal(), self.index_no)
+
+    @property
+    def summary(self) -> tuple:
+        """What listings and links show of an item: a change elsewhere re-renders only its page."""
+        return (self.title, self.index_no, self.published, self.org.code, self.stage, self.doc_no,
+                self.el.get("有效期至"), self.el.get("废止日期"))
 
     def expired(self, today: dt.date) -> bool:
         until = self.el.get("有效期至")

@@ -31,6 +31,21 @@ def _write(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
+def write_many(root: Path, files: list[tuple[str, bytes]]) -> None:
+    """Write (relative path, bytes) pairs under ``root`` through the thread pool."""
+    if not files:
+        return
+    with ThreadPoolExecutor(IO_THREADS) as pool:
+        list(pool.map(lambda f: _write(root / f[0], f[1]), files, chunksize=32))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace one file so that a reader sees the old bytes or the new, never half."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    _write(tmp, data)
+    os.replace(tmp, path)
+
+
 def remove_tree(root: Path) -> None:
     """rmtree, with the unlinks spread over threads."""
     if not root.exists():

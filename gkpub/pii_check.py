@@ -26,6 +26,8 @@ def pii_message(hit: PiiHit) -> str:
 
 def _front_matter(doc: Document) -> str:
     """The front-matter lines of the file as written (between the two --- lines)."""
+    if doc.fm_text:
+        return doc.fm_text
     lines = read_text(doc.path).split("\n")
     return "\n".join(lines[1:doc.body_line - 2])
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from functools import partial
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import urlparse
 
 import jinja2
@@ -23,6 +24,21 @@ from .schema import STAGE_SLUGS, STAGES
 class Output:
     path: str  # relative to the output dir, posix
     content: str
+
+
+@dataclass(frozen=True)
+class Job:
+    """One page to write: its template, what it shows, and how to render it."""
+
+    path: str
+    template: str
+    deps: tuple  # fingerprints and counts of everything the page shows, besides the site itself
+    render: Callable[[], str]
+
+
+def fps(items: Iterable[Item]) -> tuple[tuple, ...]:
+    """What a listing shows of its items (see Item.summary)."""
+    return tuple(i.summary for i in items)
 
 
 def make_env(layouts: Path, prefix: str) -> jinja2.Environment:
@@ -80,7 +96,8 @@ class WebRenderer:
     def render(self, template: str, **ctx: Any) -> str:
         return self.env.get_template(template).render(**self.base_ctx, **ctx)
 
-    def _listing(self, base_path: str, template: str, items: list[Item], **ctx: Any) -> Iterator[Output]:
+    def _listing(self, base_path: str, template: str, items: list[Item], deps: tuple = (),
+                 **ctx: Any) -> Iterator[Job]:
         """A paginated list at base_path (e.g. 'stage/juece/'), pages at base_path + 'page/N/'."""
         pages = paginate(items, self.site.config.page_size)
         for n, chunk in enumerate(pages, start=1):
@@ -89,86 +106,99 @@ class WebRenderer:
                 "current": n, "total": len(pages), "count": len(items),
                 "url": lambda k, _b=base_path: "/" + (_b if k == 1 else f"{_b}page/{k}/"),
             }
-            yield Output(path + "index.html", self.render(template, items=chunk, pager=pager, **ctx))
+            yield Job(path + "index.html", template, (n, len(pages), len(items), fps(chunk)) + deps,
+                      partial(self.render, template, items=chunk, pager=pager, **ctx))
 
     # pages --------------------------------------------------------------------
+    def item_job(self, item: Item) -> Job:
+        linked = [*item.interpretations, *([item.interprets] if item.interprets else [])]
+        return Job(item.out_path, "item.html", (item.fingerprint, fps(linked)),
+                   partial(self.render, "item.html", item=item, page_url=item.url))
+
     def item_page(self, item: Item) -> Output:
-        if not item.html:
-            item.html = markdown.render(item.body)
-        return Output(item.out_path, self.render("item.html", item=item, page_url=item.url))
+        job = self.item_job(item)
+        return Output(job.path, job.render())
 
     def outputs(self) -> Iterator[Output]:
+        for job in self.jobs():
+            yield Output(job.path, job.render())
+
+    def jobs(self) -> Iterator[Job]:
+        """Every page, with what it shows (``deps``) so unchanged pages can be skipped."""
         site, cfg = self.site, self.site.config
         latest = {s: self.by_stage[s][: cfg.home_latest] for s in STAGES}
-        yield Output("index.html", self.render(
-            "home.html", latest=latest, counts={s: len(self.by_stage[s]) for s in STAGES},
-            newest=site.published[: cfg.home_latest * 2], page_url="/",
-            domain_counts={d.slug: len(self.domain_items(d)) for d in site.catalog.domains},
-            org_counts={o.code: len(self.by_org.get(o.code, [])) for o in cfg.orgs}))
+        newest = site.published[: cfg.home_latest * 2]
+        counts = {s: len(self.by_stage[s]) for s in STAGES}
+        domain_counts = {d.slug: len(self.domain_items(d)) for d in site.catalog.domains}
+        org_counts = {o.code: len(self.by_org.get(o.code, [])) for o in cfg.orgs}
+        yield Job("index.html", "home.html",
+                  (fps(newest), tuple(fps(latest[s]) for s in STAGES), tuple(counts.values()),
+                   tuple(domain_counts.values()), tuple(org_counts.values())),
+                  partial(self.render, "home.html", latest=latest, counts=counts, newest=newest,
+                          page_url="/", domain_counts=domain_counts, org_counts=org_counts))
         for stage in STAGES:
             slug = STAGE_SLUGS[stage]
             yield from self._listing(f"stage/{slug}/", "stage.html", self.by_stage[stage],
                                      stage=stage, page_url=f"/stage/{slug}/")
-        yield Output("domain/index.html", self.render(
-            "domains.html", page_url="/domain/",
-            domain_counts={d.slug: len(self.domain_items(d)) for d in site.catalog.domains}))
+        yield Job("domain/index.html", "domains.html", tuple(domain_counts.values()),
+                  partial(self.render, "domains.html", page_url="/domain/", domain_counts=domain_counts))
         for domain in site.catalog.domains:
+            d_items = self.domain_items(domain)
             matrix = {
                 m.code: {s: [i for i in self.matter_items(m) if i.stage == s] for s in STAGES}
                 for m in domain.matters
             }
-            yield Output(f"domain/{domain.slug}/index.html", self.render(
-                "domain.html", domain=domain, matrix=matrix, items=self.domain_items(domain)[:10],
-                page_url=domain.url))
+            yield Job(f"domain/{domain.slug}/index.html", "domain.html",
+                      (fps(d_items[:10]), tuple(len(cell) for row in matrix.values() for cell in row.values())),
+                      partial(self.render, "domain.html", domain=domain, matrix=matrix, items=d_items[:10],
+                              page_url=domain.url))
             for matter in domain.matters:
-                yield Output(f"domain/{domain.slug}/{matter.code}/index.html", self.render(
-                    "matter.html", domain=domain, matter=matter,
-                    leaf_items={leaf.code: self.leaf_items(leaf) for leaf in matter.leaves},
-                    page_url=matter.url))
+                leaf_items = {leaf.code: self.leaf_items(leaf) for leaf in matter.leaves}
+                yield Job(f"domain/{domain.slug}/{matter.code}/index.html", "matter.html",
+                          tuple((fps(v[:5]), len(v)) for v in leaf_items.values()),
+                          partial(self.render, "matter.html", domain=domain, matter=matter,
+                                  leaf_items=leaf_items, page_url=matter.url))
                 for leaf in matter.leaves:
                     yield from self._listing(leaf.url.lstrip("/"), "leaf.html", self.leaf_items(leaf),
                                              domain=domain, matter=matter, leaf=leaf, page_url=leaf.url)
-        yield Output("org/index.html", self.render(
-            "orgs.html", page_url="/org/",
-            org_counts={o.code: len(self.by_org.get(o.code, [])) for o in cfg.orgs}))
+        yield Job("org/index.html", "orgs.html", tuple(org_counts.values()),
+                  partial(self.render, "orgs.html", page_url="/org/", org_counts=org_counts))
         for org in cfg.orgs:
             items = self.by_org.get(org.code, [])
             stage_counts = {s: sum(1 for i in items if i.stage == s) for s in STAGES}
-            yield from self._listing(f"org/{org.code}/", "org.html", items, org=org,
-                                     stage_counts=stage_counts, page_url=f"/org/{org.code}/")
-        yield Output("catalog/index.html", self.render(
-            "catalog.html", page_url="/catalog/",
-            leaf_counts={leaf.path: len(self.leaf_items(leaf)) for leaf in site.catalog.leaves}))
+            yield from self._listing(f"org/{org.code}/", "org.html", items, tuple(stage_counts.values()),
+                                     org=org, stage_counts=stage_counts, page_url=f"/org/{org.code}/")
+        leaf_counts = {leaf.path: len(self.leaf_items(leaf)) for leaf in site.catalog.leaves}
+        yield Job("catalog/index.html", "catalog.html", tuple(leaf_counts.values()),
+                  partial(self.render, "catalog.html", page_url="/catalog/", leaf_counts=leaf_counts))
         yield from self.column_pages()
         for item in site.published:
-            yield self.item_page(item)
-        yield Output("404.html", self.render("404.html", page_url="/404.html"))
+            yield self.item_job(item)
+        yield Job("404.html", "404.html", (), partial(self.render, "404.html", page_url="/404.html"))
 
-    def column_pages(self) -> Iterator[Output]:
+    def column_pages(self) -> Iterator[Job]:
         by_column: dict[str, list] = {c: [] for c in COLUMNS}
         for page in self.site.pages:
             by_column[page.column].append(page)
         for column, title in COLUMNS.items():
             pages = by_column[column]
             single = [p for p in pages if not p.slug]
-            subpages = sorted((p for p in pages if p.slug),
-                              key=lambda p: (p.column != "annual", p.slug if p.column != "annual" else ""),
-                              reverse=False)
-            if column == "annual":
-                subpages = sorted(subpages, key=lambda p: p.slug, reverse=True)
+            subpages = sorted((p for p in pages if p.slug), key=lambda p: p.slug,
+                              reverse=(column == "annual"))  # newest annual report first
             for page in pages:
                 page.html = page.html or markdown.render(page.body)
+            sig = tuple((p.source, p.title, p.published, p.html) for p in pages)
             if single:
-                yield Output(f"{column}/index.html", self.render(
-                    "page.html", page=single[0], column=column, column_title=title,
+                yield Job(f"{column}/index.html", "page.html", sig, partial(
+                    self.render, "page.html", page=single[0], column=column, column_title=title,
                     subpages=subpages, page_url=f"/{column}/"))
             else:
-                yield Output(f"{column}/index.html", self.render(
-                    "column.html", column=column, column_title=title, subpages=subpages,
+                yield Job(f"{column}/index.html", "column.html", sig, partial(
+                    self.render, "column.html", column=column, column_title=title, subpages=subpages,
                     page_url=f"/{column}/"))
             for page in subpages:
-                yield Output(f"{column}/{page.slug}/index.html", self.render(
-                    "page.html", page=page, column=column, column_title=title, subpages=[],
+                yield Job(f"{column}/{page.slug}/index.html", "page.html", sig, partial(
+                    self.render, "page.html", page=page, column=column, column_title=title, subpages=[],
                     page_url=page.url))
 
 
