@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Optional
 from . import __version__
 from .compliance.checks import Report, check_site
 from .compliance.page import report_page
-from .loader import load_site
+from .loader import LoadState, load_site
 from .model import Site
 from .opendata.publish import opendata_outputs
 from .output import StagedOutput, staged, write_atomic, write_many
@@ -162,63 +162,123 @@ def extra_outputs(site: Site, renderer: WebRenderer, report: Report, page_paths:
             yield "files/" + att.rel, att.source.read_bytes
 
 
-def build(opts: BuildOptions) -> BuildResult:
-    progress = Progress(enabled=opts.progress)
-    progress.stage("读取和检查内容")
-    site = load_site(opts.site_dir, opts.today, drafts=opts.drafts, future=opts.future,
-                     cache_dir=opts.cache_dir)
-    layouts = layouts_dir(opts.site_dir)
-    renderer = WebRenderer(site, layouts)
-    jobs = list(renderer.jobs())
-    signer = TemplateSigner(renderer.env, site_key(site, opts))
-    sigs = {job.path: signer.sign(job) for job in jobs}
-    report = check_site(site)
-    out_key = f"{__version__}|{opts.drafts}|{opts.future}|{opts.today}"
+class Builder:
+    """Builds one site into one output directory, as often as asked.
 
-    previous = None
-    if opts.cache_dir and not opts.clean and opts.out_dir.is_dir():
-        previous = Manifest.load(opts.cache_dir, opts.out_dir)
-        if previous and previous.key != out_key:
-            previous = None
+    `gkpub build` runs it once; `gkpub serve` keeps it, so parsed and validated items,
+    and what the output directory holds, stay in memory between rebuilds.
+    """
 
-    page_paths = [j.path for j in jobs]
-    files: dict[str, str] = dict(sigs)
-    if previous is None:
-        progress.stage("生成页面", total=len(jobs))
-        with staged(opts.out_dir) as out:
-            render_to(out.tmp, jobs, progress)
-            for path, make in extra_outputs(site, renderer, report, page_paths, layouts):
-                data = make()
-                files[path] = _sha1(data)
-                out.write_bytes(path, data)
-            _carry_prints(out, opts.out_dir, site)
-        rendered, removed = len(jobs), 0
-    else:
-        changed = [j for j in jobs if previous.files.get(j.path) != sigs[j.path]
-                   or not (opts.out_dir / j.path).is_file()]
-        progress.stage("更新页面", total=len(changed))
-        render_to(opts.out_dir, changed, progress)
+    def __init__(self, opts: BuildOptions, keep_state: bool = False):
+        self.opts = opts
+        self.state = LoadState() if keep_state else None
+        self.manifest: Optional[Manifest] = None
+        self.out_key = f"{__version__}|{opts.drafts}|{opts.future}|{opts.today}"
+
+    def _previous(self) -> Optional[Manifest]:
+        opts = self.opts
+        if opts.clean or not opts.out_dir.is_dir():
+            return None
+        previous = self.manifest
+        if previous is None and opts.cache_dir:
+            previous = Manifest.load(opts.cache_dir, opts.out_dir)
+        return previous if previous and previous.key == self.out_key else None
+
+    def run(self, extras: bool = True) -> BuildResult:
+        """Build; with ``extras=False`` only the portal pages (see run_extras)."""
+        opts = self.opts
+        progress = Progress(enabled=opts.progress)
+        progress.stage("读取和检查内容")
+        site = load_site(opts.site_dir, opts.today, drafts=opts.drafts, future=opts.future,
+                         cache_dir=opts.cache_dir, state=self.state)
+        layouts = layouts_dir(opts.site_dir)
+        renderer = WebRenderer(site, layouts)
+        jobs = list(renderer.jobs())
+        signer = TemplateSigner(renderer.env, site_key(site, opts))
+        sigs = {job.path: "p:" + signer.sign(job) for job in jobs}  # p: pages, x: other files
+        previous = self._previous()
+        page_paths = [j.path for j in jobs]
+        files: dict[str, str] = dict(sigs)
+        report = None
+        if previous is None:
+            progress.stage("生成页面", total=len(jobs))
+            report = check_site(site)
+            with staged(opts.out_dir) as out:
+                render_to(out.tmp, jobs, progress)
+                for path, make in extra_outputs(site, renderer, report, page_paths, layouts):
+                    data = make()
+                    files[path] = "x:" + _sha1(data)
+                    out.write_bytes(path, data)
+                _carry_prints(out, opts.out_dir, site)
+            rendered, removed = len(jobs), 0
+        else:
+            changed = [j for j in jobs if previous.files.get(j.path) != sigs[j.path]
+                       or not (opts.out_dir / j.path).is_file()]
+            progress.stage("更新页面", total=len(changed))
+            render_to(opts.out_dir, changed, progress)
+            # extras keep their previous digests until run_extras() recomputes them
+            files.update({p: d for p, d in previous.files.items() if d.startswith("x:")})
+            stale = sorted(p for p, sig in previous.files.items() if sig.startswith("p:") and p not in sigs)
+            for p in stale:
+                files.pop(p, None)
+            self._remove(stale)
+            rendered, removed = len(changed), len(stale)
+            self.manifest = Manifest(key=self.out_key, files=files)
+            if extras:
+                report = self.run_extras(site, renderer, page_paths)
+        self.manifest = Manifest(key=self.out_key, files=files)
+        if opts.cache_dir and (extras or previous is None):
+            self.manifest.save(opts.cache_dir, opts.out_dir)
+        progress.done()
+        self.site, self.renderer, self.page_paths = site, renderer, page_paths
+        return BuildResult(site=site, pages=len(jobs), report=report, rendered=rendered,
+                           incremental=previous is not None, removed=removed)
+
+    def run_extras(self, site: Optional[Site] = None, renderer: Optional[WebRenderer] = None,
+                   page_paths: Optional[list[str]] = None) -> Report:
+        """Open data, feeds, sitemap, report page, assets, attachments: write what changed."""
+        site = site or self.site
+        renderer = renderer or self.renderer
+        page_paths = page_paths if page_paths is not None else self.page_paths
+        assert self.manifest is not None
+        files = self.manifest.files
+        opts = self.opts
+        report = check_site(site)
         updates: list[tuple[str, bytes]] = []
-        for path, make in extra_outputs(site, renderer, report, page_paths, layouts):
+        produced: set[str] = set()
+        for path, make in extra_outputs(site, renderer, report, page_paths, layouts_dir(opts.site_dir)):
             data = make()
-            files[path] = digest = _sha1(data)
-            if previous.files.get(path) != digest or not (opts.out_dir / path).is_file():
+            produced.add(path)
+            digest = "x:" + _sha1(data)
+            if files.get(path) != digest or not (opts.out_dir / path).is_file():
                 updates.append((path, data))
+            files[path] = digest
         write_many(opts.out_dir, updates)
-        stale = sorted(set(previous.files) - set(files))
-        for rel in stale:
+        pages = set(page_paths)
+        stale = sorted(p for p in files if p not in produced and p not in pages)
+        for p in stale:
+            del files[p]
+        self._remove(stale)
+        _carry_prints(_InPlace(opts.out_dir), opts.out_dir, site)
+        if opts.cache_dir:
+            self.manifest.save(opts.cache_dir, opts.out_dir)
+        return report
+
+    def _remove(self, rels: list[str]) -> None:
+        for rel in rels:
             try:
-                os.unlink(opts.out_dir / rel)
+                os.unlink(self.opts.out_dir / rel)
             except FileNotFoundError:
                 pass
-        _prune_empty_dirs(opts.out_dir, stale)
-        _carry_prints(_InPlace(opts.out_dir), opts.out_dir, site)
-        rendered, removed = len(changed), len(stale)
-    if opts.cache_dir:
-        Manifest(key=out_key, files=files).save(opts.cache_dir, opts.out_dir)
-    progress.done()
-    return BuildResult(site=site, pages=len(jobs), report=report, rendered=rendered,
-                       incremental=previous is not None, removed=removed)
+        _prune_empty_dirs(self.opts.out_dir, rels)
+
+    def close(self) -> None:
+        if self.state is not None and self.state.prepare is not None:
+            self.state.prepare.save()
+
+
+def build(opts: BuildOptions) -> BuildResult:
+    return Builder(opts).run()
 
 
 def _prune_empty_dirs(root: Path, removed: list[str]) -> None:

@@ -43,6 +43,13 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--cache", type=Path, default=None,
                    help="缓存目录（可随时删除），默认为 站点目录/.cache/gkpub；只重新生成有变化的页面")
     b.add_argument("--clean", action="store_true", help="不使用缓存，全部重新生成")
+    sv = sub.add_parser("serve", help="生成并在本机预览，保存文件后自动更新页面")
+    _site_args(sv, out=True)
+    sv.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
+    sv.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1（仅本机）")
+    sv.add_argument("--drafts", action="store_true", help="包含草稿")
+    sv.add_argument("--future", action="store_true", help="包含发布日期在今天之后的信息")
+    sv.add_argument("--search", action="store_true", help="同时生成全文检索索引（较慢）")
     c = sub.add_parser("check", help="只检查内容，不生成网站")
     _site_args(c)
     add_check_args(c)
@@ -89,6 +96,16 @@ def main(argv: list[str] | None = None) -> int:
             if result.report is not None:
                 print(build_summary(result.report, out))
             return 0
+        if args.command == "serve":
+            from .build import BuildOptions
+            from .serve import serve
+            out = (args.out or site_dir / "public").resolve()
+            if out == site_dir or site_dir.is_relative_to(out):
+                raise UsageError(f"输出目录 {out} 不能是站点目录本身或其上级")
+            return serve(BuildOptions(site_dir=site_dir, out_dir=out, today=today, drafts=args.drafts,
+                                      future=args.future, search=args.search,
+                                      cache_dir=site_dir / ".cache" / "gkpub"),
+                         host=args.host, port=args.port)
         if args.command == "check":
             return run_check(args, site_dir, today)
         if args.command == "report":

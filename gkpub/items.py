@@ -8,7 +8,7 @@ from typing import Any
 
 from .config import SiteConfig
 from .elements import ElementError, check_element
-from .errors import ErrorList, allowed_list, did_you_mean
+from .errors import ContentError, ErrorList, allowed_list, did_you_mean
 from .feedback import link_feedback
 from .frontmatter import Document
 from .model import Attachment, Catalog, Item
@@ -152,18 +152,48 @@ def _fingerprint(digest: str, attachments: list[Attachment]) -> str:
     return hashlib.sha1("|".join(parts).encode()).hexdigest()
 
 
+class ItemMemo:
+    """Validated items of the previous load, reused while file, site.toml and catalogue are unchanged.
+
+    Only `gkpub serve` keeps one: it makes a one-item edit cost one validation, not ten thousand.
+    """
+
+    def __init__(self) -> None:
+        self.key = ""
+        self.entries: dict[str, tuple[str, Item | None, list[ContentError]]] = {}
+
+    def reset_if(self, key: str) -> None:
+        if key != self.key:
+            self.key, self.entries = key, {}
+
+
 def load_items(site_dir: Path, cfg: SiteConfig, catalog: Catalog, errors: ErrorList,
-               cache: PrepareCache | None = None) -> list[Item]:
+               cache: PrepareCache | None = None, memo: ItemMemo | None = None) -> list[Item]:
     leaves = catalog.leaf_by_path()
     content_dir = site_dir / "content"
     items: list[Item] = []
+    fresh: dict[str, tuple[str, Item | None, list[ContentError]]] = {}
     for prep in prepare_all(item_files(site_dir), tuple(cfg.privacy_allow), cache):
-        if prep.source_error is not None:
-            errors.add(prep.path, prep.source_error[0], "", prep.source_error[1])
-            continue
-        item = validate_document(prep, cfg, leaves, errors, content_dir)
+        key = str(prep.path)
+        old = memo.entries.get(key) if memo else None
+        if old is not None and old[0] == prep.digest and (
+                old[1] is None or old[1].fingerprint == _fingerprint(prep.digest, old[1].attachments)):
+            item, item_errors = old[1], old[2]
+            errors.errors.extend(item_errors)
+        else:
+            n_before = len(errors.errors)
+            if prep.source_error is not None:
+                errors.add(prep.path, prep.source_error[0], "", prep.source_error[1])
+                item = None
+            else:
+                item = validate_document(prep, cfg, leaves, errors, content_dir)
+            item_errors = errors.errors[n_before:]
+        fresh[key] = (prep.digest, item, list(item_errors))
         if item is not None:
+            item.interpretations, item.interprets = [], None  # linked again below
             items.append(item)
+    if memo is not None:
+        memo.entries = fresh
     link_items(items, errors)
     return items
 

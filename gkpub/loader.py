@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -9,26 +11,54 @@ from .catalog import load_catalog
 from .config import load_config
 from .errors import BuildFailed, ErrorList
 from .gate import GateOptions, apply_gate
-from .items import load_items
+from .items import ItemMemo, load_items
 from .model import Site
 from .pages import load_pages
 from .prepare import PrepareCache
 
 
+@dataclass
+class LoadState:
+    """What one process keeps between loads of the same site (`gkpub serve`)."""
+
+    prepare: Optional[PrepareCache] = None
+    memo: ItemMemo = field(default_factory=ItemMemo)
+
+
+def _site_inputs_key(site_dir: Path) -> str:
+    h = hashlib.sha1((site_dir / "site.toml").read_bytes())
+    for path in sorted((site_dir / "content" / "catalog").glob("*.y*ml")):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()
+
+
 def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool = False,
-              cache_dir: Optional[Path] = None) -> Site:
+              cache_dir: Optional[Path] = None, state: Optional[LoadState] = None) -> Site:
     """Load and validate everything; raise BuildFailed with every error found.
 
-    With ``cache_dir``, files unchanged since the last load are not parsed again.
+    With ``cache_dir``, files unchanged since the last load are not parsed again; with
+    ``state`` (kept by a long-running process), they are not validated again either.
     """
     errors = ErrorList(root=site_dir)
     cfg = load_config(site_dir, errors)
     if cfg is None:
         raise BuildFailed(errors)
     catalog = load_catalog(site_dir, cfg, errors)
-    cache = PrepareCache(cache_dir, tuple(cfg.privacy_allow)) if cache_dir else None
-    items = load_items(site_dir, cfg, catalog, errors, cache)
-    if cache:
+    allow = tuple(cfg.privacy_allow)
+    cache = None
+    if cache_dir:
+        if state is not None and state.prepare is not None and state.prepare.tag[1] == allow:
+            cache = state.prepare
+        else:
+            cache = PrepareCache(cache_dir, allow)
+            if state is not None:
+                state.prepare = cache
+    memo = None
+    if state is not None and not errors:
+        memo = state.memo
+        memo.reset_if(_site_inputs_key(site_dir))
+    items = load_items(site_dir, cfg, catalog, errors, cache, memo)
+    if cache and state is None:  # a long-running process saves its cache when it stops
         cache.save()
     pages = load_pages(site_dir, cfg, errors)
     if errors:
