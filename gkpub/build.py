@@ -173,7 +173,20 @@ class Builder:
         self.opts = opts
         self.state = LoadState() if keep_state else None
         self.manifest: Optional[Manifest] = None
+        self.signer: Optional[TemplateSigner] = None  # kept: it remembers signatures already computed
+        self._env_key: tuple = ()
+        self._env_obj = None
         self.out_key = f"{__version__}|{opts.drafts}|{opts.future}|{opts.today}"
+
+    def _env(self, layouts: Path, site: Site):
+        """The template environment, kept between builds while layouts and base URL stay."""
+        from urllib.parse import urlparse
+
+        from .web import make_env
+        key = (layouts, urlparse(site.config.base_url).path.rstrip("/"))
+        if self._env_key != key:
+            self._env_key, self._env_obj = key, make_env(layouts, key[1])
+        return self._env_obj
 
     def _previous(self) -> Optional[Manifest]:
         opts = self.opts
@@ -192,10 +205,14 @@ class Builder:
         site = load_site(opts.site_dir, opts.today, drafts=opts.drafts, future=opts.future,
                          cache_dir=opts.cache_dir, state=self.state)
         layouts = layouts_dir(opts.site_dir)
-        renderer = WebRenderer(site, layouts)
+        renderer = WebRenderer(site, layouts, self._env(layouts, site))
         jobs = list(renderer.jobs())
-        signer = TemplateSigner(renderer.env, site_key(site, opts))
-        sigs = {job.path: "p:" + signer.sign(job) for job in jobs}  # p: pages, x: other files
+        key = site_key(site, opts)
+        if self.signer is None or self.signer.site_key != key:
+            self.signer = TemplateSigner(renderer.env, key)
+        else:
+            self.signer.refresh(renderer.env)
+        sigs = {job.path: "p:" + self.signer.sign(job) for job in jobs}  # p: pages, x: other files
         previous = self._previous()
         page_paths = [j.path for j in jobs]
         files: dict[str, str] = dict(sigs)
@@ -212,8 +229,10 @@ class Builder:
                 _carry_prints(out, opts.out_dir, site)
             rendered, removed = len(jobs), 0
         else:
+            # a one-shot build also checks the files are still there; serve trusts its own record
+            check = self.state is None
             changed = [j for j in jobs if previous.files.get(j.path) != sigs[j.path]
-                       or not (opts.out_dir / j.path).is_file()]
+                       or (check and not (opts.out_dir / j.path).is_file())]
             progress.stage("更新页面", total=len(changed))
             render_to(opts.out_dir, changed, progress)
             # extras keep their previous digests until run_extras() recomputes them

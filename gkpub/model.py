@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Optional
 
@@ -165,12 +166,12 @@ class Item:
     def out_path(self) -> str:
         return f"xxgk/{self.index_no}/index.html"
 
-    @property
+    @cached_property
     def sort_key(self) -> tuple:
         """Newest first, then by 索引号 so equal dates still sort the same every build."""
         return (-self.published.toordinal(), self.index_no)
 
-    @property
+    @cached_property
     def summary(self) -> tuple:
         """What listings and links show of an item: a change elsewhere re-renders only its page."""
         return (self.title, self.index_no, self.published, self.org.code, self.stage, self.doc_no,

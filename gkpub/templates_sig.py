@@ -15,11 +15,23 @@ import jinja2.meta
 from .web import Job
 
 
+# sha1(template source) → the names it references; parsing is the slow part of signing
+_REFERENCES: dict[str, tuple[str, ...]] = {}
+
+
 class TemplateSigner:
     def __init__(self, env: jinja2.Environment, site_key: str):
         self.env = env
         self.site_key = site_key
         self._closure = lru_cache(maxsize=None)(self._closure_uncached)
+        self._sigs: dict[tuple, str] = {}
+
+    def refresh(self, env: jinja2.Environment) -> None:
+        """A new environment for the next build: templates may have changed on disk."""
+        self.env = env
+        self._closure.cache_clear()
+        if len(self._sigs) > 200_000:  # bound the memory of a long serve session
+            self._sigs.clear()
 
     def _source(self, name: str) -> str:
         assert self.env.loader is not None
@@ -37,10 +49,17 @@ class TemplateSigner:
             seen.add(current)
             source = self._source(current)
             h.update(current.encode() + b"\0" + source.encode())
-            ast = self.env.parse(source)
-            todo.extend(sorted(t for t in jinja2.meta.find_referenced_templates(ast) if t))
+            key = hashlib.sha1(source.encode()).hexdigest()
+            if key not in _REFERENCES:
+                ast = self.env.parse(source)
+                _REFERENCES[key] = tuple(sorted(t for t in jinja2.meta.find_referenced_templates(ast) if t))
+            todo.extend(_REFERENCES[key])
         return h.hexdigest()
 
     def sign(self, job: Job) -> str:
-        data = repr((self.site_key, self._closure(job.template), job.deps)).encode()
-        return hashlib.sha1(data).hexdigest()
+        key = (self._closure(job.template), job.deps)
+        sig = self._sigs.get(key)
+        if sig is None:
+            sig = hashlib.sha1(repr((self.site_key,) + key).encode()).hexdigest()
+            self._sigs[key] = sig
+        return sig

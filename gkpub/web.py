@@ -63,11 +63,12 @@ def paginate(items: list, size: int) -> list[list]:
 
 
 class WebRenderer:
-    def __init__(self, site: Site, layouts: Path):
+    def __init__(self, site: Site, layouts: Path, env: jinja2.Environment | None = None):
+        """``env`` may be reused between builds: compiled templates are kept (and reloaded when edited)."""
         self.site = site
         cfg = site.config
         self.prefix = urlparse(cfg.base_url).path.rstrip("/")
-        self.env = make_env(layouts, self.prefix)
+        self.env = env if env is not None else make_env(layouts, self.prefix)
         self.base_ctx: dict[str, Any] = {
             "site": cfg, "catalog": site.catalog, "today": site.today,
             "orgs": cfg.orgs,
