@@ -72,6 +72,12 @@ def on_board(item: Item, board: Board, today: dt.date) -> bool:
     return not (period and period["结束"] < today)
 
 
+def unassigned(site: Site) -> list[Item]:
+    """Published items meant for boards (by channel) that name no board: on no poster."""
+    return [i for i in site.published if BOARD_CHANNEL in i.el.get("公开渠道", [])
+            and not i.el.get("公开栏") and not i.expired(site.today)]
+
+
 def board_items(site: Site, board: Board) -> dict[str, list[Item]]:
     """The board's items by stage, newest first within a stage (Site.published is)."""
     by_stage: dict[str, list[Item]] = {s: [] for s in STAGES}

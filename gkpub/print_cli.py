@@ -23,7 +23,7 @@ def add_print_parser(sub: argparse._SubParsersAction,
         site_args(q, out=True)
 
     b = kinds.add_parser("board", help="一个社区/村公开栏的海报 → public/print/boards/<公开栏>.pdf")
-    b.add_argument("board", help="公开栏名称（社区或村，见 site.toml 的 [[township]]）")
+    b.add_argument("board", metavar="公开栏", help="公开栏名称（社区或村，见 site.toml 的 [[township]]）")
     poster_args(b)
     a = kinds.add_parser("boards", help="所有公开栏的海报和索引页 → public/print/boards/")
     poster_args(a)
@@ -51,7 +51,7 @@ def run_print(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
             print(f"提示：{warning}", file=sys.stderr)
         site = load_site(site_dir, today)
         if args.print_kind in ("board", "boards"):
-            from .print_board import print_all_boards, print_board
+            from .print_board import print_all_boards, print_board, unassigned
             sheet = paper(args.paper, args.landscape)
             results = ([print_board(site, args.board, sheet, out_dir)]
                        if args.print_kind == "board" else print_all_boards(site, sheet, out_dir))
@@ -59,6 +59,11 @@ def run_print(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
                 print(f"{r.board.township.name} {r.board.name}：{r.items} 条信息，{sheet.label} {r.pages} 张 → {r.path}")
             if args.print_kind == "boards":
                 print(f"共 {len(results)} 个公开栏，索引页 → {results[0].path.parent / 'index.html' if results else out_dir}")
+                left = unassigned(site)
+                if left:
+                    names = "、".join(i.source for i in left[:3]) + ("等" if len(left) > 3 else "")
+                    print(f"提示：{len(left)} 条信息的公开渠道含公示栏，但没有填写「公开栏」，未上栏：{names}",
+                          file=sys.stderr)
         elif args.print_kind == "handbook":
             from .print_handbook import print_handbook
             r = print_handbook(site, args.domain, paper(args.paper), out_dir)

@@ -63,6 +63,8 @@ def paper(name: str, landscape: bool = False) -> Paper:
 
 # Plain-text characters above which a board shows the 摘要 (when there is one) instead of the body.
 LONG_BODY_CHARS = 360
+# Bodies up to this many characters (and without tables) are never split across columns.
+SHORT_BODY_CHARS = 200
 _ROOT_HREF = re.compile(r'(href|src)="/(?!/)')
 _SHORT_CELL = re.compile(r"<(td)>([^<]{1,3})</\1>")
 _MD_NOISE = re.compile(r"[\s|:\-#*>`_~\[\]()!]+")
@@ -102,6 +104,12 @@ class PrintItem:
     @property
     def title(self) -> str:
         return self.item.title
+
+    @property
+    def short(self) -> bool:
+        """Short enough to keep in one piece (no table, a few lines)."""
+        return self.summarised or (body_chars(self.item) <= SHORT_BODY_CHARS
+                                   and "<table" not in self.content)
 
     @property
     def period(self) -> Optional[dict[str, dt.date]]:

@@ -106,6 +106,7 @@ def test_paper_options(print_site: Path, tmp_path: Path, paper: str, landscape: 
     pdf = tmp_path / "print" / "boards" / "西岭村.pdf"
     assert_paper(pdf, *size)
     assert norm("西岭村2026年高龄津贴新增对象公示") in "".join(page_texts(pdf))
+    assert len(qr_codes(pdf, dpi=150)[0]) > 1, "the first sheet carries items, not just the header"
 
 
 def test_unknown_board_is_a_usage_error(print_site: Path, tmp_path: Path, capsys) -> None:
@@ -136,3 +137,15 @@ def test_web_build_keeps_posters_only_while_their_items_are_published(
     assert run("build", *common, "--no-search") == 0
     assert not (out / "print" / "boards" / "西岭村.pdf").exists()
     assert "print/boards/西岭村.pdf" in capsys.readouterr().err
+
+
+def test_unmasked_personal_data_stops_printing(print_site: Path, tmp_path: Path, capsys) -> None:
+    """The portal's masking checks hold for print too: nothing is printed."""
+    site = tmp_path / "site"
+    shutil.copytree(print_site, site)
+    write_item(site, "xiling.md", item_text(**dict(ITEMS["xiling.md"], body="联系人电话 13812345678。")))
+    code = print_cmd("board", "西岭村", "--site", str(site), "--out", str(tmp_path / "out"),
+                     "--today", TODAY.isoformat())
+    err = capsys.readouterr().err
+    assert code == 1 and "138****5678" in err
+    assert not (tmp_path / "out" / "print").exists()
