@@ -22,6 +22,10 @@ def add_check_args(c: argparse.ArgumentParser) -> None:
                    help="输出格式：text 供人阅读（默认），json 供程序处理")
     c.add_argument("--strict", action="store_true",
                    help="有「警告」级别的合规问题时也以退出码 1 结束（供编辑仓库的 CI 使用）；「提示」不影响")
+    c.add_argument("--links", action="store_true",
+                   help="改为检查已生成的网站：失效的站内链接、页内锚点和附件（先运行 gkpub build）")
+    c.add_argument("--out", type=Path, default=None,
+                   help="与 --links 一起使用：已生成网站的目录，默认为 站点目录/public")
 
 
 def add_compliance_parsers(sub: argparse._SubParsersAction, site_args: Callable[..., None]) -> None:
@@ -59,6 +63,8 @@ def build_summary(report: "Report", out: Path) -> str:
 
 
 def run_check(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
+    if getattr(args, "links", False):
+        return run_link_check(args, site_dir)
     from .compliance.checks import check_site
     from .compliance.text import format_text, to_json
     from .loader import load_site
@@ -73,6 +79,23 @@ def run_check(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
     report = check_site(site)
     print(to_json(report) if args.format == "json" else format_text(report))
     return 1 if args.strict and report.count("warning") else 0
+
+
+def run_link_check(args: argparse.Namespace, site_dir: Path) -> int:
+    """`gkpub check --links`: exit 1 when any internal link, anchor or attachment is broken."""
+    import json
+
+    from .linkcheck import check_links, format_text, site_base_url
+
+    out = (args.out or site_dir / "public").resolve()
+    if not out.is_dir():
+        raise UsageError(f"找不到已生成的网站 {out}：请先运行 gkpub build（或用 --out 指定网站目录）")
+    report = check_links(out, site_base_url(site_dir))
+    if args.format == "json":
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_text(report, out))
+    return 1 if report.broken else 0
 
 
 def run_report(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:

@@ -32,6 +32,7 @@ _ANY_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
 _LINK_TARGET_RE = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]+\]:\s*<?(\S+)|<([a-zA-Z]+:[^>\s]*)>")
 _HEADING_RE = re.compile(r"<h([2-4])>(.*?)</h\1>", re.S)
 _TAG_RE = re.compile(r"<[^>]+>")
+_EMPTY_TH_RE = re.compile(r'<th scope="col"( style="[^"]*")?>\s*</th>')
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +48,8 @@ def _slugify(text: str) -> str:
 
 
 def _decorate(html: str) -> str:
-    """Heading ids for deep links, and a scroll box around tables for phones."""
+    """Heading ids for deep links, a scroll box around tables for phones, header cells
+    marked as column headers, and accessible footnotes."""
     seen: dict[str, int] = {}
 
     def heading(m: re.Match) -> str:
@@ -59,8 +61,25 @@ def _decorate(html: str) -> str:
 
     html = _HEADING_RE.sub(heading, html)
     if "<table>" in html:
-        html = html.replace("<table>", '<div class="table-wrap" tabindex="0" role="region" aria-label="表格"><table>')
+        tables = html.count("<table>")
+        if tables == 1:
+            html = html.replace("<table>", '<div class="table-wrap" tabindex="0" role="region" aria-label="表格"><table>')
+        else:  # each scroll region needs a name of its own
+            parts = html.split("<table>")
+            html = parts[0] + "".join(
+                f'<div class="table-wrap" tabindex="0" role="region" aria-label="第{n}个表格"><table>{part}'
+                for n, part in enumerate(parts[1:], start=1))
         html = html.replace("</table>", "</table></div>")
+        html = html.replace("<th>", '<th scope="col">').replace("<th style=", '<th scope="col" style=')
+        html = _EMPTY_TH_RE.sub(r"<td\1></td>", html)  # an empty header cell heads nothing
+    if '<section class="footnotes">' in html:
+        # The notes as a named block rather than a section without a heading (which the
+        # HTML checker flags; a heading would show on the print posters too), no XHTML-style
+        # void tag, and a name for the back link, whose only text is an arrow.
+        html = html.replace('<hr class="footnotes-sep" />', '<hr class="footnotes-sep">')
+        html = html.replace('<section class="footnotes">', '<div class="footnotes" role="note" aria-label="注释">')
+        html = html.replace("</section>", "</div>")
+        html = html.replace('class="footnote-backref">', 'class="footnote-backref" aria-label="返回正文">')
     return html
 
 

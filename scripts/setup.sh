@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium)
+APT_PACKAGES=(fonts-noto-cjk fontconfig libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -17,5 +17,37 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 EXTRAS="${GKPUB_EXTRAS:-}"
+if [[ ",$EXTRAS," == *",test,"* ]]; then
+  # Test tools: Java for the Nu Html Checker; vnu-jar and axe-core from package-lock.json.
+  if ! command -v java >/dev/null 2>&1; then
+    echo "==> 安装 Java（运行 HTML 校验器 vnu 所需）"
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq default-jre-headless >/dev/null
+  fi
+fi
+# Node packages from package.json / package-lock.json: Pagefind (the search index; every
+# `gkpub build` needs it) and, for tests, vnu-jar and axe-core (devDependencies).
+if ! command -v npm >/dev/null 2>&1; then
+  echo "==> 安装 Node.js 和 npm（生成检索索引的 Pagefind 由 npm 安装）"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+fi
+npm_omit=(--omit=dev); npm_what="pagefind"
+if [[ ",$EXTRAS," == *",test,"* ]]; then npm_omit=(); npm_what="pagefind、vnu-jar、axe-core"; fi
+stamp="node_modules/.gkpub-lock"
+lock="$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)"
+want="$lock ${npm_omit[*]:-all}"
+have="$(cat "$stamp" 2>/dev/null || true)"
+# a complete install ("all") also serves a build-only set-up: never prune the test tools
+if [ "$have" != "$want" ] && [ "$have" != "$lock all" ]; then
+  echo "==> 安装 Node 工具（npm：$npm_what）"
+  # `npm install`, not `npm ci`: the lock lists only the Linux builds of Pagefind's per-platform
+  # packages, and `npm ci` refuses that; `npm install` still installs the locked versions.
+  # --ignore-scripts: vnu-jar's postinstall would fetch a Java runtime; the machine's Java is used.
+  npm install "${npm_omit[@]}" --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+  echo "$want" > "$stamp"
+fi
 echo "==> 安装 gkpub 及其 Python 依赖${EXTRAS:+（含 $EXTRAS）}"
 python3 -m pip install -q --disable-pip-version-check -e ".${EXTRAS:+[$EXTRAS]}"
