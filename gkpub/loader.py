@@ -12,7 +12,8 @@ from .config import load_config
 from .errors import BuildFailed, ErrorList
 from .gate import GateOptions, apply_gate
 from .items import ItemMemo, load_items
-from .model import Site
+from .config import SiteConfig
+from .model import Catalog, Site
 from .pages import load_pages
 from .prepare import PrepareCache
 
@@ -23,6 +24,9 @@ class LoadState:
 
     prepare: Optional[PrepareCache] = None
     memo: ItemMemo = field(default_factory=ItemMemo)
+    changed: Optional[set[str]] = None  # item files a watcher saw change; None: check them all
+    config: Optional[SiteConfig] = None
+    catalog: Optional[Catalog] = None
 
 
 def _site_inputs_key(site_dir: Path) -> str:
@@ -56,8 +60,14 @@ def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool
     memo = None
     if state is not None and not errors:
         memo = state.memo
-        memo.reset_if(_site_inputs_key(site_dir))
-    items = load_items(site_dir, cfg, catalog, errors, cache, memo)
+        key = _site_inputs_key(site_dir)
+        if key == memo.key and state.catalog is not None:
+            # reused items point at the previous catalogue and organizations: keep those
+            cfg, catalog = state.config, state.catalog
+        memo.reset_if(key)
+        state.config, state.catalog = cfg, catalog
+    changed = state.changed if state is not None and cache is not None and cache.entries else None
+    items = load_items(site_dir, cfg, catalog, errors, cache, memo, changed)
     if cache and state is None:  # a long-running process saves its cache when it stops
         cache.save()
     pages = load_pages(site_dir, cfg, errors)

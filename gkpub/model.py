@@ -158,11 +158,11 @@ class Item:
     def matter(self) -> Matter:
         return self.leaf.matter
 
-    @property
+    @cached_property
     def url(self) -> str:
         return f"/xxgk/{self.index_no}/"
 
-    @property
+    @cached_property
     def out_path(self) -> str:
         return f"xxgk/{self.index_no}/index.html"
 

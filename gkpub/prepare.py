@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from . import __version__, markdown
+from . import engine_key, markdown
 from .frontmatter import Document, SourceError, read_text, split_document
 from .parallel import fork_map
 from .pii_check import document_pii
@@ -59,7 +59,7 @@ class PrepareCache:
 
     def __init__(self, cache_dir: Optional[Path], allow: tuple[str, ...]):
         self.file = cache_dir / "prepared.pickle" if cache_dir else None
-        self.tag = (__version__, allow)
+        self.tag = (engine_key(), allow)
         self.entries: dict[str, tuple[int, int, Prepared]] = {}
         self.dirty = False
         if self.file and self.file.is_file():
@@ -70,14 +70,15 @@ class PrepareCache:
             except Exception:  # a damaged cache is rebuilt, never trusted
                 self.entries = {}
 
-    def get(self, path: Path, st: os.stat_result) -> Optional[Prepared]:
-        hit = self.entries.get(str(path))
-        if hit and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
+    def get(self, path: str, st: Optional[os.stat_result]) -> Optional[Prepared]:
+        """The cached file if unchanged; with ``st`` None, trust the caller that it is."""
+        hit = self.entries.get(path)
+        if hit and (st is None or (hit[0] == st.st_size and hit[1] == st.st_mtime_ns)):
             return hit[2]
         return None
 
-    def put(self, path: Path, st: os.stat_result, prepared: Prepared) -> None:
-        self.entries[str(path)] = (st.st_size, st.st_mtime_ns, prepared)
+    def put(self, path: str, st: os.stat_result, prepared: Prepared) -> None:
+        self.entries[path] = (st.st_size, st.st_mtime_ns, prepared)
         self.dirty = True
 
     def prune(self, keep: set[str]) -> None:
@@ -96,22 +97,27 @@ class PrepareCache:
         self.dirty = False
 
 
-def prepare_all(paths: list[Path], allow: tuple[str, ...],
-                cache: Optional[PrepareCache] = None) -> list[Prepared]:
-    """Prepared files in the order of ``paths``, reusing the cache where the file is unchanged."""
+def prepare_all(paths: list[str], allow: tuple[str, ...], cache: Optional[PrepareCache] = None,
+                changed: Optional[set[str]] = None) -> list[Prepared]:
+    """Prepared files in the order of ``paths``, reusing the cache where the file is unchanged.
+
+    ``changed`` (from a file watcher) names the only files that may differ from the cache.
+    """
     results: list[Optional[Prepared]] = [None] * len(paths)
     todo: list[int] = []
     stats: dict[int, os.stat_result] = {}
     for i, path in enumerate(paths):
-        st = path.stat()
-        stats[i] = st
-        hit = cache.get(path, st) if cache else None
+        hit = cache.get(path, None) if cache and changed is not None and path not in changed else None
+        if hit is None:
+            st = os.stat(path)
+            stats[i] = st
+            hit = cache.get(path, st) if cache else None
         if hit is not None:
             results[i] = hit
         else:
             todo.append(i)
     if todo:
-        jobs = [(paths[i], allow) for i in todo]
+        jobs = [(Path(paths[i]), allow) for i in todo]
         done = fork_map(_prepare_job, jobs, chunksize=32) if len(todo) >= POOL_THRESHOLD \
             else [_prepare_job(j) for j in jobs]
         for i, prepared in zip(todo, done):
@@ -119,5 +125,5 @@ def prepare_all(paths: list[Path], allow: tuple[str, ...],
             if cache:
                 cache.put(paths[i], stats[i], prepared)
     if cache:
-        cache.prune({str(p) for p in paths})
+        cache.prune(set(paths))
     return [r for r in results if r is not None]

@@ -22,7 +22,7 @@ def next_index_no(site_dir: Path, code: str, year: int) -> str:
     highest = 0
     for path in item_files(site_dir):
         try:
-            text = path.read_text(encoding="utf-8", errors="replace")
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
         for m in _INDEX_LINE.finditer(text):

@@ -104,6 +104,8 @@ class Rebuilder:
         self.builder, self.state, self.out, self.err = builder, state, out, err
         self.dirty = threading.Event()
         self.stopping = threading.Event()
+        self.pending: set[str] | None = set()  # files reported changed; None: unknown, check all
+        self.pending_lock = threading.Lock()
         self.thread = threading.Thread(target=self._loop, daemon=True)
 
     def start(self) -> None:
@@ -114,8 +116,19 @@ class Rebuilder:
         self.dirty.set()
         self.thread.join(timeout=30)
 
-    def changed(self, path: str = "") -> None:
+    def changed(self, path: str | None = None) -> None:
+        """A file changed (``path``), or something changed that names no single file (None)."""
+        with self.pending_lock:
+            if path is None:
+                self.pending = None
+            elif self.pending is not None:
+                self.pending.add(path)
         self.dirty.set()
+
+    def _take_pending(self) -> set[str] | None:
+        with self.pending_lock:
+            pending, self.pending = self.pending, set()
+        return pending
 
     def _loop(self) -> None:
         while not self.stopping.is_set():
@@ -132,7 +145,7 @@ class Rebuilder:
     def rebuild(self) -> Optional[float]:
         t0 = time.perf_counter()
         try:
-            result = self.builder.run(extras=False)
+            result = self.builder.run(extras=False, changed=self._take_pending())
         except BuildFailed as exc:
             text = exc.errors.report()
             with self.state.lock:
@@ -160,10 +173,14 @@ def watch(paths: list[Path], on_change) -> object:
         def on_any_event(self, event) -> None:
             if event.event_type in ("opened", "closed_no_write"):
                 return
-            name = Path(str(event.src_path)).name
-            if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
+            if event.is_directory:
+                if event.event_type in ("moved", "created", "deleted"):
+                    on_change(None)  # a folder moved in or out: its files are not listed one by one
                 return
-            on_change(str(event.src_path))
+            for path in (event.src_path, getattr(event, "dest_path", "")):
+                name = Path(str(path)).name
+                if path and not (name.startswith(".") or name.endswith(("~", ".swp", ".tmp"))):
+                    on_change(str(path))
 
     observer = Observer()
     handler = Handler()
