@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
-from . import __version__
+from . import engine_key
 from .compliance.checks import Report, check_site
 from .compliance.page import report_page
 from .loader import LoadState, load_site
@@ -26,6 +26,7 @@ from .opendata.publish import opendata_outputs
 from .output import StagedOutput, staged, write_atomic, write_many
 from .parallel import fork_map, worker_count
 from .progress import Progress
+from .search import BUNDLE_DIR, find_pagefind, index_staged, reindex_live, remove_index
 from .templates_sig import TemplateSigner
 from .web import Job, WebRenderer
 
@@ -76,7 +77,7 @@ def _sha1(data: bytes) -> str:
 
 def site_key(site: Site, opts: BuildOptions) -> str:
     """What every page depends on: engine, configuration, catalogue, build date and options."""
-    h = hashlib.sha1(f"{__version__}|{opts.today}|{opts.drafts}|{opts.future}".encode())
+    h = hashlib.sha1(f"{engine_key()}|{opts.today}|{opts.drafts}|{opts.future}".encode())
     h.update((opts.site_dir / "site.toml").read_bytes())
     for path in sorted((opts.site_dir / "content" / "catalog").glob("*.y*ml")):
         h.update(path.name.encode())
@@ -176,7 +177,8 @@ class Builder:
         self.signer: Optional[TemplateSigner] = None  # kept: it remembers signatures already computed
         self._env_key: tuple = ()
         self._env_obj = None
-        self.out_key = f"{__version__}|{opts.drafts}|{opts.future}|{opts.today}"
+        self.out_key = f"{engine_key()}|{opts.drafts}|{opts.future}|{opts.today}"
+        self._pages_changed = False  # since the search index was last brought up to date
 
     def _env(self, layouts: Path, site: Site):
         """The template environment, kept between builds while layouts and base URL stay."""
@@ -197,9 +199,16 @@ class Builder:
             previous = Manifest.load(opts.cache_dir, opts.out_dir)
         return previous if previous and previous.key == self.out_key else None
 
-    def run(self, extras: bool = True) -> BuildResult:
-        """Build; with ``extras=False`` only the portal pages (see run_extras)."""
+    def run(self, extras: bool = True, changed: Optional[set[str]] = None) -> BuildResult:
+        """Build; with ``extras=False`` only the portal pages (see run_extras).
+
+        ``changed``: item files a file watcher reported (others are trusted unchanged).
+        """
         opts = self.opts
+        if self.state is not None:
+            self.state.changed = changed
+        if opts.search:
+            find_pagefind()  # a missing tool stops the build before any work, with the way out
         progress = Progress(enabled=opts.progress)
         progress.stage("读取和检查内容")
         site = load_site(opts.site_dir, opts.today, drafts=opts.drafts, future=opts.future,
@@ -227,7 +236,12 @@ class Builder:
                     files[path] = "x:" + _sha1(data)
                     out.write_bytes(path, data)
                 _carry_prints(out, opts.out_dir, site)
+                if opts.search and site.published:
+                    progress.stage("生成检索索引")
+                    out.flush()
+                    index_staged(out.tmp)  # before the swap: the live site never has half an index
             rendered, removed = len(jobs), 0
+            self._pages_changed = False
         else:
             # a one-shot build also checks the files are still there; serve trusts its own record
             check = self.state is None
@@ -242,6 +256,7 @@ class Builder:
                 files.pop(p, None)
             self._remove(stale)
             rendered, removed = len(changed), len(stale)
+            self._pages_changed = self._pages_changed or bool(changed or stale)
             self.manifest = Manifest(key=self.out_key, files=files)
             if extras:
                 report = self.run_extras(site, renderer, page_paths)
@@ -279,9 +294,27 @@ class Builder:
             del files[p]
         self._remove(stale)
         _carry_prints(_InPlace(opts.out_dir), opts.out_dir, site)
+        self._update_search(site)
         if opts.cache_dir:
             self.manifest.save(opts.cache_dir, opts.out_dir)
         return report
+
+    def _update_search(self, site: Site) -> None:
+        """After an incremental build: the index covers the whole site, so any changed page
+        means a new index. Without search, an index that may show what changed (or was
+        withdrawn) is removed rather than left stale."""
+        out = self.opts.out_dir
+        live = out / BUNDLE_DIR
+        if not self.opts.search:
+            if self._pages_changed:
+                remove_index(out)
+                self._pages_changed = False
+            return
+        if not site.published:
+            remove_index(out)
+        elif self._pages_changed or not _index_current(live):
+            reindex_live(out)
+        self._pages_changed = False
 
     def _remove(self, rels: list[str]) -> None:
         for rel in rels:
@@ -298,6 +331,16 @@ class Builder:
 
 def build(opts: BuildOptions) -> BuildResult:
     return Builder(opts).run()
+
+
+def _index_current(bundle: Path) -> bool:
+    """A bundle is there and was written by the Pagefind version in use."""
+    import json
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return entry.get("version") == find_pagefind()[1]
 
 
 def _prune_empty_dirs(root: Path, removed: list[str]) -> None:

@@ -91,6 +91,10 @@ class StagedOutput:
     def copy_file(self, src: Path, rel: str) -> None:
         self.write_bytes(rel, src.read_bytes())
 
+    def flush(self) -> None:
+        """Write everything queued so far (before a tool reads the staged tree)."""
+        self._drain()
+
     def _drain(self) -> None:
         pending, self._pending = self._pending, []
         list(self._pool.map(lambda pd: _write(*pd), pending, chunksize=64))  # re-raises a failed write

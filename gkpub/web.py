@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 from functools import partial
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 from urllib.parse import urlparse
 
 import jinja2
@@ -26,9 +26,11 @@ class Output:
     content: str
 
 
-@dataclass(frozen=True)
-class Job:
-    """One page to write: its template, what it shows, and how to render it."""
+class Job(NamedTuple):
+    """One page to write: its template, what it shows, and how to render it.
+
+    A NamedTuple because a big site makes tens of thousands of them on every rebuild.
+    """
 
     path: str
     template: str
@@ -75,16 +77,16 @@ class WebRenderer:
         }
         pub = site.published
         self.by_stage: dict[str, list[Item]] = {s: [] for s in STAGES}
-        self.by_leaf: dict[int, list[Item]] = {}
+        self.by_leaf: dict[str, list[Item]] = {}
         self.by_org: dict[str, list[Item]] = {}
         for item in pub:
             self.by_stage[item.stage].append(item)
-            self.by_leaf.setdefault(id(item.leaf), []).append(item)
+            self.by_leaf.setdefault(item.leaf.path, []).append(item)
             self.by_org.setdefault(item.org.code, []).append(item)
 
     # helpers ------------------------------------------------------------------
     def leaf_items(self, leaf: Leaf) -> list[Item]:
-        return self.by_leaf.get(id(leaf), [])
+        return self.by_leaf.get(leaf.path, [])
 
     def matter_items(self, matter: Matter) -> list[Item]:
         out = [i for leaf in matter.leaves for i in self.leaf_items(leaf)]
@@ -112,9 +114,12 @@ class WebRenderer:
 
     # pages --------------------------------------------------------------------
     def item_job(self, item: Item) -> Job:
-        linked = [*item.interpretations, *([item.interprets] if item.interprets else [])]
-        return Job(item.out_path, "item.html", (item.fingerprint, fps(linked)),
-                   partial(self.render, "item.html", item=item, page_url=item.url))
+        linked = item.interpretations + [item.interprets] if item.interprets else item.interpretations
+        return Job(item.out_path, "item.html", (item.fingerprint, fps(linked) if linked else ()),
+                   partial(self._render_item, item))
+
+    def _render_item(self, item: Item) -> str:
+        return self.render("item.html", item=item, page_url=item.url)
 
     def item_page(self, item: Item) -> Output:
         job = self.item_job(item)
@@ -175,6 +180,9 @@ class WebRenderer:
         yield from self.column_pages()
         for item in site.published:
             yield self.item_job(item)
+        # static: search.js reads the query from the address and the results from the index
+        yield Job("search/index.html", "search.html", (),
+                  partial(self.render, "search.html", page_url="/search/"))
         yield Job("404.html", "404.html", (), partial(self.render, "404.html", page_url="/404.html"))
 
     def column_pages(self) -> Iterator[Job]:

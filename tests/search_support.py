@@ -1,0 +1,137 @@
+"""Helpers for the search tests: what Pagefind should have indexed, and driving /search/."""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import quote
+
+import yaml
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _BodyText(HTMLParser):
+    """Text inside data-pagefind-body, without data-pagefind-ignore'd parts (as Pagefind reads it)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[bool, bool]] = []  # (in body, ignored) per open element
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID:
+            return
+        names = {k for k, _ in attrs}
+        body, ignored = self.stack[-1] if self.stack else (False, False)
+        self.stack.append((body or "data-pagefind-body" in names, ignored or "data-pagefind-ignore" in names))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1] == (True, False):
+            self.parts.append(data)
+
+
+def indexed_text(html: str) -> str:
+    parser = _BodyText()
+    parser.feed(html)
+    return re.sub(r"\s+", "", "".join(parser.parts))
+
+
+def item_texts(public: Path) -> dict[str, str]:
+    """URL → indexed text of every item page."""
+    out = {}
+    for page in sorted(public.glob("xxgk/*/*/index.html")):
+        url = "/" + page.parent.relative_to(public).as_posix() + "/"
+        out[url] = indexed_text(page.read_text(encoding="utf-8"))
+    return out
+
+
+def expected(public: Path, term: str) -> set[str]:
+    return {url for url, text in item_texts(public).items() if term in text}
+
+
+def fragments(public: Path) -> list[dict]:
+    """Every record in the built index, decoded."""
+    out = []
+    for path in (public / "pagefind" / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(path.read_bytes())
+        out.append(json.loads(raw[len(b"pagefind_dcd"):]))
+    return out
+
+
+def held_back_items(repo: Path) -> list[dict]:
+    """Front matter of the demo items that must never be published (不予公开, 依申请公开)."""
+    out = []
+    for path in sorted((repo / "content" / "items").rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        meta = yaml.safe_load(text.split("---", 2)[1])
+        if meta.get("公开属性") in ("不予公开", "依申请公开"):
+            out.append(meta)
+    return out
+
+
+# ---------------------------------------------------------------- the page
+READ_HITS = """() => [...document.querySelectorAll('.search-hit')].map(li => ({
+  group: li.closest('ol').dataset.group,
+  url: new URL(li.querySelector('.search-hit-title a').href).pathname,
+  title: li.querySelector('.search-hit-title a').textContent,
+  stage: (li.querySelector('.stage') || {}).textContent || '',
+  date: (li.querySelector('time') || {}).textContent || '',
+  meta: li.querySelector('.search-hit-meta').textContent,
+  marks: [...li.querySelectorAll('mark')].map(m => m.textContent.trim()),
+}))"""
+
+
+class SearchPage:
+    """/search/ in one Chromium tab."""
+
+    def __init__(self, page, base: str):
+        self.page, self.base = page, base
+
+    def wait(self) -> None:
+        self.page.wait_for_selector('#search-form[data-state="done"]', timeout=20000)
+
+    def _arm(self) -> None:
+        self.page.evaluate("document.getElementById('search-form').dataset.state = 'waiting'")
+
+    def open(self, query: str = "") -> None:
+        self.page.goto(self.base + "/search/" + (f"?{query}" if "=" in query else f"?q={quote(query)}" if query else ""))
+        self.wait()
+
+    def type(self, text: str) -> None:
+        """Type into the query box and press Enter, as a resident would."""
+        box = self.page.locator("#search-q")
+        box.fill("")
+        box.type(text)
+        self._arm()
+        box.press("Enter")
+        self.wait()
+
+    def choose(self, selector: str) -> None:
+        """Click a filter or sort control (by its label, as a mouse user would)."""
+        self._arm()
+        self.page.locator(selector).check()
+        self.wait()
+
+    def hits(self, everything: bool = True) -> list[dict]:
+        while everything and self.page.is_visible("#search-more"):
+            n = self.page.locator(".search-hit").count()
+            self.page.click("#search-more")
+            self.page.wait_for_function(f"document.querySelectorAll('.search-hit').length > {n}")
+        return self.page.evaluate(READ_HITS)
+
+    def status(self) -> str:
+        return self.page.inner_text("#search-status")
+
+    def message(self) -> str:
+        return self.page.inner_text("#search-message")
+
+    def url(self) -> str:
+        from urllib.parse import unquote
+        return unquote(self.page.url)

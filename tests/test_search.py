@@ -1,0 +1,252 @@
+"""Search, end to end: the demo built with its Pagefind index, served on 127.0.0.1, and
+/search/ driven in headless Chromium. Missing Chromium or Pagefind fails, never skips."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from browser import browser, serve
+from conftest import REPO, TODAY, item_text, run, write_item
+from search_support import SearchPage, expected, fragments, held_back_items, item_texts
+
+DOC_NO = "青民发〔2026〕15号"
+
+
+@pytest.fixture(scope="module")
+def search(demo_public: Path):
+    errors: list[str] = []
+    with serve(demo_public) as base, browser() as b:
+        page = b.new_page(viewport={"width": 1280, "height": 900})
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "404" not in m.text else None)
+        page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
+                if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+        sp = SearchPage(page, base)
+        sp.errors = errors  # type: ignore[attr-defined]
+        yield sp
+
+
+# ---------------------------------------------------------------- the index itself
+
+def test_index_holds_every_item_page_and_nothing_else(demo_public: Path) -> None:
+    entry = json.loads((demo_public / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["version"] == "1.6.0"
+    records = fragments(demo_public)
+    items = item_texts(demo_public)
+    assert sorted(r["url"] for r in records) == sorted(items)  # item pages only: no listings, no home
+    one = next(r for r in records if r["filters"].get("文号") == [DOC_NO])
+    assert one["filters"]["过程"] == ["决策"] and one["meta"]["docno"] == DOC_NO
+    assert set(one["filters"]) >= {"过程", "领域", "公开主体", "发布年份", "有效性", "索引号", "文号"}
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", one["meta"]["date"])
+    assert "索引号" not in one["content"] and "监督电话" not in one["content"]  # metadata labels, footer
+
+
+def test_held_back_items_are_not_in_the_index(demo_public: Path) -> None:
+    held = held_back_items(REPO)
+    assert {h["公开属性"] for h in held} == {"不予公开", "依申请公开"}
+    blob = json.dumps(fragments(demo_public), ensure_ascii=False).replace("\u200b", "")
+    for h in held:
+        assert h["标题"] not in blob
+        assert h["索引号"] not in blob
+
+
+# ---------------------------------------------------------------- queries in the browser
+
+def test_two_characters_find_every_page_with_them_first(search: SearchPage, demo_public: Path) -> None:
+    search.open()
+    search.type("低保")
+    assert "q=低保" in search.url()
+    hits = search.hits()
+    want = expected(demo_public, "低保")
+    assert len(want) >= 10
+    phrase = [h["url"] for h in hits if h["group"] in ("phrase", "all")]
+    assert set(phrase) == want  # every page that has 低保, and only those, before the rest
+    assert [h["group"] for h in hits[: len(want)]] == ["phrase"] * len(want)
+    assert f"找到 {len(hits)} 条" in search.status()
+    assert all(h["title"] and h["stage"] and h["date"] and "发布机构" in h["meta"] for h in hits)
+    assert any("低" in "".join(h["marks"]) for h in hits[:5])  # highlighted excerpts
+
+
+def test_four_character_term_inside_a_sentence(search: SearchPage, demo_public: Path) -> None:
+    search.type("高龄津贴")
+    hits = search.hits()
+    want = expected(demo_public, "高龄津贴")
+    assert {h["url"] for h in hits} == want
+    inside = [h for h in hits if "高龄津贴" not in h["title"]]
+    assert inside, "a page that has 高龄津贴 only in its text is found"
+
+
+def test_document_number_finds_its_document_first(search: SearchPage, demo_public: Path) -> None:
+    for typed in (DOC_NO, "青民发[2026]15号", "〔2026〕15号"):
+        search.type(typed)
+        hits = search.hits()
+        assert hits[0]["group"] == "exact" and f"文号：{DOC_NO}" in hits[0]["meta"], typed
+        assert [h for h in hits if h["group"] == "exact"] == hits[:1]
+        # the rest only mention it in their text (the policy interpretation), none merely share digits
+        for h in hits[1:]:
+            assert DOC_NO in item_texts(demo_public)[h["url"]]
+    search.type("青民发〔2026〕999号")
+    assert search.hits() == [] and "没有找到文号" in search.status()
+
+
+def test_index_number_finds_its_page(search: SearchPage, demo_public: Path) -> None:
+    record = next(r for r in fragments(demo_public) if r["filters"].get("文号") == [DOC_NO])
+    index_no = record["filters"]["索引号"][0]
+    search.type(index_no)
+    hits = search.hits()
+    assert [h["url"] for h in hits] == [record["url"]]
+
+
+def test_stage_filter_removes_other_stages(search: SearchPage) -> None:
+    search.open("低保")
+    everything = search.hits()
+    stages = {h["stage"] for h in everything}
+    assert "结果" in stages and len(stages) > 1
+    search.choose("#search-stages input[value='结果']")
+    assert "过程=结果" in search.url()
+    hits = search.hits()
+    assert hits and {h["stage"] for h in hits} == {"结果"}
+    assert len(hits) == sum(1 for h in everything if h["stage"] == "结果")
+    assert f"结果（{len(hits)}）" in re.sub(r"\s+", "", search.page.inner_text("#search-stages"))
+    search.page.reload()  # the address keeps the choice
+    search.wait()
+    assert {h["stage"] for h in search.hits()} == {"结果"}
+    search.choose("#search-stages input[value='']")
+    assert len(search.hits()) == len(everything)
+
+
+def test_other_filters_narrow_the_results(search: SearchPage) -> None:
+    search.open("补贴")
+    everything = search.hits()
+    search.page.locator("#search-filters").evaluate("d => d.open = true")
+    search.choose("input[name='领域'][value='养老服务']")
+    some = search.hits()
+    assert 0 < len(some) < len(everything)
+    assert "领域=养老服务" in search.url()
+
+
+def test_sorted_by_date_newest_first_or_by_relevance(search: SearchPage) -> None:
+    search.open("补贴")
+    hits = search.hits()
+    assert len(hits) > 5
+    for group in {h["group"] for h in hits}:
+        dates = [h["date"] for h in hits if h["group"] == group]
+        assert dates == sorted(dates, reverse=True)
+    search.choose(".search-sort input[value='relevance']")
+    assert "sort=relevance" in search.url()
+    by_relevance = search.hits()
+    assert {h["url"] for h in by_relevance} == {h["url"] for h in hits}
+    assert [h["url"] for h in by_relevance] != [h["url"] for h in hits]
+
+
+def test_held_back_titles_and_index_numbers_find_nothing(search: SearchPage) -> None:
+    for h in held_back_items(REPO):
+        for typed in (h["标题"], h["索引号"]):
+            search.type(typed)
+            assert search.hits() == [], typed
+            assert "没有找到" in search.status()
+
+
+def test_empty_query_gives_a_hint_not_an_error(search: SearchPage) -> None:
+    for query in ("", "q=", "q=%20%20"):
+        search.open(query)
+        assert search.hits() == []
+        assert "请在上面的输入框中输入" in search.status()
+        assert search.message() == ""
+        assert search.page.locator("#search-hint").is_visible()
+
+
+def test_header_search_box_leads_to_the_search_page(search: SearchPage) -> None:
+    search.page.goto(search.base + "/")
+    search.page.fill("#q", "就业")
+    search.page.press("#q", "Enter")
+    search.wait()
+    assert search.url().endswith("/search/?q=就业")
+    assert search.page.input_value("#search-q") == "就业" and search.hits(everything=False)
+
+
+def test_keyboard_only(search: SearchPage) -> None:
+    search.open()
+    page = search.page
+    page.focus("#search-q")
+    page.keyboard.type("补贴")
+    search._arm()
+    page.keyboard.press("Enter")
+    search.wait()
+    everything = len(search.hits(everything=False))
+    page.focus("#search-stages input[value='']")
+    search._arm()
+    page.keyboard.press("ArrowRight")  # a radio group: the arrow keys choose
+    search.wait()
+    assert "过程=决策" in search.url()
+    assert {h["stage"] for h in search.hits()} == {"决策"}
+    assert everything
+
+
+def test_results_page_passes_axe_and_fits_a_phone(search: SearchPage) -> None:
+    from a11y_support import axe_source, run_axe
+    page = search.page
+    search.open("低保")
+    page.locator("#search-filters").evaluate("d => d.open = true")
+    violations = run_axe(page, axe_source())
+    assert violations == [], [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+    page.set_viewport_size({"width": 360, "height": 800})
+    try:
+        search.open("低保")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_no_script_errors(search: SearchPage) -> None:
+    assert search.errors == []
+
+
+# ---------------------------------------------------------------- builds
+
+def test_missing_pagefind_is_a_clear_error(mini_site: Path, monkeypatch, capsys) -> None:
+    import gkpub.search as gs
+    monkeypatch.setattr(gs, "candidates", lambda engine_dir=gs.ENGINE_DIR: [])
+    assert run("build", "--site", str(mini_site), "--today", TODAY.isoformat()) == 2
+    err = capsys.readouterr().err
+    assert "Pagefind" in err and "scripts/setup.sh" in err and "--no-search" in err
+    assert not (mini_site / "public").exists()
+    assert run("build", "--site", str(mini_site), "--today", TODAY.isoformat(), "--no-search") == 0
+
+
+def test_incremental_builds_keep_the_index_true(mini_site: Path) -> None:
+    def build(*extra: str) -> None:
+        assert run("build", "--site", str(mini_site), "--today", TODAY.isoformat(), *extra) == 0
+
+    public = mini_site / "public"
+    secret = "西岭村内部审核意见"
+    write_item(mini_site, "second.md", item_text(标题="关于发放第二批高龄津贴的通知", 索引号="11530000MB0000002B/2026-00002"))
+    build()
+    assert len(fragments(public)) == 2
+    before = sorted(p.name for p in (public / "pagefind").rglob("*"))
+    # withdrawn: the page goes, and so does its index record, in the same build
+    write_item(mini_site, "second.md", item_text(标题=secret, 索引号="11530000MB0000002B/2026-00002",
+                                                 公开属性="不予公开"))
+    build()
+    records = fragments(public)
+    assert [r["meta"]["title"] for r in records] == ["关于调整高龄津贴标准的通知"]
+    assert secret not in json.dumps(records, ensure_ascii=False)
+    assert sorted(p.name for p in (public / "pagefind").rglob("*")) != before
+    assert not list(mini_site.glob(".public.pagefind-*"))  # the temporary index is gone
+    # the same bytes as a full build
+    full = mini_site.parent / "full"
+    assert run("build", "--site", str(mini_site), "--out", str(full), "--today", TODAY.isoformat(), "--clean") == 0
+    assert _tree(public / "pagefind") == _tree(full / "pagefind")
+    # a build without search that changes pages drops the index rather than leave it stale
+    write_item(mini_site, "third.md", item_text(标题="第三篇", 索引号="11530000MB0000002B/2026-00003"))
+    build("--no-search")
+    assert not (public / "pagefind").exists()
+    build()
+    assert len(fragments(public)) == 2
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
