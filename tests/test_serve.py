@@ -62,6 +62,7 @@ def test_edit_error_and_fix(server) -> None:
     took = wait_for(lambda: state(base)["version"] > v0)
     assert took < 1.0, f"rebuild took {took:.2f}s"
     assert "（修订）" in get(base + PAGE)
+    assert "（修订）" in get(base + "/stage/juece/"), "listings must show the edited title"
 
     write_item(site, "policy.md", item_text(过程="决定"))
     wait_for(lambda: state(base)["error"])
@@ -72,6 +73,19 @@ def test_edit_error_and_fix(server) -> None:
     write_item(site, "policy.md", item_text())
     wait_for(lambda: not state(base)["error"])
     assert "（修订）" not in get(base + PAGE)
+
+
+def test_unchanged_items_stay_listed_after_a_rebuild(server) -> None:
+    base, site = server
+    v0 = state(base)["version"]
+    write_item(site, "list.md", item_text(标题="第二篇：发放名单", 索引号="11530000MB0000002B/2026-00002",
+                                          目录="养老服务/高龄津贴/发放名单"))
+    wait_for(lambda: state(base)["version"] > v0)
+    v1 = state(base)["version"]
+    write_item(site, "policy.md", item_text(标题="第一篇已修改"))  # the other item is reused as it was
+    wait_for(lambda: state(base)["version"] > v1)
+    for page in ("/stage/jieguo/", "/domain/yanglao/gaoling/mingdan/", "/domain/yanglao/", "/"):
+        assert "第二篇：发放名单" in get(base + page), page
 
 
 def test_browser_reloads_and_shows_overlay(server) -> None:
