@@ -162,6 +162,7 @@ class Rebuilder:
             self.builder.run_extras()  # data files, feeds, report: after the browser is told
         except Exception as exc:  # never let a background step kill the server
             print(f"更新开放数据等文件时出错：{exc}", file=self.err, flush=True)
+        self.builder.tidy()
         return elapsed
 
 
@@ -201,6 +202,7 @@ def serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
     rebuilder = Rebuilder(builder, state)
     try:
         builder.run()
+        builder.tidy()
     except BuildFailed as exc:
         state.error = exc.errors.report()
         print(state.error, file=sys.stderr, flush=True)
