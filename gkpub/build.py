@@ -59,17 +59,23 @@ class BuildResult:
     removed: int = 0
 
 
-def layouts_dir(site_dir: Path) -> Path:
-    """A site may bring its own layouts/; otherwise the engine's are used."""
+def layouts_dir(site_dir: Path) -> list[Path]:
+    """Template folders, first match wins: the site's own layouts/ (it may override any
+    template or asset, and need not have them all), then the engine's."""
+    engine = ENGINE_DIR / "layouts"
     own = site_dir / "layouts"
-    return own if (own / "base.html").is_file() else ENGINE_DIR / "layouts"
+    return [own, engine] if own.is_dir() and own.resolve() != engine.resolve() else [engine]
 
 
-def asset_files(layouts: Path) -> Iterable[tuple[str, Path]]:
-    assets = layouts / "assets"
-    if assets.is_dir():
-        for src in sorted(p for p in assets.rglob("*") if p.is_file()):
-            yield "assets/" + src.relative_to(assets).as_posix(), src
+def asset_files(layouts: list[Path]) -> Iterable[tuple[str, Path]]:
+    found: dict[str, Path] = {}
+    for folder in reversed(layouts):  # the site's own assets replace the engine's
+        assets = folder / "assets"
+        if assets.is_dir():
+            for src in assets.rglob("*"):
+                if src.is_file():
+                    found["assets/" + src.relative_to(assets).as_posix()] = src
+    return sorted(found.items())
 
 
 def _sha1(data: bytes) -> str:
@@ -151,7 +157,7 @@ def render_to(root: Path, jobs: list[Job], progress: Progress) -> None:
 
 
 def extra_outputs(site: Site, renderer: WebRenderer, report: Report, page_paths: list[str],
-                  layouts: Path) -> Iterable[tuple[str, Callable[[], bytes]]]:
+                  layouts: list[Path]) -> Iterable[tuple[str, Callable[[], bytes]]]:
     """Everything besides the portal pages, as (path, make-bytes)."""
     for path, data in opendata_outputs(site, renderer, page_paths):
         yield path, (lambda d=data: d)
@@ -181,14 +187,14 @@ class Builder:
         self.out_key = f"{engine_key()}|{opts.drafts}|{opts.future}|{opts.today}"
         self._pages_changed = False  # since the search index was last brought up to date
 
-    def _env(self, layouts: Path, site: Site):
+    def _env(self, layouts: list[Path], site: Site):
         """The template environment, kept between builds while layouts and base URL stay."""
         from urllib.parse import urlparse
 
         from .web import make_env
-        key = (layouts, urlparse(site.config.base_url).path.rstrip("/"))
+        key = (tuple(layouts), urlparse(site.config.base_url).path.rstrip("/"))
         if self._env_key != key:
-            self._env_key, self._env_obj = key, make_env(layouts, key[1])
+            self._env_key, self._env_obj = key, make_env(list(layouts), key[1])
         return self._env_obj
 
     def _previous(self) -> Optional[Manifest]:

@@ -43,9 +43,11 @@ def fps(items: Iterable[Item]) -> tuple[tuple, ...]:
     return tuple(i.summary for i in items)
 
 
-def make_env(layouts: Path, prefix: str) -> jinja2.Environment:
+def make_env(layouts: Path | list[Path], prefix: str) -> jinja2.Environment:
+    """Templates from ``layouts`` (a site's own folder first, then the engine's)."""
+    dirs = [layouts] if isinstance(layouts, Path) else layouts
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(layouts)),
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -65,7 +67,7 @@ def paginate(items: list, size: int) -> list[list]:
 
 
 class WebRenderer:
-    def __init__(self, site: Site, layouts: Path, env: jinja2.Environment | None = None):
+    def __init__(self, site: Site, layouts: Path | list[Path], env: jinja2.Environment | None = None):
         """``env`` may be reused between builds: compiled templates are kept (and reloaded when edited)."""
         self.site = site
         cfg = site.config

@@ -103,3 +103,17 @@ def test_content_error_in_incremental_build_leaves_output(site: Path, capsys) ->
     assert run("build", "--site", str(site), "--out", str(site / "public"), "--today", TODAY.isoformat(),
                "--no-search") == 1
     assert tree_digest(site / "public") == before
+
+
+def test_site_layouts_override_only_what_they_bring(mini_site: Path, tmp_path: Path) -> None:
+    own = mini_site / "layouts"
+    (own / "assets").mkdir(parents=True)
+    (own / "404.html").write_text('{% extends "base.html" %}{% block title %}找不到{% endblock %}'
+                                  '{% block content %}<h1>本站自定义的404页面</h1>{% endblock %}', encoding="utf-8")
+    (own / "assets" / "extra.css").write_text("body{}", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run("build", "--site", str(mini_site), "--out", str(out), "--today", TODAY.isoformat(),
+               "--no-search") == 0
+    assert "本站自定义的404页面" in (out / "404.html").read_text(encoding="utf-8")
+    assert (out / "assets" / "extra.css").is_file() and (out / "assets" / "style.css").is_file()
+    assert (out / "index.html").is_file()  # the engine's templates fill in the rest
