@@ -211,7 +211,6 @@ class Builder:
 
         ``changed``: item files a file watcher reported (others are trusted unchanged).
         """
-        opts = self.opts
         if self.state is not None:
             self.state.changed = changed
         # The cycle collector walks every live object; with 10k items loaded that is most of

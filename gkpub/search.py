@@ -24,6 +24,7 @@ from .errors import UsageError
 
 PAGEFIND_VERSION = "1.6.0"  # pinned in package.json; installed by scripts/setup.sh
 BUNDLE_DIR = "pagefind"
+ITEM_PAGES = "xxgk/**/*.html"  # only item pages are read: nothing else can reach the index
 ENGINE_DIR = Path(__file__).resolve().parent.parent
 _ARCH = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
 _ENTRY = "pagefind-entry.json"  # the bundle's table of contents: replaced last on an update
@@ -100,8 +101,8 @@ def find_pagefind(engine_dir: Path = ENGINE_DIR) -> tuple[Path, str]:
 def run_pagefind(site_root: Path, bundle: Path) -> None:
     """Index the HTML under ``site_root`` and write the bundle to ``bundle``."""
     exe, _ = find_pagefind()
-    proc = subprocess.run([str(exe), "--site", str(site_root), "--output-path", str(bundle), "--quiet"],
-                          capture_output=True, text=True)
+    proc = subprocess.run([str(exe), "--site", str(site_root), "--glob", ITEM_PAGES,
+                           "--output-path", str(bundle), "--quiet"], capture_output=True, text=True)
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
         raise SearchIndexFailed("生成检索索引失败（Pagefind 退出码 %d）：%s"

@@ -250,3 +250,17 @@ def test_incremental_builds_keep_the_index_true(mini_site: Path) -> None:
 
 def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_serve_style_rebuilds_update_the_index(mini_site: Path) -> None:
+    """`gkpub serve --search`: pages first (the browser reloads), the index in run_extras()."""
+    from gkpub.build import Builder, BuildOptions
+    builder = Builder(BuildOptions(site_dir=mini_site, out_dir=mini_site / "public", today=TODAY,
+                                   search=True, cache_dir=mini_site / ".cache"), keep_state=True)
+    builder.run()
+    assert [r["meta"]["title"] for r in fragments(mini_site / "public")] == ["关于调整高龄津贴标准的通知"]
+    write_item(mini_site, "policy.md", item_text(标题="关于调整高龄津贴标准的通知（修订）"))
+    builder.run(extras=False)
+    builder.run_extras()
+    assert [r["meta"]["title"] for r in fragments(mini_site / "public")] == ["关于调整高龄津贴标准的通知（修订）"]
+    builder.close()

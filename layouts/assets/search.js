@@ -24,7 +24,10 @@ const INDEX_RE = /^[0-9A-Z]{18}\/\d{4}-\d{5}$/i; // 索引号, whole
 const SERIAL_RE = /^\d{4}-\d{5}$/; // 索引号 without the organisation code
 
 let pagefind = null;
-let allFilters = {}; // filter → value → count, over the whole index
+let allFilters = {}; // filter → value → count, over the whole index (for the filters loaded)
+const loaded = new Set(); // filters whose data the browser has fetched
+let uiFilters = null; // the promise of the checkbox groups being built
+let lastFound = null; // counts of the latest search
 let run = 0; // number of the latest search; an older one that finishes late is dropped
 let hits = []; // [{result, group}] in display order
 let shown = 0;
@@ -71,6 +74,10 @@ function showState(s) {
   $("search-q").value = s.q;
   for (const input of form.querySelectorAll('input[name="过程"]')) input.checked = input.value === s.stage;
   for (const input of form.querySelectorAll('input[name="sort"]')) input.checked = input.value === s.sort;
+  checkFilters(s);
+}
+
+function checkFilters(s) {
   for (const name of LIST_FILTERS) {
     for (const input of form.querySelectorAll(`input[name="${name}"]`)) {
       input.checked = s.filters[name].includes(input.value);
@@ -89,6 +96,44 @@ function filtersOf(s, withStage = true) {
 }
 
 const hasFilters = (s) => Boolean(s.stage) || LIST_FILTERS.some((name) => s.filters[name].length);
+const hasListFilters = (s) => LIST_FILTERS.some((name) => s.filters[name].length);
+
+/** Fetch these filters' data, and only these: Pagefind's filters() would fetch every filter,
+ *  索引号 and 文号 too (a third of the filter bytes). A search that excludes nothing loads
+ *  exactly the filters it names, and later searches then count results by them. */
+async function loadFilters(names) {
+  const todo = names.filter((n) => !loaded.has(n));
+  if (!todo.length) return;
+  const none = {};
+  for (const n of todo) none[n] = { none: ["\u0000"] };
+  const r = await pagefind.search(null, { filters: none });
+  for (const n of todo) {
+    loaded.add(n);
+    allFilters[n] = (r && r.totalFilters && r.totalFilters[n]) || {};
+  }
+}
+
+/** The checkbox groups: built when the filter panel is first opened (open from the start on
+ *  a wide screen, or when the address has filters), so a phone loads them only if asked. */
+function ensureUiFilters() {
+  uiFilters = uiFilters || loadFilters(LIST_FILTERS).then(() => {
+    buildFilters();
+    checkFilters(stateFromUrl());
+  });
+  return uiFilters;
+}
+
+/** Counts beside the filter values, once their data is there. */
+async function refreshCounts() {
+  const s = stateFromUrl();
+  const mine = run;
+  if (lastFound && (s.q || hasFilters(s)) && !(s.q && idQuery(s.q))) {
+    const r = await pagefind.search(s.q || null, { filters: filtersOf(s) });
+    if (mine !== run) return; // a newer search has drawn its own counts
+    lastFound = { ...lastFound, counts: r.filters };
+  }
+  showCounts(lastFound);
+}
 
 /* ---------------------------------------------------------------- searching */
 
@@ -152,6 +197,7 @@ async function wordSearch(s, options) {
  *  text mentions it (a policy interpretation citing its policy's 文号). Full-text hits
  *  that merely share digits are not shown: for these queries they are noise. */
 async function idSearch(s, options, id) {
+  await loadFilters([id.key]);
   const values = Object.keys(allFilters[id.key] || {}).filter(id.match);
   const byId = values.length ? { [id.key]: { any: values } } : null;
   const [exact, exactAll, near] = await Promise.all([
@@ -200,6 +246,7 @@ async function draw(s) {
   say("");
   if (!s.q && !hasFilters(s)) {
     status("请在上面的输入框中输入要查找的内容，然后按「检索」。");
+    lastFound = null;
     showCounts(null);
     form.classList.add("search-empty");
     return;
@@ -211,6 +258,7 @@ async function draw(s) {
   const id = s.q ? idQuery(s.q) : null;
   const found = id ? await idSearch(s, options, id) : await wordSearch(s, options);
   if (mine !== run) return;
+  lastFound = found;
   showCounts(found);
   if (!hits.length) {
     if (id) {
@@ -354,7 +402,8 @@ function showCounts(found) {
   }
   for (const span of form.querySelectorAll(".search-group .search-c")) {
     const input = span.parentNode.querySelector("input");
-    const n = found ? ((found.counts || {})[input.name] || {})[input.value] || 0 : null;
+    const counts = found && found.counts ? found.counts[input.name] : null; // null: not loaded
+    const n = counts ? counts[input.value] || 0 : null;
     span.textContent = n === null ? "" : `（${n}）`;
     span.parentNode.hidden = n === 0 && !input.checked; // values with no result are left out
   }
@@ -414,17 +463,18 @@ async function start() {
     pagefind = await import(BUNDLE);
     await pagefind.options({ baseUrl: BASE, excerptLength: 40 });
     await pagefind.init();
-    allFilters = (await pagefind.filters()) || {};
+    await loadFilters(["过程"]); // counts beside the five stages
   } catch (err) {
     say("检索暂时不能使用：本网站的检索索引尚未生成或无法读取。可以按五公开环节、标准目录或公开主体查找公开信息。");
     console.error(err);
     form.dataset.state = "done";
     return;
   }
-  buildFilters();
   $("search-side").hidden = false;
   $("search-results").hidden = false;
-  if (window.matchMedia("(min-width: 900px)").matches) $("search-filters").open = true;
+  $("search-filters").addEventListener("toggle", () => {
+    if ($("search-filters").open) ensureUiFilters().then(refreshCounts).catch(failed);
+  });
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     go(true);
@@ -443,8 +493,10 @@ async function start() {
     search(s).catch(failed);
   });
   const s = stateFromUrl();
+  if (hasListFilters(s)) await ensureUiFilters(); // their checkboxes must exist before any change
   showState(s);
   await search(s).catch(failed);
+  if (window.matchMedia("(min-width: 900px)").matches) $("search-filters").open = true;
 }
 
 start();
