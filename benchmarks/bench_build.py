@@ -66,10 +66,11 @@ def serve_style_edit(site: Path, out: Path) -> float:
                         cache_dir=site / ".cache" / "gkpub")
     builder = Builder(opts, keep_state=True)
     builder.run()
+    builder.tidy()  # as serve does when idle
     item = first_item(site)
     edit_body(item, 99)
     t0 = time.perf_counter()
-    result = builder.run(extras=False)
+    result = builder.run(extras=False, changed={str(item)})  # serve passes what the watcher saw
     took = time.perf_counter() - t0
     assert result.rendered >= 1
     builder.run_extras()

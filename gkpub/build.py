@@ -133,9 +133,12 @@ def _render_chunk(chunk: list[int]) -> int:
     return len(chunk)
 
 
-def render_to(root: Path, jobs: list[Job], progress: Progress) -> None:
+def render_to(root: Path, jobs: list[Job], progress: Progress, env=None) -> None:
     """Render ``jobs`` into files under ``root``, over all cores when there are many."""
     if len(jobs) >= PARALLEL_THRESHOLD and worker_count() > 1:
+        if env is not None:  # compile the templates once, before the workers are forked
+            for name in sorted({j.template for j in jobs}):
+                env.get_template(name)
         _FORK_STATE.update(jobs=jobs, root=root)
         size = 250
         chunks = [list(range(i, min(i + size, len(jobs)))) for i in range(0, len(jobs), size)]
@@ -254,7 +257,7 @@ class Builder:
             progress.stage("生成页面", total=len(jobs))
             report = check_site(site)
             with staged(opts.out_dir) as out:
-                render_to(out.tmp, jobs, progress)
+                render_to(out.tmp, jobs, progress, renderer.env)
                 for path, make in extra_outputs(site, renderer, report, page_paths, layouts):
                     data = make()
                     files[path] = "x:" + _sha1(data)
@@ -272,7 +275,7 @@ class Builder:
             changed = [j for j in jobs if previous.files.get(j.path) != sigs[j.path]
                        or (check and not (opts.out_dir / j.path).is_file())]
             progress.stage("更新页面", total=len(changed))
-            render_to(opts.out_dir, changed, progress)
+            render_to(opts.out_dir, changed, progress, renderer.env)
             # extras keep their previous digests until run_extras() recomputes them
             files.update({p: d for p, d in previous.files.items() if d.startswith("x:")})
             stale = sorted(p for p, sig in previous.files.items() if sig.startswith("p:") and p not in sigs)
