@@ -16,7 +16,7 @@ import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Iterable, Optional
 
 from . import engine_key
 from .compliance.checks import Report, check_site
@@ -84,12 +84,8 @@ def _sha1(data: bytes) -> str:
 
 def site_key(site: Site, opts: BuildOptions) -> str:
     """What every page depends on: engine, configuration, catalogue, build date and options."""
-    h = hashlib.sha1(f"{engine_key()}|{opts.today}|{opts.drafts}|{opts.future}".encode())
-    h.update((opts.site_dir / "site.toml").read_bytes())
-    for path in sorted((opts.site_dir / "content" / "catalog").glob("*.y*ml")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()
+    data = f"{engine_key()}|{opts.today}|{opts.drafts}|{opts.future}|{site.inputs_key}"
+    return hashlib.sha1(data.encode()).hexdigest()
 
 
 # -- the cache's record of an output directory ------------------------------------------
@@ -160,17 +156,16 @@ def render_to(root: Path, jobs: list[Job], progress: Progress, env=None) -> None
 
 
 def extra_outputs(site: Site, renderer: WebRenderer, report: Report, page_paths: list[str],
-                  layouts: list[Path]) -> Iterable[tuple[str, Callable[[], bytes]]]:
-    """Everything besides the portal pages, as (path, make-bytes)."""
-    for path, data in opendata_outputs(site, renderer, page_paths):
-        yield path, (lambda d=data: d)
+                  layouts: list[Path]) -> Iterable[tuple[str, bytes]]:
+    """Everything besides the portal pages, as (path, bytes)."""
+    yield from opendata_outputs(site, renderer, page_paths)
     path, html = report_page(report, renderer)
-    yield path, (lambda h=html: h.encode("utf-8"))
+    yield path, html.encode("utf-8")
     for rel, src in asset_files(layouts):
-        yield rel, src.read_bytes
+        yield rel, src.read_bytes()
     for item in site.published:
         for att in item.attachments:
-            yield "files/" + att.rel, att.source.read_bytes
+            yield "files/" + att.rel, att.source.read_bytes()
 
 
 class Builder:
@@ -258,8 +253,7 @@ class Builder:
             report = check_site(site)
             with staged(opts.out_dir) as out:
                 render_to(out.tmp, jobs, progress, renderer.env)
-                for path, make in extra_outputs(site, renderer, report, page_paths, layouts):
-                    data = make()
+                for path, data in extra_outputs(site, renderer, report, page_paths, layouts):
                     files[path] = "x:" + _sha1(data)
                     out.write_bytes(path, data)
                 _carry_prints(out, opts.out_dir, site)
@@ -279,36 +273,31 @@ class Builder:
             # extras keep their previous digests until run_extras() recomputes them
             files.update({p: d for p, d in previous.files.items() if d.startswith("x:")})
             stale = sorted(p for p, sig in previous.files.items() if sig.startswith("p:") and p not in sigs)
-            for p in stale:
-                files.pop(p, None)
             self._remove(stale)
             rendered, removed = len(changed), len(stale)
             self._pages_changed = self._pages_changed or bool(changed or stale)
-            self.manifest = Manifest(key=self.out_key, files=files)
-            if extras:
-                report = self.run_extras(site, renderer, page_paths)
         self.manifest = Manifest(key=self.out_key, files=files)
-        if opts.cache_dir and (extras or previous is None):
-            self.manifest.save(opts.cache_dir, opts.out_dir)
-        progress.done()
         self.site, self.renderer, self.page_paths = site, renderer, page_paths
+        if previous is None:
+            if opts.cache_dir:
+                self.manifest.save(opts.cache_dir, opts.out_dir)
+        elif extras:
+            report = self.run_extras()  # saves the manifest
+        progress.done()
         return BuildResult(site=site, pages=len(jobs), report=report, rendered=rendered,
                            incremental=previous is not None, removed=removed)
 
-    def run_extras(self, site: Optional[Site] = None, renderer: Optional[WebRenderer] = None,
-                   page_paths: Optional[list[str]] = None) -> Report:
-        """Open data, feeds, sitemap, report page, assets, attachments: write what changed."""
-        site = site or self.site
-        renderer = renderer or self.renderer
-        page_paths = page_paths if page_paths is not None else self.page_paths
+    def run_extras(self) -> Report:
+        """Open data, feeds, sitemap, report page, assets, attachments of the last run(): write
+        what changed."""
+        site, renderer, page_paths = self.site, self.renderer, self.page_paths
         assert self.manifest is not None
         files = self.manifest.files
         opts = self.opts
         report = check_site(site)
         updates: list[tuple[str, bytes]] = []
         produced: set[str] = set()
-        for path, make in extra_outputs(site, renderer, report, page_paths, layouts_dir(opts.site_dir)):
-            data = make()
+        for path, data in extra_outputs(site, renderer, report, page_paths, layouts_dir(opts.site_dir)):
             produced.add(path)
             digest = "x:" + _sha1(data)
             if files.get(path) != digest or not (opts.out_dir / path).is_file():

@@ -121,7 +121,6 @@ def load_config(site_dir: Path, errors: ErrorList) -> SiteConfig | None:
         errors.add(rel, int(m.group(1)) if m else 0, "", f"TOML 格式错误：{exc}")
         return None
 
-    n_before = len(errors)
     site = data.get("site")
     if not isinstance(site, dict):
         errors.add(rel, 0, "[site]", "缺少 [site] 段（网站名称、base_url、网站标识码等）")
@@ -226,4 +225,4 @@ def load_config(site_dir: Path, errors: ErrorList) -> SiteConfig | None:
                 setattr(cfg, attr, tuple(v))
     cfg.privacy_allow = load_privacy_allow(data, text, errors)
     cfg.calendar = load_calendar(data, text, errors)
-    return cfg if len(errors) == n_before else cfg
+    return cfg

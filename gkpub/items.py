@@ -8,7 +8,7 @@ from typing import Any
 
 from .config import SiteConfig
 from .elements import ElementError, check_element
-from .errors import ContentError, ErrorList, allowed_list, did_you_mean
+from .errors import ContentError, ErrorList, did_you_mean
 from .feedback import link_feedback
 from .frontmatter import Document
 from .model import Attachment, Catalog, Item
@@ -151,7 +151,8 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
 def _fingerprint(digest: str, attachments: list[Attachment]) -> str:
     if not attachments:
         return digest
-    parts = [digest] + [f"{a.rel}:{a.source.stat().st_size}:{a.source.stat().st_mtime_ns}" for a in attachments]
+    stats = [(a.rel, a.source.stat()) for a in attachments]
+    parts = [digest] + [f"{rel}:{st.st_size}:{st.st_mtime_ns}" for rel, st in stats]
     return hashlib.sha1("|".join(parts).encode()).hexdigest()
 
 

@@ -57,10 +57,10 @@ def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool
             cache = PrepareCache(cache_dir, allow)
             if state is not None:
                 state.prepare = cache
+    key = _site_inputs_key(site_dir)
     memo = None
     if state is not None and not errors:
         memo = state.memo
-        key = _site_inputs_key(site_dir)
         if key == memo.key and state.catalog is not None:
             # reused items point at the previous catalogue and organizations: keep those
             cfg, catalog = state.config, state.catalog
@@ -75,4 +75,4 @@ def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool
         raise BuildFailed(errors)
     published, held = apply_gate(items, GateOptions(today=today, drafts=drafts, future=future))
     return Site(config=cfg, catalog=catalog, items=items, published=published, pages=pages,
-                today=today, held_back=held)
+                today=today, held_back=held, inputs_key=key)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any, Optional
 
 from .config import Org, SiteConfig
-from .schema import STAGE_SLUGS
 
 
 @dataclass
@@ -131,10 +130,6 @@ class Item:
         return self.el["过程"]
 
     @property
-    def stage_slug(self) -> str:
-        return STAGE_SLUGS[self.stage]
-
-    @property
     def attribute(self) -> str:
         return self.el["公开属性"]
 
@@ -214,3 +209,4 @@ class Site:
     pages: list[Page]
     today: dt.date
     held_back: dict[str, int] = field(default_factory=dict)  # reason → count
+    inputs_key: str = ""  # hash of site.toml and the catalogue files: what every page depends on

@@ -71,20 +71,13 @@ class StagedOutput:
         if self.tmp.exists():
             shutil.rmtree(self.tmp)
         self.tmp.mkdir()
-        self._pool = ThreadPoolExecutor(IO_THREADS)
-        self._pending: list[tuple[Path, bytes]] = []
-        self._dirs: set[Path] = {self.tmp}
+        self._pending: list[tuple[str, bytes]] = []
 
     def write_text(self, rel: str, content: str) -> None:
         self.write_bytes(rel, content.encode("utf-8"))
 
     def write_bytes(self, rel: str, data: bytes) -> None:
-        path = self.tmp / rel
-        parent = path.parent
-        if parent not in self._dirs:  # create directories in order, from this thread
-            parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(parent)
-        self._pending.append((path, data))
+        self._pending.append((rel, data))
         if len(self._pending) >= BATCH:
             self._drain()
 
@@ -97,11 +90,10 @@ class StagedOutput:
 
     def _drain(self) -> None:
         pending, self._pending = self._pending, []
-        list(self._pool.map(lambda pd: _write(*pd), pending, chunksize=64))  # re-raises a failed write
+        write_many(self.tmp, pending)  # re-raises a failed write
 
     def commit(self) -> None:
         self._drain()
-        self._pool.shutdown()
         old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
         if self.target.exists():
             self.target.rename(old)
@@ -109,7 +101,6 @@ class StagedOutput:
         remove_tree(old)
 
     def abort(self) -> None:
-        self._pool.shutdown(cancel_futures=True)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 

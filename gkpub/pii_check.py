@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-from .frontmatter import Document, read_text
+from .frontmatter import Document
 from .pii import PiiHit, scan
 
 BODY_FIELD = "正文"
@@ -22,14 +22,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as pii.scan splits lines
 
 def pii_message(hit: PiiHit) -> str:
     return f"发现未遮蔽的{hit.kind}「{hit.value}」；请改为「{hit.masked}」"
-
-
-def _front_matter(doc: Document) -> str:
-    """The front-matter lines of the file as written (between the two --- lines)."""
-    if doc.fm_text:
-        return doc.fm_text
-    lines = read_text(doc.path).split("\n")
-    return "\n".join(lines[1:doc.body_line - 2])
 
 
 def _owner(key_lines: list[tuple[int, str]], line: int) -> str:
@@ -53,7 +45,7 @@ def document_pii(doc: Document, allow: Iterable[str] = ()) -> Iterator[tuple[int
     """(line in the file, field, message) for every unmasked number in ``doc``."""
     allow = tuple(allow)
     key_lines = sorted((line, str(key)) for key, line in doc.meta.lines.items())
-    for n, hit in scan_lines(_front_matter(doc), allow):
+    for n, hit in scan_lines(doc.fm_text, allow):
         line = n + 1  # the front matter starts on the file's second line
         yield line, _owner(key_lines, line), pii_message(hit)
     for n, hit in scan_lines(doc.body, allow):

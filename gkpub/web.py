@@ -5,8 +5,6 @@ in parallel, or only for what changed, and still come out byte-identical.
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from pathlib import Path
 from functools import partial
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
@@ -14,16 +12,9 @@ from urllib.parse import urlparse
 
 import jinja2
 
-from . import markdown
 from .model import Domain, Item, Leaf, Matter, Site
 from .pages import COLUMNS
 from .schema import STAGE_SLUGS, STAGES
-
-
-@dataclass(frozen=True)
-class Output:
-    path: str  # relative to the output dir, posix
-    content: str
 
 
 class Job(NamedTuple):
@@ -123,14 +114,6 @@ class WebRenderer:
     def _render_item(self, item: Item) -> str:
         return self.render("item.html", item=item, page_url=item.url)
 
-    def item_page(self, item: Item) -> Output:
-        job = self.item_job(item)
-        return Output(job.path, job.render())
-
-    def outputs(self) -> Iterator[Output]:
-        for job in self.jobs():
-            yield Output(job.path, job.render())
-
     def jobs(self) -> Iterator[Job]:
         """Every page, with what it shows (``deps``) so unchanged pages can be skipped."""
         site, cfg = self.site, self.site.config
@@ -196,8 +179,6 @@ class WebRenderer:
             single = [p for p in pages if not p.slug]
             subpages = sorted((p for p in pages if p.slug), key=lambda p: p.slug,
                               reverse=(column == "annual"))  # newest annual report first
-            for page in pages:
-                page.html = page.html or markdown.render(page.body)
             sig = tuple((p.source, p.title, p.published, p.html) for p in pages)
             if single:
                 yield Job(f"{column}/index.html", "page.html", sig, partial(
@@ -211,7 +192,3 @@ class WebRenderer:
                 yield Job(f"{column}/{page.slug}/index.html", "page.html", sig, partial(
                     self.render, "page.html", page=page, column=column, column_title=title, subpages=[],
                     page_url=page.url))
-
-
-def page_count(n: int, size: int) -> int:
-    return max(1, math.ceil(n / size))

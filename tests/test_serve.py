@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 import time
 import urllib.request
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from browser import browser
-from conftest import REPO, TODAY, item_text, write_item
+from conftest import TODAY, item_text, write_item
 from gkpub.build import BuildOptions
 from gkpub.serve import serve
 

@@ -41,7 +41,7 @@ def test_good_site_builds(built: Path) -> None:
 
 def test_unknown_key_with_did_you_mean(built: Path, capsys) -> None:
     write_item(built, "b.md", item_text(**{"索引号": "11530000MB0000002B/2026-00002", "发布日起": "2026-03-05"}))
-    err = assert_fails(built, capsys, "content/items/yanglao/b.md:7: 字段「发布日起」", "是不是「发布日期」")
+    assert_fails(built, capsys, "content/items/yanglao/b.md:7: 字段「发布日起」", "是不是「发布日期」")
 
 
 def test_missing_required_key(built: Path, capsys) -> None:
@@ -52,14 +52,14 @@ def test_missing_required_key(built: Path, capsys) -> None:
 def test_value_outside_vocabulary(built: Path, capsys) -> None:
     write_item(built, "b.md", item_text(**{"索引号": "11530000MB0000002B/2026-00002", "过程": "决定",
                                           "公开属性": "主动公开发布"}))
-    err = assert_fails(built, capsys, "字段「过程」", "「决定」不是允许的值", "决策", "字段「公开属性」")
+    assert_fails(built, capsys, "字段「过程」", "「决定」不是允许的值", "决策", "字段「公开属性」")
 
 
 def test_bad_and_impossible_dates(built: Path, capsys) -> None:
     write_item(built, "b.md", item_text(**{"索引号": "11530000MB0000002B/2026-00002", "成文日期": "2026-02-30"}))
     write_item(built, "c.md", item_text(**{"索引号": "11530000MB0000002B/2026-00003", "发布日期": "2026/03/05"}))
     write_item(built, "d.md", item_text(**{"索引号": "11530000MB0000002B/2026-00004", "成文日期": "2026-04-01"}))
-    err = assert_fails(built, capsys, "b.md:5: 字段「成文日期」: 「2026-02-30」这一天不存在",
+    assert_fails(built, capsys, "b.md:5: 字段「成文日期」: 「2026-02-30」这一天不存在",
                        "c.md:6: 字段「发布日期」: 「2026/03/05」不是日期",
                        "d.md:6: 字段「发布日期」: 发布日期 2026-03-05 早于成文日期 2026-04-01")
 
@@ -151,7 +151,7 @@ def test_index_number_code_must_be_an_org(built: Path, capsys) -> None:
 def test_script_and_javascript_links_refused(built: Path, capsys) -> None:
     body = "第一段。\n\n<script>alert(1)</script>\n\n[点我](javascript:alert(1))\n\n![](x.png)\n"
     write_item(built, "b.md", item_text(**{"索引号": "11530000MB0000002B/2026-00002", "body": body}))
-    err = assert_fails(built, capsys, "b.md:10: 字段「正文」", "b.md:12: 字段「正文」", "b.md:14: 字段「正文」", "不允许的协议", "替代文字")
+    assert_fails(built, capsys, "b.md:10: 字段「正文」", "b.md:12: 字段「正文」", "b.md:14: 字段「正文」", "不允许的协议", "替代文字")
 
 
 def test_bad_site_toml(built: Path, capsys) -> None:
