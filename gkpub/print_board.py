@@ -18,9 +18,9 @@ from . import print_manifest as manifest
 from .config import SiteConfig, Township
 from .errors import UsageError, allowed_list, did_you_mean
 from .model import Item, Site
-from .output import staged
+from .output import staged, write_atomic
 from .print_render import (Paper, PrintItem, make_print_env, print_item, render_html,
-                           render_pdf, safe_filename, supervision_line, write_file)
+                           render_pdf, safe_filename, supervision_line)
 from .schema import STAGES
 from .vocab import BOARD_CHANNEL
 
@@ -50,10 +50,11 @@ def boards(cfg: SiteConfig) -> list[Board]:
 
 
 def find_board(cfg: SiteConfig, name: str) -> Board:
-    for b in boards(cfg):
+    every = boards(cfg)
+    for b in every:
         if b.name == name:
             return b
-    names = [b.name for b in boards(cfg)]
+    names = [b.name for b in every]
     if not names:
         raise UsageError("site.toml 中没有配置公开栏；请在 [[township]] 的 communities 中列出社区/村")
     raise UsageError(f"没有名为「{name}」的公开栏；{did_you_mean(name, names)}"
@@ -121,7 +122,7 @@ def print_board(site: Site, name: str, paper: Paper, out_dir: Path) -> BoardResu
     html, shown = board_html(site, board, paper, env)
     rendered = render_pdf(html)
     path = boards_dir(out_dir) / board.file_name
-    write_file(path, rendered.pdf)
+    write_atomic(path, rendered.pdf)
     manifest.record(out_dir, {f"boards/{board.file_name}": shown})
     return BoardResult(board, path, rendered.pages, len(shown))
 

@@ -11,8 +11,9 @@ from pathlib import Path
 from . import print_manifest as manifest
 from .errors import UsageError, allowed_list, did_you_mean
 from .model import Domain, Item, Matter, Site
+from .output import write_atomic
 from .print_render import (Paper, PrintError, PrintItem, make_print_env, print_item,
-                           render_html, render_pdf, safe_filename, write_file)
+                           render_html, render_pdf, safe_filename)
 
 SERVICE_STAGE = "服务"
 
@@ -94,7 +95,7 @@ def print_handbook(site: Site, domain: str | None, paper: Paper, out_dir: Path) 
         raise PrintError(f"{where}没有可以收入办事一本通的信息：需要已发布、未失效、过程为「服务」的信息（办事指南）")
     rendered = render_pdf(handbook_html(site, sections, paper, only))
     path = handbook_path(out_dir, only)
-    write_file(path, rendered.pdf)
+    write_atomic(path, rendered.pdf)
     shown = [v.item.index_no for d in sections for m in d.matters for v in m.items]
     manifest.record(out_dir, {path.name: shown})
     return HandbookResult(path, rendered.pages, len(shown), len(sections))

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from .model import Site
-from .output import StagedOutput
+from .output import StagedOutput, write_atomic
 
 MANIFEST = "manifest.json"
 
@@ -35,12 +35,8 @@ def record(out_dir: Path, files: dict[str, list[str]], replace_prefix: str | Non
     if replace_prefix is not None:
         manifest = {k: v for k, v in manifest.items() if not k.startswith(replace_prefix)}
     manifest.update(files)
-    path = print_root(out_dir) / MANIFEST
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{MANIFEST}.tmp")
-    tmp.write_text(json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=1) + "\n",
-                   encoding="utf-8")
-    tmp.replace(path)
+    text = json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=1) + "\n"
+    write_atomic(print_root(out_dir) / MANIFEST, text.encode("utf-8"))
 
 
 def carry_over(out: StagedOutput, out_dir: Path, site: Site) -> list[str]:

@@ -8,8 +8,9 @@ from . import print_manifest as manifest
 from .errors import did_you_mean
 from .gate import GateOptions, hold_reason
 from .model import Item, Site
+from .output import write_atomic
 from .print_render import (PrintError, make_print_env, print_item, render_html, render_pdf,
-                           safe_filename, write_file)
+                           safe_filename)
 
 HOLD_TEXT = {
     "依申请公开": "公开属性为「依申请公开」，只向申请人提供，不得张贴公示",
@@ -66,6 +67,6 @@ def print_notice(site: Site, index_no: str, out_dir: Path) -> NoticeResult:
     rendered = render_pdf(html)
     rel = "notices/" + safe_filename(item.index_no) + ".pdf"
     path = manifest.print_root(out_dir) / rel
-    write_file(path, rendered.pdf)
+    write_atomic(path, rendered.pdf)
     manifest.record(out_dir, {rel: [item.index_no]})
     return NoticeResult(path, rendered.pages, item.title, notice_warnings(item, site))

@@ -20,7 +20,7 @@ from . import markdown
 from .config import SiteConfig
 from .model import Item
 from .qr import qr_svg
-from .schema import STAGE_SLUGS, STAGES
+from .web import make_env
 
 
 ENGINE_DIR = Path(__file__).resolve().parent.parent
@@ -153,17 +153,10 @@ def print_dirs(site_dir: Path) -> list[Path]:
 
 
 def make_print_env(site_dir: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in print_dirs(site_dir)]),
-        autoescape=jinja2.select_autoescape(["html", "xml"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True,
-    )
-    env.filters["date"] = lambda d: d.isoformat() if d else ""
+    """The portal's template environment over the print folders, with the print filters."""
+    env = make_env(print_dirs(site_dir), prefix="")
     env.filters["cn_date"] = cn_date
     env.filters["qr"] = lambda url, label="二维码": Markup(qr_svg(url, label))
-    env.globals["STAGES"] = STAGES
-    env.globals["STAGE_SLUGS"] = STAGE_SLUGS
     return env
 
 
@@ -192,11 +185,3 @@ def render_pdf(html: str) -> Rendered:
 def safe_filename(name: str) -> str:
     """A file name for a board or 索引号: no path separators, nothing a shell trips on."""
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("._") or "_"
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """Write through a temporary file so a reader never sees half a PDF."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)

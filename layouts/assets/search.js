@@ -95,8 +95,8 @@ function filtersOf(s, withStage = true) {
   return f;
 }
 
-const hasFilters = (s) => Boolean(s.stage) || LIST_FILTERS.some((name) => s.filters[name].length);
 const hasListFilters = (s) => LIST_FILTERS.some((name) => s.filters[name].length);
+const hasFilters = (s) => Boolean(s.stage) || hasListFilters(s);
 
 /** Fetch these filters' data, and only these: Pagefind's filters() would fetch every filter,
  *  索引号 and 文号 too (a third of the filter bytes). A search that excludes nothing loads
@@ -166,6 +166,12 @@ function collector() {
   };
 }
 
+/** The results whose page text passes ``test``, each as {result, data} with its fragment. */
+async function withText(results, test) {
+  const data = await Promise.all(results.map((r) => r.data()));
+  return results.map((result, i) => ({ result, data: data[i] })).filter((m) => test(clean(m.data.content)));
+}
+
 /** Words: phrase hits first, then pages that have the words apart. */
 async function wordSearch(s, options) {
   const term = s.q || null;
@@ -182,10 +188,8 @@ async function wordSearch(s, options) {
     // Pagefind's phrase search misses when the index split the words differently from the
     // browser (民政局): read the text of the first pages and keep those that have the query.
     const needle = bare.replace(/\s+/g, "");
-    const candidates = plain.results.slice(0, VERIFY_MAX);
-    const data = await Promise.all(candidates.map((r) => r.data()));
-    phraseHits = candidates.map((result, i) => ({ result, data: data[i] }))
-      .filter((m) => clean(m.data.content).replace(/\s+/g, "").includes(needle));
+    phraseHits = await withText(plain.results.slice(0, VERIFY_MAX),
+      (text) => text.replace(/\s+/g, "").includes(needle));
   }
   add(phraseHits, "phrase", bare.replace(/\s+/g, ""));
   add(plain.results, phraseHits.length ? "other" : "all");
@@ -207,10 +211,8 @@ async function idSearch(s, options, id) {
   ]);
   const all = exactAll || exact;
   const known = new Set(all ? all.results.map((r) => r.id) : []);
-  const candidates = near.results.filter((r) => !known.has(r.id)).slice(0, 30);
-  const data = await Promise.all(candidates.map((r) => r.data()));
-  let mentions = candidates.map((result, i) => ({ result, data: data[i] }))
-    .filter((m) => clean(m.data.content).includes(id.text));
+  let mentions = await withText(near.results.filter((r) => !known.has(r.id)).slice(0, 30),
+    (text) => text.includes(id.text));
   const stages = { ...(all ? all.filters["过程"] : {}) };
   for (const m of mentions) {
     for (const v of m.data.filters["过程"] || []) stages[v] = (stages[v] || 0) + 1;
