@@ -29,9 +29,8 @@ from .parallel import fork_map, worker_count
 from .progress import Progress
 from .search import BUNDLE_DIR, find_pagefind, index_staged, reindex_live, remove_index
 from .templates_sig import TemplateSigner
-from .web import Job, WebRenderer
+from .web import Job, WebRenderer, template_dirs
 
-ENGINE_DIR = Path(__file__).resolve().parent.parent
 # Below this many pages, forking render workers costs more than it saves.
 PARALLEL_THRESHOLD = 600
 
@@ -60,11 +59,7 @@ class BuildResult:
 
 
 def layouts_dir(site_dir: Path) -> list[Path]:
-    """Template folders, first match wins: the site's own layouts/ (it may override any
-    template or asset, and need not have them all), then the engine's."""
-    engine = ENGINE_DIR / "layouts"
-    own = site_dir / "layouts"
-    return [own, engine] if own.is_dir() and own.resolve() != engine.resolve() else [engine]
+    return template_dirs(site_dir, "layouts")
 
 
 def asset_files(layouts: list[Path]) -> Iterable[tuple[str, Path]]:

@@ -20,10 +20,9 @@ from . import markdown
 from .config import SiteConfig
 from .model import Item
 from .qr import qr_svg
-from .web import make_env
+from .web import ENGINE_DIR, make_env, template_dirs
 
 
-ENGINE_DIR = Path(__file__).resolve().parent.parent
 
 
 class PrintError(Exception):
@@ -146,10 +145,7 @@ def supervision_line(cfg: SiteConfig, org_name: str = "") -> str:
 
 
 def print_dirs(site_dir: Path) -> list[Path]:
-    """A site may override single templates in its own print/; the engine's fill the rest."""
-    dirs = [site_dir / "print", ENGINE_DIR / "print"]
-    return [d for i, d in enumerate(dirs) if d.is_dir() and d.resolve() not in
-            [x.resolve() for x in dirs[:i]]]
+    return template_dirs(site_dir, "print")
 
 
 def make_print_env(site_dir: Path) -> jinja2.Environment:

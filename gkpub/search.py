@@ -21,11 +21,11 @@ import sys
 from pathlib import Path
 
 from .errors import UsageError
+from .web import ENGINE_DIR
 
 PAGEFIND_VERSION = "1.6.0"  # pinned in package.json; installed by scripts/setup.sh
 BUNDLE_DIR = "pagefind"
 ITEM_PAGES = "xxgk/**/*.html"  # only item pages are read: nothing else can reach the index
-ENGINE_DIR = Path(__file__).resolve().parent.parent
 _ARCH = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
 _ENTRY = "pagefind-entry.json"  # the bundle's table of contents: replaced last on an update
 

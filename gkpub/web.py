@@ -34,6 +34,17 @@ def fps(items: Iterable[Item]) -> tuple[tuple, ...]:
     return tuple(i.summary for i in items)
 
 
+ENGINE_DIR = Path(__file__).resolve().parent.parent
+
+
+def template_dirs(site_dir: Path, folder: str) -> list[Path]:
+    """Template folders, first match wins: the site's own ``folder`` (it may override any
+    template or asset and need not have them all), then the engine's."""
+    engine = ENGINE_DIR / folder
+    own = site_dir / folder
+    return [own, engine] if own.is_dir() and own.resolve() != engine.resolve() else [engine]
+
+
 def make_env(layouts: Path | list[Path], prefix: str) -> jinja2.Environment:
     """Templates from ``layouts`` (a site's own folder first, then the engine's)."""
     dirs = [layouts] if isinstance(layouts, Path) else layouts
