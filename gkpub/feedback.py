@@ -16,12 +16,6 @@ KEY = "意见反馈"
 STEP = "回应"
 
 
-def feedback_target(item: Item, by_index: dict[str, Item]) -> Item | None:
-    """The decision document a feedback item answers, or None."""
-    target = item.el.get(KEY)
-    return by_index.get(target) if target else None
-
-
 def link_feedback(items: list[Item], by_index: dict[str, Item], errors: ErrorList) -> None:
     """Check every 意见反馈 target exists; make 信息环节 「回应」 where it was left out."""
     for item in sorted(items, key=lambda i: i.source):

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from .workdays import WorkCalendar
@@ -80,6 +81,11 @@ def _cn_number(s: str) -> int:
     return total + (digit or 0)
 
 
+def parse_count(raw: str) -> int:
+    """A count in Arabic digits or Chinese numerals (up to 999); ValueError otherwise."""
+    return int(raw) if raw.isdigit() else _cn_number(raw)
+
+
 _NUM = r"(?P<num>[0-9]+|[零〇一二两三四五六七八九十百]+)"
 _UNIT = r"(?P<unit>个工作日|工作日|个自然日|自然日|日|天)"
 # Optional lead-in such as 「自信息形成或变更之日起」「形成或变更之日起」「自决定作出之日起」.
@@ -97,6 +103,7 @@ def _normalize(text: str) -> str:
     return s.rstrip("。.；;，,")
 
 
+@lru_cache(maxsize=1024)  # items of one leaf share its text: parsed once, not once per item
 def parse_time_limit(text: str) -> TimeLimit:
     """Parse 公开时限 text; raise ValueError (in Chinese) when it is not understood."""
     s = _normalize(text or "")
@@ -107,7 +114,7 @@ def parse_time_limit(text: str) -> TimeLimit:
     if m:
         raw = m.group("num")
         try:
-            n = int(raw) if raw.isdigit() else _cn_number(raw)
+            n = parse_count(raw)
         except ValueError:
             m = None
     if m:
@@ -148,7 +155,11 @@ def lateness(formed: date, published: date, limit: TimeLimit, cal: WorkCalendar)
     Publishing on a rest day right after the deadline counts as 1, not 0: it is
     late all the same, and callers test ``lateness(...) > 0``.
     """
-    due = deadline(formed, limit, cal)
+    return days_late(deadline(formed, limit, cal), published, cal)
+
+
+def days_late(due: date, published: date, cal: WorkCalendar) -> int:
+    """:func:`lateness` for a deadline already computed."""
     if published <= due:
         return 0
     return max(1, cal.workdays_between(due, published))

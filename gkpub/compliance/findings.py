@@ -41,6 +41,7 @@ KINDS: tuple[Kind, ...] = (
          "公示期已经结束的信息：请发布公示结果，或填写「有效期至」将其标为已失效。"),
 )
 KIND_BY_ID: dict[str, Kind] = {k.id: k for k in KINDS}
+_KIND_ORDER: dict[str, int] = {k.id: n for n, k in enumerate(KINDS)}
 
 
 @dataclass(frozen=True)
@@ -79,5 +80,4 @@ class Finding:
 
     @property
     def sort_key(self) -> tuple:
-        order = [k.id for k in KINDS].index(self.kind)
-        return (order, self.file, self.line, self.field, self.message)
+        return (_KIND_ORDER[self.kind], self.file, self.line, self.field, self.message)

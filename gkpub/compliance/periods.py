@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal, Optional
 
 from ..model import Leaf
-from ..timelimits import _cn_number
+from ..timelimits import parse_count
 
 Unit = Literal["days", "weeks", "months"]
 NEWS_WORDS: tuple[str, ...] = ("动态", "要闻", "新闻", "进展", "快讯", "简报", "工作信息")
@@ -73,9 +73,8 @@ def parse_update_period(text: str) -> Optional[UpdatePeriod]:
     m = _RX.match(s)
     n = 0
     if m:
-        raw = m.group("n")
         try:
-            n = int(raw) if raw.isdigit() else _cn_number(raw)
+            n = parse_count(m.group("n"))
         except ValueError:
             n = 0
     if n <= 0:

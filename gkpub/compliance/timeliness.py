@@ -12,7 +12,7 @@ from typing import Callable, Iterator
 from ..feedback import KEY as FEEDBACK_KEY
 from ..model import Item
 from ..schema import PUBLISHED_ATTRIBUTES
-from ..timelimits import deadline, lateness, parse_time_limit
+from ..timelimits import TimeLimit, days_late, deadline, parse_time_limit
 from ..workdays import CalendarYearMissing, WorkCalendar
 from .findings import Finding
 
@@ -57,6 +57,7 @@ def _guarded(ctx: Context, item: Item, check: Callable[[], Iterator[Finding]]) -
 
 def publication(ctx: Context) -> Iterator[Finding]:
     """发布日期 vs 成文日期 + 公开时限."""
+    dues: dict[tuple[dt.date, TimeLimit], dt.date] = {}  # many items share a day and a limit
     for item in ctx.items:
         if not _for_public(item):
             continue
@@ -69,15 +70,17 @@ def publication(ctx: Context) -> Iterator[Finding]:
             continue
 
         def check(item: Item = item) -> Iterator[Finding]:
-            due = deadline(item.written, limit, ctx.cal)
+            due = dues.get((item.written, limit))
+            if due is None:
+                due = dues[item.written, limit] = deadline(item.written, limit, ctx.cal)
             if item.el.get("草稿"):
                 if ctx.today > due:
-                    late = lateness(item.written, ctx.today, limit, ctx.cal)
+                    late = days_late(due, ctx.today, ctx.cal)
                     yield ctx.finding("late", item, "草稿",
                                       f"仍是草稿未发布；成文日期 {item.written}，公开时限「{limit.describe()}」，"
                                       f"最迟应于 {due} 发布，截至 {ctx.today} 已逾期 {late} 个工作日")
                 return
-            late = lateness(item.written, item.published, limit, ctx.cal)
+            late = days_late(due, item.published, ctx.cal)
             if late:
                 yield ctx.finding("late", item, "发布日期",
                                   f"成文日期 {item.written}，公开时限「{limit.describe()}」，最迟应于 {due} 发布，"

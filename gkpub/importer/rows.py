@@ -23,7 +23,6 @@ from .sheets import Sheet
 
 FILL_DOWN = (DOMAIN, MATTER, "类别")  # hierarchy columns: a blank cell repeats the row above
 NAME_ROLES = (DOMAIN, MATTER, LEAF, DOMAIN_CODE, MATTER_CODE, LEAF_CODE, DOMAIN_NOTE)
-TEXT_KEYS = ("事项编码", "公开时限", "公开主体", "类别", "更新周期")
 LIST_KEYS = ("要素", "公开依据")
 
 

@@ -20,10 +20,6 @@ class Sheet:
     name: str
     rows: list[list[str]]  # rows[i] is the sheet's row i + 1
 
-    def cell(self, r: int, c: int) -> str:
-        row = self.rows[r] if r < len(self.rows) else []
-        return row[c] if c < len(row) else ""
-
 
 def cell_text(value: object) -> str:
     if value is None:

@@ -34,7 +34,6 @@ ELEMENT_COLUMNS: dict[str, str] = {
 }
 LINE_LISTS = ("公开依据",)  # one entry per line: titles may contain 「、」
 NUMBERED_LISTS = ("要素",)
-LIST_KEYS = ("要素", "公开依据", "公开渠道", "公开层级", "公开格式")
 
 _NUMBER_RE = re.compile(r"(?:^|(?<=[\s；;。，,、）)》]))[（(]?\d{1,2}[.．、)）]\s*")
 
