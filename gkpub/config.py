@@ -59,6 +59,10 @@ class SiteConfig:
     domains: tuple[str, ...] = vocab.DEFAULT_DOMAINS
     privacy_allow: tuple[str, ...] = ()  # [privacy] allow: numbers that may stand unmasked
     calendar: WorkCalendar = field(default_factory=WorkCalendar)  # built-in tables + [calendar]
+    # [limits] / [files]: sizes and attachment types a build accepts (see DEFAULT_ATTACHMENT_TYPES)
+    max_item_bytes: int = 2 * 1024 * 1024
+    max_attachment_bytes: int = 50 * 1024 * 1024
+    attachment_types: tuple[str, ...] = vocab.DEFAULT_ATTACHMENT_TYPES
     raw: dict[str, Any] = field(default_factory=dict)
 
     # lookups -------------------------------------------------------------

@@ -32,3 +32,11 @@ FIXED_VOCABS: dict[str, tuple[str, ...]] = {
     "cycle_steps": schema.CYCLE_STEPS,
     "doc_kinds": schema.DOC_KINDS,
 }
+
+# Attachment file types the portal serves (lower-case extensions, without the dot): office
+# documents, OFD, archives and raster images. Types a browser would run (.html, .svg, .xml,
+# .js) are never on this list; site.toml [files] attachment_types may narrow or extend it.
+DEFAULT_ATTACHMENT_TYPES = (
+    "pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar", "7z",
+    "txt", "csv", "png", "jpg", "jpeg", "gif", "webp",
+)
