@@ -44,12 +44,21 @@ def fields_table() -> str:
 START, END = "<!-- fields:start -->", "<!-- fields:end -->"
 
 
+SITE_START, SITE_END = "<!-- site-keys:start -->", "<!-- site-keys:end -->"
+
+
+def _replace_block(text: str, start: str, end: str, table: str) -> str:
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{table}\n{end}{tail}"
+
+
 def update_readme(path: Path) -> bool:
-    """Rewrite the table between the markers; return True when the file changed."""
+    """Rewrite the tables between the markers; return True when the file changed."""
+    from .siteschema import site_table
     text = path.read_text(encoding="utf-8")
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    new = f"{head}{START}\n{fields_table()}\n{END}{tail}"
+    new = _replace_block(text, START, END, fields_table())
+    new = _replace_block(new, SITE_START, SITE_END, site_table())
     if new != text:
         path.write_text(new, encoding="utf-8")
     return new != text

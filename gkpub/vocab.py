@@ -40,3 +40,7 @@ DEFAULT_ATTACHMENT_TYPES = (
     "pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd", "zip", "rar", "7z",
     "txt", "csv", "png", "jpg", "jpeg", "gif", "webp",
 )
+
+# Types a browser may run as a page or script when served from the portal's origin.
+SCRIPT_CAPABLE_TYPES = ("html", "htm", "xhtml", "shtml", "svg", "svgz", "xml", "xsl", "xslt",
+                        "js", "mjs", "swf", "php", "jsp", "asp", "aspx", "md")
