@@ -6,11 +6,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .attachments import load_attachments
 from .config import SiteConfig
 from .elements import ElementError, check_element
 from .errors import ContentError, ErrorList, did_you_mean
 from .feedback import link_feedback
-from .frontmatter import Document
 from .model import Attachment, Catalog, Item
 from .prepare import PrepareCache, Prepared, prepare_all
 from .schema import FIELD_BY_KEY, FIELDS
@@ -26,50 +26,6 @@ def item_files(site_dir: Path) -> list[str]:
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         found.extend(os.path.join(dirpath, f) for f in filenames if f.endswith(".md") and not f.startswith("."))
     return sorted(found)
-
-
-def _attachments(doc: Document, value: Any, content_dir: Path, rel: str, line: int,
-                 errors: ErrorList) -> list[Attachment]:
-    out: list[Attachment] = []
-    if not isinstance(value, list):
-        value = [value]
-    content_real = content_dir.resolve()
-    for entry in value:
-        if isinstance(entry, str):
-            name, file = Path(entry).name, entry
-        elif isinstance(entry, dict) and set(entry) <= {"名称", "文件"} and "文件" in entry:
-            file = str(entry["文件"])
-            name = str(entry.get("名称") or Path(file).name)
-        else:
-            errors.add(rel, line, "附件", "每个附件写作 文件路径，或 {名称: 申请表, 文件: files/sqb.pdf}")
-            continue
-        if os.path.isabs(file) or file.startswith(("/", "\\")) or ":" in file.split("/")[0]:
-            errors.add(rel, line, "附件", f"「{file}」是绝对路径；附件路径应相对于本篇所在目录，如 files/sqb.pdf")
-            continue
-        target = (doc.path.parent / file)
-        try:
-            real = target.resolve()
-            real.relative_to(content_real)
-        except ValueError:
-            errors.add(rel, line, "附件", f"「{file}」指向 content/ 目录以外；附件必须放在站点的 content/ 目录中")
-            continue
-        # no symlinks anywhere between content/ and the file: they could expose other files
-        probe, linked = target, False
-        while True:
-            if probe.is_symlink():
-                linked = True
-                break
-            if probe.resolve() == content_real or probe.parent == probe:
-                break
-            probe = probe.parent
-        if linked:
-            errors.add(rel, line, "附件", f"「{file}」是符号链接；请把文件本身放进 content/ 目录")
-            continue
-        if not target.is_file():
-            errors.add(rel, line, "附件", f"找不到附件文件「{file}」（应在 {errors.rel(target)}）")
-            continue
-        out.append(Attachment(name=name, source=real, rel=real.relative_to(content_real).as_posix()))
-    return out
 
 
 def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: ErrorList,
@@ -132,7 +88,8 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
 
     attachments = []
     if "附件" in meta and meta["附件"]:
-        attachments = _attachments(doc, meta["附件"], content_dir, rel, lines.get("附件", 0), errors)
+        attachments = load_attachments(doc, meta["附件"], cfg, content_dir, rel,
+                                       lines.get("附件", 0), errors)
 
     for line, message in prep.md_problems:
         errors.add(rel, doc.body_line + line - 1, "正文", message)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Optional
+from urllib.parse import quote
 
 from .config import Org, SiteConfig
 
@@ -87,7 +88,8 @@ class Attachment:
 
     @property
     def url(self) -> str:
-        return "/files/" + self.rel
+        """Percent-encoded: a name with #, ?, %, spaces or Chinese is one working link."""
+        return "/files/" + quote(self.rel)
 
     @property
     def ext(self) -> str:
