@@ -43,10 +43,10 @@ have="$(cat "$stamp" 2>/dev/null || true)"
 # a complete install ("all") also serves a build-only set-up: never prune the test tools
 if [ "$have" != "$want" ] && [ "$have" != "$lock all" ]; then
   echo "==> 安装 Node 工具（npm：$npm_what）"
-  # `npm install`, not `npm ci`: the lock lists only the Linux builds of Pagefind's per-platform
-  # packages, and `npm ci` refuses that; `npm install` still installs the locked versions.
+  # `npm ci`: exactly the lock file, which it never rewrites (the lock lists every platform's
+  # Pagefind build, so it is complete on any machine and the checkout stays clean).
   # --ignore-scripts: vnu-jar's postinstall would fetch a Java runtime; the machine's Java is used.
-  npm install "${npm_omit[@]}" --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+  npm ci "${npm_omit[@]}" --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
   echo "$want" > "$stamp"
 fi
 echo "==> 安装 gkpub 及其 Python 依赖${EXTRAS:+（含 $EXTRAS）}"
