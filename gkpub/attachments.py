@@ -8,7 +8,7 @@ checked before it is copied; each refusal names the item, the line and the file:
   directory (the rule item files follow); a link leading out of the site is an error;
 - never a file the build reads as content: Markdown (other items' sources, including
   held-back ones), ``content/catalog/``, ``content/pages/``, ``site.toml``, ``layouts/``,
-  ``print/``, the default output ``public/`` and hidden folders such as ``.cache``/``.git``;
+  ``print/``, the default output ``public/`` and files in hidden folders (``.cache``, ``.git``);
 - the type (the extension, case-insensitive) is on ``SiteConfig.attachment_types`` and is
   never one a browser may run as a page or script (``vocab.SCRIPT_CAPABLE_TYPES``), even
   when a site lists it;
@@ -132,7 +132,7 @@ def _followed(file: str, lexical: Path, out_rel: str, site_dir: Path, content_di
     source = next((d for d in SOURCE_DIRS if inside == d or inside.startswith(d + "/")), None)
     if source is None and inside in SOURCE_FILES:
         source = inside
-    if source is None and any(part.startswith(".") for part in PurePosixPath(inside).parts):
+    if source is None and any(part.startswith(".") for part in PurePosixPath(inside).parts[:-1]):
         source = "隐藏目录"
     if source is not None:
         where = f"（符号链接指向 {inside}）" if linked else ""
