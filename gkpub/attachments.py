@@ -23,6 +23,7 @@ checked before it is copied; each refusal names the item, the line and the file:
 """
 from __future__ import annotations
 
+import math
 import os
 import re
 from pathlib import Path, PurePosixPath
@@ -90,7 +91,7 @@ def _attachment(doc: Document, entry: Any, cfg: SiteConfig, content_dir: Path) -
         raise Refused(f"附件「{file}」不是文件；请写出文件本身的路径，{EXAMPLE}")
     size = real.stat().st_size
     if size > cfg.max_attachment_bytes:
-        raise Refused(f"附件「{file}」有 {_mb(size)}，超过每个附件 {_mb(cfg.max_attachment_bytes)} 的上限；"
+        raise Refused(f"附件「{file}」有 {_mb(size, up=True)}，超过每个附件 {_mb(cfg.max_attachment_bytes)} 的上限；"
                       "请压缩或拆分文件，或在 site.toml 的 [limits] attachment_max_mb 中调整上限")
     if looks_like_markup(real):
         raise Refused(f"附件「{file}」的内容是网页或 XML 标记（以「<」开头），不是 "
@@ -164,5 +165,7 @@ def _ext(name: str) -> str:
     return PurePosixPath(name).suffix.lstrip(".").lower()
 
 
-def _mb(n: int) -> str:
-    return f"{n / 1048576:.1f} MB"
+def _mb(n: int, up: bool = False) -> str:
+    """Megabytes for a message; ``up`` rounds up, so a file just over the limit reads as over."""
+    mb = n / 1048576
+    return f"{math.ceil(mb * 10) / 10:.1f} MB" if up else f"{mb:g} MB"

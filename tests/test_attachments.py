@@ -238,5 +238,18 @@ def test_attachment_size_limit(built: Path, capsys) -> None:
     with open(big, "wb") as fh:  # sparse: no 50 MB written to disk
         fh.truncate(50 * 1024 * 1024 + 1)
     attach(built, "files/big.zip")
-    refused(built, capsys, "附件「files/big.zip」有 50.0 MB，超过每个附件 50.0 MB 的上限",
+    refused(built, capsys, "附件「files/big.zip」有 50.1 MB，超过每个附件 50 MB 的上限",
             "[limits] attachment_max_mb")
+
+
+def test_site_toml_sets_the_limit_and_the_types(built: Path, capsys) -> None:
+    toml = built / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8")
+                    + '\n[limits]\nattachment_max_mb = 1\n\n[files]\nattachment_types = ["pdf", "zip"]\n',
+                    encoding="utf-8")
+    (files_dir(built) / "mingxi.xlsx").write_bytes(b"PK\x03\x04")
+    with open(files_dir(built) / "da.zip", "wb") as fh:
+        fh.truncate(1024 * 1024 + 1)
+    attach(built, "files/mingxi.xlsx", "files/da.zip")
+    refused(built, capsys, "附件「files/mingxi.xlsx」的类型 .xlsx 不在允许的附件类型中；可用类型：pdf、zip（",
+            "附件「files/da.zip」有 1.1 MB，超过每个附件 1 MB 的上限")
