@@ -229,7 +229,7 @@ class Builder:
         progress = Progress(enabled=opts.progress)
         progress.stage("读取和检查内容")
         site = load_site(opts.site_dir, opts.today, drafts=opts.drafts, future=opts.future,
-                         cache_dir=opts.cache_dir, state=self.state)
+                         cache_dir=opts.cache_dir, state=self.state, clean=opts.clean)
         layouts = layouts_dir(opts.site_dir)
         renderer = WebRenderer(site, layouts, self._env(layouts, site))
         jobs = list(renderer.jobs())

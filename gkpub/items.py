@@ -12,7 +12,7 @@ from .elements import ElementError, check_element
 from .errors import ContentError, ErrorList, did_you_mean
 from .feedback import link_feedback
 from .model import Attachment, Catalog, Item
-from .prepare import PrepareCache, Prepared, prepare_all
+from .prepare import PrepareCache, Prepared, file_digest, prepare_all, read_file
 from .schema import FIELD_BY_KEY, FIELDS
 
 REQUIRED = [f.key for f in FIELDS if f.required]
@@ -106,10 +106,11 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
 
 
 def _fingerprint(digest: str, attachments: list[Attachment]) -> str:
+    """The item file's digest and its attachments' bytes (never their stat: see PrepareCache)."""
     if not attachments:
         return digest
-    stats = [(a.rel, a.source.stat()) for a in attachments]
-    parts = [digest] + [f"{rel}:{st.st_size}:{st.st_mtime_ns}" for rel, st in stats]
+    parts = [digest] + [f"{a.rel}:{file_digest(read_file(a.source)) if a.source.is_file() else '-'}"
+                        for a in attachments]
     return hashlib.sha1("|".join(parts).encode()).hexdigest()
 
 

@@ -37,11 +37,13 @@ def _site_inputs_key(site_dir: Path) -> str:
 
 
 def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool = False,
-              cache_dir: Optional[Path] = None, state: Optional[LoadState] = None) -> Site:
+              cache_dir: Optional[Path] = None, state: Optional[LoadState] = None,
+              clean: bool = False) -> Site:
     """Load and validate everything; raise BuildFailed with every error found.
 
     With ``cache_dir``, files unchanged since the last load are not parsed again; with
-    ``state`` (kept by a long-running process), they are not validated again either.
+    ``state`` (kept by a long-running process), they are not validated again either;
+    ``clean`` ignores what the cache holds (and refills it).
     """
     errors = ErrorList(root=site_dir)
     cfg = load_config(site_dir, errors)
@@ -54,7 +56,7 @@ def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool
         if state is not None and state.prepare is not None and state.prepare.tag[1] == allow:
             cache = state.prepare
         else:
-            cache = PrepareCache(cache_dir, allow)
+            cache = PrepareCache(cache_dir, allow, clean=clean)
             if state is not None:
                 state.prepare = cache
     key = _site_inputs_key(site_dir)
