@@ -123,7 +123,7 @@ def print_board(site: Site, name: str, paper: Paper, out_dir: Path) -> BoardResu
     rendered = render_pdf(html)
     path = boards_dir(out_dir) / board.file_name
     write_atomic(path, rendered.pdf)
-    manifest.record(out_dir, {f"boards/{board.file_name}": shown})
+    manifest.record(out_dir, site, {f"boards/{board.file_name}": shown})
     return BoardResult(board, path, rendered.pages, len(shown))
 
 
@@ -149,5 +149,5 @@ def print_all_boards(site: Site, paper: Paper, out_dir: Path) -> list[BoardResul
         out.write_text("index.json", json.dumps(
             {"printed": site.today.isoformat(), "paper": paper.label, "boards": rows},
             ensure_ascii=False, indent=1) + "\n")
-    manifest.record(out_dir, shown_by_file, replace_prefix="boards/")
+    manifest.record(out_dir, site, shown_by_file, replace_prefix="boards/")
     return results

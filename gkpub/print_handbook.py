@@ -97,5 +97,5 @@ def print_handbook(site: Site, domain: str | None, paper: Paper, out_dir: Path) 
     path = handbook_path(out_dir, only)
     write_atomic(path, rendered.pdf)
     shown = [v.item.index_no for d in sections for m in d.matters for v in m.items]
-    manifest.record(out_dir, {path.name: shown})
+    manifest.record(out_dir, site, {path.name: shown})
     return HandbookResult(path, rendered.pages, len(shown), len(sections))

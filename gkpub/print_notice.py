@@ -68,5 +68,5 @@ def print_notice(site: Site, index_no: str, out_dir: Path) -> NoticeResult:
     rel = "notices/" + safe_filename(item.index_no) + ".pdf"
     path = manifest.print_root(out_dir) / rel
     write_atomic(path, rendered.pdf)
-    manifest.record(out_dir, {rel: [item.index_no]})
+    manifest.record(out_dir, site, {rel: [item.index_no]})
     return NoticeResult(path, rendered.pages, item.title, notice_warnings(item, site))
