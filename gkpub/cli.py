@@ -53,8 +53,12 @@ def make_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="只检查内容，不生成网站")
     _site_args(c)
     add_check_args(c)
-    n = sub.add_parser("new", help="新建内容")
-    n.add_argument("what", choices=["item"], help="item：新建一篇公开信息")
+    n = sub.add_parser("new", help="新建站点或内容")
+    kinds = n.add_subparsers(dest="what", metavar="种类", parser_class=_Parser)
+    kinds.required = True
+    from .newsite import add_new_site_args
+    add_new_site_args(kinds.add_parser("site", help="新建一个站点（在新的或空的文件夹中）"), _date)
+    n = kinds.add_parser("item", help="新建一篇公开信息")
     _site_args(n)
     n.add_argument("--org", help="公开主体（全称或简称），决定索引号前缀", default=None)
     n.add_argument("--catalog", help="目录：领域/事项/公开内容", default=None)
@@ -112,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
             return run_report(args, site_dir, today)
         if args.command == "import":
             return run_import(args, site_dir)
+        if args.command == "new" and args.what == "site":
+            from .newsite import run_new_site
+            return run_new_site(args, today)
         if args.command == "new":
             from .scaffold import new_item
             path = new_item(site_dir, today=today, org=args.org, catalog_path=args.catalog,
