@@ -6,28 +6,20 @@ import html
 import json
 import os
 import re
-import threading
 import urllib.request
-from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import item_text, run, tree_digest, write_item
+from browser import serve
+from conftest import item_text, run, write_item
 from gkpub.vocab import DEFAULT_ATTACHMENT_TYPES, SCRIPT_CAPABLE_TYPES
+from test_validation import assert_fails, build, built  # noqa: F401 (built: a fixture)
 
-TODAY = "2026-11-23"
 INDEX = "11530000MB0000002B/2026-00002"
 HELD_MARKER = "依申请公开材料的正文只向申请人提供"
 PDF = b"%PDF-1.7\n% test attachment\n"
-
-
-def build(site: Path, capsys) -> tuple[int, str]:
-    code = run("build", "--site", str(site), "--out", str(site / "public"), "--today", TODAY, "--no-search")
-    return code, capsys.readouterr().err
 
 
 def files_dir(site: Path) -> Path:
@@ -41,23 +33,10 @@ def attach(site: Path, *paths: str) -> None:
     write_item(site, "b.md", item_text(索引号=INDEX, 附件=json.dumps(list(paths), ensure_ascii=False)))
 
 
-@pytest.fixture
-def built(mini_site: Path, capsys) -> Path:
-    code, err = build(mini_site, capsys)
-    assert code == 0, err
-    return mini_site
-
-
 def refused(site: Path, capsys, *expected: str) -> str:
     """The build stops with exit 1, says ``expected`` at b.md's 附件 line, public/ is untouched."""
-    before = tree_digest(site / "public")
-    code, err = build(site, capsys)
-    assert code == 1, err
-    assert "content/items/yanglao/b.md:7: 字段「附件」:" in err, err
-    for e in expected:
-        assert e in err, f"expected {e!r} in:\n{err}"
+    err = assert_fails(site, capsys, "content/items/yanglao/b.md:7: 字段「附件」:", *expected)
     assert "Traceback" not in err
-    assert tree_digest(site / "public") == before, "a failed build changed public/"
     return err
 
 
@@ -155,28 +134,13 @@ ODD_NAMES = ["申请表 #1.pdf", "what?.pdf", "a%2e.pdf", "100% 完成.xlsx", "a
              "..%2f..%2fsite.pdf", "[附件](1).zip"]
 
 
-@pytest.fixture
-def served(built: Path) -> Iterator[str]:
-    """A real HTTP server (the standard library's, as `python3 -m http.server`) over public/."""
-    handler = partial(SimpleHTTPRequestHandler, directory=str(built / "public"))
-    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def fetch(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=10) as response:
         assert response.status == 200
         return response.read()
 
 
-def test_names_with_url_special_characters_make_working_links(built: Path, capsys, served: str) -> None:
+def test_names_with_url_special_characters_make_working_links(built: Path, capsys) -> None:
     contents = {}
     for n, name in enumerate(ODD_NAMES):
         data = PDF if name.endswith(".pdf") else f"附件 {n}".encode()
@@ -191,14 +155,14 @@ def test_names_with_url_special_characters_make_working_links(built: Path, capsy
     page = (built / "public" / "xxgk" / INDEX / "index.html").read_text(encoding="utf-8")
     hrefs = [html.unescape(h) for h in re.findall(r'<a href="([^"]+)" download>', page)]
     assert len(hrefs) == len(ODD_NAMES)
-    for href, name in zip(hrefs, ODD_NAMES):
-        assert fetch(served + href) == contents[name], (href, name)
-
     records = json.loads((built / "public" / "data" / "items.json").read_text(encoding="utf-8"))["信息"]
     record = next(r for r in records if r["索引号"] == INDEX)
     assert [a["名称"] for a in record["附件"]] == ODD_NAMES
-    for a in record["附件"]:
-        assert fetch(served + urlsplit(a["网址"]).path) == contents[a["名称"]], a
+    with serve(built / "public") as base:  # the standard library's server, as python3 -m http.server
+        for href, name in zip(hrefs, ODD_NAMES):
+            assert fetch(base + href) == contents[name], (href, name)
+        for a in record["附件"]:
+            assert fetch(base + urlsplit(a["网址"]).path) == contents[a["名称"]], a
 
 
 def test_backslashes_and_url_encoded_paths_are_explained(built: Path, capsys) -> None:
