@@ -85,7 +85,7 @@ def test_bad_calendar_table_is_a_config_error(mini_site: Path, capsys) -> None:
     code, doc = check_json(mini_site, capsys)
     assert code == 1 and not doc["ok"]
     [e] = doc["errors"]
-    assert e["file"] == "site.toml" and e["field"] == "calendar" and "holiday" in e["message"]
+    assert e["file"] == "site.toml" and e["field"] == "calendar.holiday" and "是不是「holidays」" in e["message"]
     assert e["line"] == len(toml_lines(mini_site)) - 1
 
 
