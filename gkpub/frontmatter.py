@@ -3,6 +3,9 @@
 Dates are deliberately left as strings by the YAML loader: PyYAML turns
 ``2026-02-30`` into an exception without a location, while we want to say
 which file, which line and which field holds the impossible date.
+
+The same loader reads the catalogue: it fails closed on everything YAML allows but a
+disclosure item never needs (duplicate keys, anchors and aliases, tags, deep nesting).
 """
 from __future__ import annotations
 
@@ -31,22 +34,105 @@ _Loader.yaml_implicit_resolvers = {
     for ch, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LinedDict:
-    loader.flatten_mapping(node)
-    result = LinedDict()
-    result.lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if isinstance(key, (list, dict)):
-            raise yaml.constructor.ConstructorError(
-                None, None, "键不能是列表或映射", key_node.start_mark)
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.lines[key] = key_node.start_mark.line + 1 + getattr(loader, "line_offset", 0)
-    return result
+MAX_DEPTH = 20  # nesting of lists and mappings; front matter and catalogues need 6 at most
+ALIAS_MESSAGE = "不支持 YAML 锚点和别名（&/*）；请把内容直接写出来"
+_TAG = "tag:yaml.org,2002:"
+# Tags a plain scalar may resolve to; anything else is refused.
+_SCALAR_TAGS = frozenset(_TAG + t for t in ("null", "bool", "int", "float", "str"))
+_COLLECTION_TAGS = {yaml.SequenceStartEvent: _TAG + "seq", yaml.MappingStartEvent: _TAG + "map"}
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+class _Open:
+    """A list or mapping being filled while the events stream in."""
+
+    __slots__ = ("value", "line", "key", "key_line")
+
+    def __init__(self, value: list | LinedDict, line: int):
+        self.value = value
+        self.line = line
+        self.key: Any = _Open  # the pending key of a mapping; _Open itself means none yet
+        self.key_line = 0
+
+
+def _compose(loader: _Loader, offset: int) -> Any:
+    """Build Python values straight from the parser's events, without recursion.
+
+    The stock composer and constructor recurse once per nesting level (a segfault in the
+    C composer at ~100k levels, RecursionError in Python at ~300) and expand aliases (the
+    "billion laughs" grows to gigabytes). Here nesting is capped at MAX_DEPTH, anchors and
+    aliases are refused where they appear, and a key written twice in one mapping is an
+    error naming both lines instead of the last one silently winning.
+    """
+    loader.get_event()  # StreamStart
+    if loader.check_event(yaml.StreamEndEvent):
+        return None
+    loader.get_event()  # DocumentStart
+    stack: list[_Open] = []
+    while True:
+        ev = loader.get_event()
+        line = ev.start_mark.line + 1 + offset
+        if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None) is not None:
+            raise SourceError(line, ALIAS_MESSAGE)
+        if isinstance(ev, yaml.ScalarEvent):
+            value: Any = _scalar(loader, ev, line)
+        elif isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if ev.tag not in (None, "!", _COLLECTION_TAGS[type(ev)]):
+                raise SourceError(line, _tag_message(ev.tag))
+            if len(stack) >= MAX_DEPTH:
+                raise SourceError(line, f"YAML 嵌套超过 {MAX_DEPTH} 层；元数据和目录用不到这么深的列表或映射，请检查括号是否配对")
+            if isinstance(ev, yaml.SequenceStartEvent):
+                stack.append(_Open([], line))
+            else:
+                mapping = LinedDict()
+                mapping.lines = {}
+                stack.append(_Open(mapping, line))
+            continue
+        else:  # SequenceEnd / MappingEnd
+            done = stack.pop()
+            value, line = done.value, done.line
+        if not stack:
+            break
+        parent = stack[-1]
+        if isinstance(parent.value, list):
+            parent.value.append(value)
+        elif parent.key is _Open:
+            if isinstance(value, (list, dict)):
+                raise SourceError(line, "键不能是列表或映射")
+            first = parent.value.lines.get(value)
+            if first is not None:
+                raise SourceError(line, f"字段「{value}」重复（第 {first} 行已写过）；每个字段只能写一次")
+            parent.key, parent.key_line = value, line
+        else:
+            parent.value[parent.key] = value
+            parent.value.lines[parent.key] = parent.key_line
+            parent.key = _Open
+    loader.get_event()  # DocumentEnd
+    if not loader.check_event(yaml.StreamEndEvent):
+        ev = loader.get_event()
+        raise SourceError(ev.start_mark.line + 1 + offset, "只能有一个 YAML 文档：中间不能再有单独一行的 ---")
+    return value
+
+
+def _scalar(loader: _Loader, ev: yaml.ScalarEvent, line: int) -> Any:
+    tag = ev.tag
+    if tag is None or tag == "!":
+        tag = loader.resolve(yaml.ScalarNode, ev.value, ev.implicit)
+    elif tag != _TAG + "str":  # `!!str` forces text; other written-out tags are refused
+        raise SourceError(line, _tag_message(tag))
+    if tag == _TAG + "merge":  # `<<`: only useful with aliases
+        raise SourceError(line, "不支持 YAML 合并键「<<」；请把字段逐个写出来")
+    if tag not in _SCALAR_TAGS:
+        raise SourceError(line, _tag_message(tag))
+    node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, style=ev.style)
+    try:
+        return loader.yaml_constructors[tag](loader, node)
+    except ValueError:  # e.g. `0b_` matches the int pattern but is no number
+        raise SourceError(line, f"「{ev.value}」不是有效的数字；是文字时请用引号括起来") from None
+
+
+def _tag_message(tag: str) -> str:
+    shown = "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+    return f"不支持 YAML 标签「{shown}」；请去掉它（值是文字时用引号括起来）"
 
 
 class SourceError(Exception):
@@ -83,9 +169,8 @@ def read_text(path: Path, data: bytes | None = None) -> str:
 def load_yaml(text: str, line_offset: int = 0) -> Any:
     """Parse YAML; errors are SourceError with the line in the file."""
     loader = _Loader(text)
-    loader.line_offset = line_offset
     try:
-        return loader.get_single_data()
+        return _compose(loader, line_offset)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
@@ -102,7 +187,6 @@ def _explain(problem: str) -> str:
         "mapping values are not allowed": "这里不能出现冒号；值里有冒号时请用引号把整个值括起来",
         "could not find expected ':'": "缺少冒号「:」（注意要用英文冒号，后面加一个空格）",
         "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请用空格",
-        "found duplicate anchor": "重复的锚点",
         "expected <block end>, but found '-'": "列表缩进不一致",
     }
     for en, zh in hints.items():
