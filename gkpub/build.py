@@ -24,6 +24,7 @@ from .compliance.page import report_page
 from .loader import LoadState, load_site
 from .model import Site
 from .opendata.publish import opendata_outputs
+from .outguard import OUTPUT_MARKER, marker_bytes
 from .output import StagedOutput, staged, write_atomic, write_many
 from .parallel import fork_map, worker_count
 from .progress import Progress
@@ -161,6 +162,7 @@ def extra_outputs(site: Site, renderer: WebRenderer, report: Report, page_paths:
     for item in site.published:
         for att in item.attachments:
             yield "files/" + att.rel, att.source.read_bytes()
+    yield OUTPUT_MARKER, marker_bytes(site.preview)  # the folder is gkpub's (see outguard)
 
 
 class Builder:

@@ -25,18 +25,32 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"「{text}」不是 YYYY-MM-DD 格式的日期") from None
 
 
-def _site_args(p: argparse.ArgumentParser, out: bool = False) -> None:
+def _site_args(p: argparse.ArgumentParser, out: bool = False, preview: bool = False) -> None:
     p.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site.toml），默认为当前目录")
     if out:
-        p.add_argument("--out", type=Path, default=None, help="输出目录，默认为 站点目录/public")
+        p.add_argument("--out", type=Path, default=None, help="输出目录，默认为 站点目录/public" + (
+            "；预览（--drafts、--future）默认为 站点目录/preview，不能写入 public" if preview else ""))
     p.add_argument("--today", type=_date, default=None, help="按这一天生成（YYYY-MM-DD），默认今天")
+
+
+def _default_cache(site_dir: Path) -> Path:
+    return site_dir / ".cache" / "gkpub"
+
+
+def _output_dir(args: argparse.Namespace, site_dir: Path, cache: Path, preview: bool = False) -> Path:
+    """The output folder named by --out (or the default for a build of this kind), once the
+    guard allows writing it (UsageError otherwise: see outguard)."""
+    from .outguard import check_output, default_out
+    out = (args.out or default_out(site_dir, preview)).resolve()
+    check_output(out, site_dir, cache, preview)
+    return out
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gkpub", description="gkpub：政务公开静态网站生成器")
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     b = sub.add_parser("build", help="生成网站到 public/")
-    _site_args(b, out=True)
+    _site_args(b, out=True, preview=True)
     b.add_argument("--drafts", action="store_true", help="包含草稿（仅供预览）")
     b.add_argument("--future", action="store_true", help="包含发布日期在今天之后的信息（仅供预览）")
     b.add_argument("--no-search", action="store_true", help="不生成全文检索索引（编辑时更快）")
@@ -44,7 +58,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help="缓存目录（可随时删除），默认为 站点目录/.cache/gkpub；只重新生成有变化的页面")
     b.add_argument("--clean", action="store_true", help="不使用缓存，全部重新生成")
     sv = sub.add_parser("serve", help="生成并在本机预览，保存文件后自动更新页面")
-    _site_args(sv, out=True)
+    _site_args(sv, out=True, preview=True)
     sv.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
     sv.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1（仅本机）")
     sv.add_argument("--drafts", action="store_true", help="包含草稿")
@@ -83,11 +97,9 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"站点目录不存在：{site_dir}")
         if args.command == "build":
             from .build import BuildOptions, build
-            out = (args.out or site_dir / "public").resolve()
-            if out == site_dir or site_dir.is_relative_to(out):
-                raise UsageError(f"输出目录 {out} 不能是站点目录本身或其上级")
             t0 = time.perf_counter()
-            cache = (args.cache or site_dir / ".cache" / "gkpub").resolve()
+            cache = (args.cache or _default_cache(site_dir)).resolve()
+            out = _output_dir(args, site_dir, cache, preview=args.drafts or args.future)
             result = build(BuildOptions(site_dir=site_dir, out_dir=out, today=today,
                                         drafts=args.drafts, future=args.future,
                                         search=not args.no_search, cache_dir=cache,
@@ -103,12 +115,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             from .build import BuildOptions
             from .serve import serve
-            out = (args.out or site_dir / "public").resolve()
-            if out == site_dir or site_dir.is_relative_to(out):
-                raise UsageError(f"输出目录 {out} 不能是站点目录本身或其上级")
+            cache = _default_cache(site_dir)
+            out = _output_dir(args, site_dir, cache, preview=args.drafts or args.future)
             return serve(BuildOptions(site_dir=site_dir, out_dir=out, today=today, drafts=args.drafts,
-                                      future=args.future, search=args.search,
-                                      cache_dir=site_dir / ".cache" / "gkpub"),
+                                      future=args.future, search=args.search, cache_dir=cache),
                          host=args.host, port=args.port)
         if args.command == "check":
             return run_check(args, site_dir, today)
@@ -126,7 +136,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"已新建：{path}")
             return 0
         if args.command == "print":
+            from .outguard import claim
             from .print_cli import run_print
+            claim(_output_dir(args, site_dir, _default_cache(site_dir)))  # posters go in piece by piece
             return run_print(args, site_dir, today)
     except BuildFailed as exc:
         print(exc.errors.report(), file=sys.stderr)

@@ -77,4 +77,4 @@ def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool
         raise BuildFailed(errors)
     published, held = apply_gate(items, GateOptions(today=today, drafts=drafts, future=future))
     return Site(config=cfg, catalog=catalog, items=items, published=published, pages=pages,
-                today=today, held_back=held, inputs_key=key)
+                today=today, held_back=held, inputs_key=key, preview=drafts or future)

@@ -212,3 +212,4 @@ class Site:
     today: dt.date
     held_back: dict[str, int] = field(default_factory=dict)  # reason → count
     inputs_key: str = ""  # hash of site.toml and the catalogue files: what every page depends on
+    preview: bool = False  # drafts or future items let through (--drafts/--future): stamped, never deployed

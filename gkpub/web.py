@@ -77,7 +77,7 @@ class WebRenderer:
         self.env = env if env is not None else make_env(layouts, self.prefix)
         self.base_ctx: dict[str, Any] = {
             "site": cfg, "catalog": site.catalog, "today": site.today,
-            "orgs": cfg.orgs,
+            "orgs": cfg.orgs, "preview": site.preview,
         }
         pub = site.published
         self.by_stage: dict[str, list[Item]] = {s: [] for s in STAGES}
