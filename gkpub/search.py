@@ -18,16 +18,19 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from . import faults
 from .errors import UsageError
+from .output import fsync_dir, leftover_path, remove_tree, swap_in
 from .web import ENGINE_DIR
 
 PAGEFIND_VERSION = "1.6.0"  # pinned in package.json; installed by scripts/setup.sh
 BUNDLE_DIR = "pagefind"
 ITEM_PAGES = "xxgk/**/*.html"  # only item pages are read: nothing else can reach the index
 _ARCH = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
-_ENTRY = "pagefind-entry.json"  # the bundle's table of contents: replaced last on an update
+ENTRY = "pagefind-entry.json"  # the bundle's table of contents, with the Pagefind version
 
 MISSING = ("找不到生成检索索引的 Pagefind（{version}，扩展版）。请在 gkpub 目录运行 "
            "bash scripts/setup.sh 安装（需要 Node.js 和 npm）；或加 --no-search 跳过检索索引。")
@@ -101,12 +104,24 @@ def find_pagefind(engine_dir: Path = ENGINE_DIR) -> tuple[Path, str]:
 def run_pagefind(site_root: Path, bundle: Path) -> None:
     """Index the HTML under ``site_root`` and write the bundle to ``bundle``."""
     exe, _ = find_pagefind()
-    proc = subprocess.run([str(exe), "--site", str(site_root), "--glob", ITEM_PAGES,
-                           "--output-path", str(bundle), "--quiet"], capture_output=True, text=True)
+    proc = subprocess.Popen([str(exe), "--site", str(site_root), "--glob", ITEM_PAGES,
+                             "--output-path", str(bundle), "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if faults.armed("index"):
+        _wait_for_files(bundle, proc)
+        faults.point("index")
+    stdout, stderr = proc.communicate()
     if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+        detail = (stderr or stdout).strip().splitlines()[-5:]
         raise SearchIndexFailed("生成检索索引失败（Pagefind 退出码 %d）：%s"
                                 % (proc.returncode, " / ".join(detail) or "无输出"))
+    faults.point("indexed")
+
+
+def _wait_for_files(bundle: Path, proc: subprocess.Popen) -> None:
+    """For the fault point "index": until Pagefind has begun writing (or has ended)."""
+    while proc.poll() is None and not (bundle.is_dir() and any(p.is_file() for p in bundle.rglob("*"))):
+        time.sleep(0.005)
 
 
 def index_staged(site_root: Path) -> None:
@@ -117,52 +132,48 @@ def index_staged(site_root: Path) -> None:
     run_pagefind(site_root, bundle)
 
 
-def reindex_live(out_dir: Path) -> None:
-    """Incremental build: index the live site into a temporary directory, then update
-    ``pagefind/`` so that a visitor never meets a half-written index.
+def retire_index(out_dir: Path) -> bool:
+    """Take the live index out of the site in one rename, then delete it. True if there was one.
 
-    Pagefind names its index files after their content, so the new files go in beside
-    the old ones first, then the entry file that points to them is replaced atomically,
-    and only then are the old files removed. A search that started on the old index can
-    finish on it.
+    An incremental build calls this before it changes any page: an index of the old pages
+    may hold text just withdrawn or redacted, and a build killed later must not leave it
+    live. The site has no search until the new index is in place.
     """
-    tmp = out_dir.parent / f".{out_dir.name}.pagefind-{os.getpid()}"
+    live = out_dir / BUNDLE_DIR
+    if not live.exists():
+        return False
+    gone = leftover_path(out_dir, "pagefind-old")
+    live.rename(gone)
+    fsync_dir(out_dir)
+    remove_tree(gone)
+    return True
+
+
+def reindex_live(out_dir: Path) -> None:
+    """Incremental build: index the live pages into a directory beside the output, then
+    swap it in whole as ``pagefind/``; a visitor never meets a half-written index."""
+    tmp = leftover_path(out_dir, "pagefind")
     if tmp.exists():
-        shutil.rmtree(tmp)
+        remove_tree(tmp)
     try:
         run_pagefind(out_dir, tmp)
-        merge_bundle(tmp, out_dir / BUNDLE_DIR)
+        old = swap_in(tmp, out_dir / BUNDLE_DIR)
+        if old is not None:
+            remove_tree(old)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def merge_bundle(new: Path, live: Path) -> None:
-    new_files = sorted(p.relative_to(new).as_posix() for p in new.rglob("*") if p.is_file())
-    entry_last = [f for f in new_files if f != _ENTRY] + ([_ENTRY] if _ENTRY in new_files else [])
-    for rel in entry_last:
-        src, dst = new / rel, live / rel
-        if dst.is_file() and _same(src, dst):
-            continue
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
-        shutil.copyfile(src, tmp)
-        os.replace(tmp, dst)
-    keep = set(new_files)
-    if live.is_dir():
-        for path in sorted(live.rglob("*"), reverse=True):
-            rel = path.relative_to(live).as_posix()
-            if path.is_file() and rel not in keep:
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
-
-
 def remove_index(out_dir: Path) -> None:
     """Drop a live index that no longer matches the pages (a build with --no-search)."""
-    shutil.rmtree(out_dir / BUNDLE_DIR, ignore_errors=True)
+    retire_index(out_dir)
 
 
-def _same(a: Path, b: Path) -> bool:
-    if a.stat().st_size != b.stat().st_size:
+def index_current(out_dir: Path) -> bool:
+    """A bundle is there and was written by the Pagefind version in use."""
+    import json
+    try:
+        entry = json.loads((out_dir / BUNDLE_DIR / ENTRY).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return False
-    return a.read_bytes() == b.read_bytes()
+    return entry.get("version") == find_pagefind()[1]
