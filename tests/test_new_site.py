@@ -57,9 +57,8 @@ def test_new_site_checks_builds_and_takes_a_new_item(tmp_path: Path, capsys) -> 
                "--title", "某某区预算报告", "--today", DAY) == 0
     created = Path(capsys.readouterr().out.split("：", 1)[1].strip())
     assert f"索引号: {PLACEHOLDER_CODE}/{TODAY.year}-00002" in created.read_text(encoding="utf-8")
-    assert run("build", "--site", str(site), "--out", str(out), "--no-search", "--drafts",
-               "--today", DAY) == 0
-    assert (out / "xxgk" / PLACEHOLDER_CODE / f"{TODAY.year}-00002" / "index.html").is_file()
+    assert run("build", "--site", str(site), "--no-search", "--drafts", "--today", DAY) == 0  # a preview
+    assert (site / "preview" / "xxgk" / PLACEHOLDER_CODE / f"{TODAY.year}-00002" / "index.html").is_file()
 
 
 def test_catalogue_covers_the_five_stages(fresh: Path) -> None:
