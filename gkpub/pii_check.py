@@ -1,52 +1,138 @@
 """Personal data as a content error: unmasked numbers in a document stop the build.
 
-The scanner (pii.py) finds the numbers; this module places them in a document:
-front-matter hits are attributed to the key whose value holds them (the nearest
-key above the hit), body hits to 「正文」, each with its line in the file.
+The scanner (pii.py) finds the numbers; this module places them in a source file:
+hits in the text as written go to the field whose value holds them (the nearest key
+above the hit), body hits to 「正文」, each with its line in the file. The parsed
+values are scanned too, for what only the parser shows (a YAML ``"\\x31"`` escape,
+a line joined by an escaped line break, an integer written ``0x337D86B46``): such a
+hit goes to the line of its key.
 """
 from __future__ import annotations
 
+import bisect
+import math
 import re
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from .frontmatter import Document
 from .pii import PiiHit, scan
 
 BODY_FIELD = "正文"
-# Every number the scanner reports has 3 digits, at most one separator, then 4 digits
-# (full-width forms included): lines without such a run are skipped, which spares
-# scanning most lines of most documents.
-_CANDIDATE = re.compile(r"[0-9０-９]{3}[ \-－\u3000]?[0-9０-９]{4}")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as pii.scan splits lines
+Finding = tuple[int, str, str]  # (line in the file, field, message)
+Owners = list[tuple[int, str]]  # (line, field) of each key, sorted by line
+Leaves = list[tuple[str, int, str]]  # (field, line of its key, text of a parsed value)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as pii.scan counts lines
 
 
-def pii_message(hit: PiiHit) -> str:
-    return f"发现未遮蔽的{hit.kind}「{hit.value}」；请改为「{hit.masked}」"
+def pii_message(hit: PiiHit, parsed: bool = False) -> str:
+    notes = [hit.note] if hit.note else []
+    if parsed:
+        notes.append("解析后的值；原文用转义或其他写法")
+    note = f"（{'；'.join(notes)}）" if notes else ""
+    return f"发现未遮蔽的{hit.kind}「{hit.shown}」{note}；请改为「{hit.masked}」"
 
 
-def _owner(key_lines: list[tuple[int, str]], line: int) -> str:
-    owner = ""
-    for key_line, key in key_lines:
-        if key_line > line:
-            break
-        owner = key
-    return owner
+def _owner(owners: Owners, line: int) -> str:
+    k = bisect.bisect_right([o[0] for o in owners], line) - 1
+    return owners[k][1] if k >= 0 else ""
 
 
-def scan_lines(text: str, allow: tuple[str, ...]) -> Iterator[tuple[int, PiiHit]]:
-    """(1-based line, hit) for ``text``, scanning only lines that can hold a number."""
-    for n, line in enumerate(_LINE_BREAK.split(text), start=1):
-        if _CANDIDATE.search(line):
-            for hit in scan(line, allow):
-                yield n, hit
+def located_pii(text: str, first_line: int, owners: Owners, leaves: Leaves,
+                allow: tuple[str, ...], skip: Any = None) -> Iterator[Finding]:
+    """Findings for a YAML or TOML source: ``text`` as written (its first line is line
+    ``first_line`` of the file), then the parsed ``leaves`` for numbers the text did not show.
+    ``skip(hit)`` drops hits in the text that are not values (TOML comments)."""
+    seen: set[str] = set()
+    for hit in scan(text, allow):
+        if skip is not None and skip(hit):
+            continue
+        seen.add(hit.digits)
+        line = first_line + hit.line - 1
+        yield line, _owner(owners, line), pii_message(hit)
+    # the leaves in one text, a blank line apart (never read as one number): one scan
+    starts: list[int] = []
+    line = 1
+    for _, _, value in leaves:
+        starts.append(line)
+        line += len(_LINE_BREAK.split(value)) + 1
+    for hit in scan("\n\n".join(v for _, _, v in leaves), allow):
+        if hit.digits not in seen:
+            seen.add(hit.digits)
+            fld, key_line, _ = leaves[bisect.bisect_right(starts, hit.line) - 1]
+            yield key_line, fld, pii_message(hit, parsed=True)
 
 
-def document_pii(doc: Document, allow: Iterable[str] = ()) -> Iterator[tuple[int, str, str]]:
-    """(line in the file, field, message) for every unmasked number in ``doc``."""
+def scalar_text(value: Any) -> str:
+    """The text of every scalar in ``value`` (keys included), one per paragraph so that
+    separate values are never read as one number. Integers are shown in decimal, as pages do."""
+    if type(value) is str:  # most values: no walk
+        return value
+    parts: list[str] = []
+
+    def walk(v: Any) -> None:
+        if isinstance(v, bool) or v is None:
+            return
+        if isinstance(v, dict):
+            for k, x in v.items():
+                walk(k)
+                walk(x)
+        elif isinstance(v, (list, tuple)):
+            for x in v:
+                walk(x)
+        elif isinstance(v, float) and math.isfinite(v) and v.is_integer() and abs(v) < 1e21:
+            parts.append(str(int(v)))
+        else:
+            parts.append(str(v))
+
+    walk(value)
+    return "\n\n".join(parts)
+
+
+def yaml_fields(data: Any, nested: bool) -> tuple[Owners, Leaves]:
+    """Owners and parsed leaves of loaded YAML (LinedDict mappings keep their key lines).
+
+    ``nested``: fields are key paths (``事项[2].公开内容[1].咨询方式``); else top-level keys,
+    each leaf holding the whole value (front matter: the schema's field names).
+    """
+    owners: Owners = []
+    leaves: Leaves = []
+    if not nested and isinstance(data, dict):
+        lines = getattr(data, "lines", {})
+        for k, v in data.items():
+            owners.append((lines.get(k, 0), str(k)))
+            text = scalar_text(v)
+            if text:
+                leaves.append((str(k), lines.get(k, 0), text))
+        owners.sort()
+        return owners, leaves
+
+    def walk(node: Any, path: str, line: int, depth: int) -> None:
+        if isinstance(node, dict) and (nested or depth == 0):
+            lines = getattr(node, "lines", {})
+            for k, v in node.items():
+                p = f"{path}.{k}" if path else str(k)
+                ln = lines.get(k, line)
+                owners.append((ln, p))
+                walk(v, p, ln, depth + 1)
+        elif isinstance(node, list) and nested:
+            for i, v in enumerate(node, start=1):
+                walk(v, f"{path}[{i}]" if isinstance(v, dict) else path, line, depth + 1)
+        else:
+            text = scalar_text(node)
+            if text:
+                leaves.append((path, line, text))
+
+    walk(data, "", 0, 0)
+    owners.sort()
+    return owners, leaves
+
+
+def document_pii(doc: Document, allow: Iterable[str] = ()) -> Iterator[Finding]:
+    """(line in the file, field, message) for every unmasked number in ``doc``: the front
+    matter (every value, titles included) and the body."""
     allow = tuple(allow)
-    key_lines = sorted((line, str(key)) for key, line in doc.meta.lines.items())
-    for n, hit in scan_lines(doc.fm_text, allow):
-        line = n + 1  # the front matter starts on the file's second line
-        yield line, _owner(key_lines, line), pii_message(hit)
-    for n, hit in scan_lines(doc.body, allow):
-        yield doc.body_line + n - 1, BODY_FIELD, pii_message(hit)
+    owners, leaves = yaml_fields(doc.meta, nested=False)
+    # the front matter starts on the file's second line
+    yield from located_pii(doc.fm_text, 2, owners, leaves, allow)
+    for hit in scan(doc.body, allow):
+        yield doc.body_line + hit.line - 1, BODY_FIELD, pii_message(hit)

@@ -62,7 +62,7 @@ def test_privacy_table_is_checked(mini_site: Path, capsys) -> None:
 def test_privacy_allow_must_be_a_list_of_strings(mini_site: Path, capsys) -> None:
     append_toml(mini_site, "[privacy]\nallow = 13812345678\n")
     code, err = build(mini_site, capsys)
-    assert code == 1 and "字段「privacy.allow」: 应是文字列表" in err
+    assert code == 1 and "字段「privacy.allow」: 应为文字列表" in err
 
 
 def test_fixed_pages_are_scanned_too(mini_site: Path, capsys) -> None:
