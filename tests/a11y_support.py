@@ -58,6 +58,17 @@ def run_axe(page, source: str) -> list[dict]:
     return page.evaluate(AXE_RUN)["violations"]
 
 
+def reading_context(browser, width: int, elder: bool, source: str, size: str = "1"):
+    """A browser context ``width`` px wide with axe-core (``source``) loaded on every page; with
+    ``elder``, 长辈版 on and the text size step ``size``, as a reader who set them would have."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    context.add_init_script(source)
+    if elder:
+        context.add_init_script(
+            f"localStorage.setItem('gkpub-elder', '1'); localStorage.setItem('gkpub-size', '{size}');")
+    return context
+
+
 def describe(violations: list[dict]) -> str:
     lines = []
     for v in violations:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from a11y_support import REPO, axe_source, describe, item_pages, page_kinds, page_weight, run_axe
+from a11y_support import (REPO, axe_source, describe, item_pages, page_kinds, page_weight,
+                          reading_context, run_axe)
 from browser import browser, serve
 from gkpub.schema import STAGE_SLUGS
 
@@ -27,11 +28,7 @@ def survey(demo_public: Path) -> dict[tuple[str, int, bool], dict]:
     with serve(demo_public) as base, browser() as b:
         for width in (DESKTOP, PHONE):
             for elder in (False, True):
-                context = b.new_context(viewport={"width": width, "height": 800})
-                context.add_init_script(source)
-                if elder:
-                    context.add_init_script(
-                        "localStorage.setItem('gkpub-elder', '1'); localStorage.setItem('gkpub-size', '1');")
+                context = reading_context(b, width, elder, source)
                 page = context.new_page()
                 for kind, w, e in runs:
                     if (w, e) != (width, elder):

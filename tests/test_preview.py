@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from a11y_support import REPO, axe_source, describe, run_axe, run_vnu
+from a11y_support import REPO, axe_source, describe, reading_context, run_axe, run_vnu
 from browser import browser, serve
 from conftest import TODAY, item_text, run, tree_digest, write_item
 from gkpub.outguard import OUTPUT_MARKER, marker_bytes
@@ -151,11 +151,7 @@ def test_preview_pages_pass_axe(demo_preview: Path) -> None:
     failures = []
     with serve(demo_preview) as base, browser() as b:
         for width, elder in ((1280, False), (360, False), (360, True)):
-            context = b.new_context(viewport={"width": width, "height": 800})
-            context.add_init_script(source)
-            if elder:
-                context.add_init_script(
-                    "localStorage.setItem('gkpub-elder', '1'); localStorage.setItem('gkpub-size', '2');")
+            context = reading_context(b, width, elder, source, size="2")
             page = context.new_page()
             for address in addresses:
                 page.goto(base + address)
