@@ -80,6 +80,8 @@ def test_every_preview_page_is_stamped_and_no_real_page_is(site: Path) -> None:
     stamped = [p.relative_to(site / "public").as_posix() for p in html_pages(site / "public")
                if BANNER in (t := p.read_text(encoding="utf-8")) or NOINDEX in t]
     assert stamped == []
+    assert (site / "preview" / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nDisallow: /\n"
+    assert "Disallow: /\n" not in (site / "public" / "robots.txt").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("flag", ["--drafts", "--future"])

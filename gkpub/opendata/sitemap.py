@@ -40,6 +40,8 @@ def sitemap_xml(site: Site, paths: Iterable[str]) -> bytes:
 def robots_txt(site: Site) -> bytes:
     prefix = urlparse(site.config.base_url).path.rstrip("/")
     lines = ["User-agent: *"]
+    if site.preview:  # drafts and future items: nothing of a preview is for search engines
+        return "\n".join(lines + [f"Disallow: {prefix}/", ""]).encode("utf-8")
     lines += [f"Disallow: {prefix}/{d}" for d in PRIVATE_DIRS]
     lines += ["", f"Sitemap: {site.config.url('sitemap.xml')}", ""]
     return "\n".join(lines).encode("utf-8")
