@@ -36,7 +36,8 @@ def fields_table() -> str:
             allowed = "、".join(FIXED_VOCABS[f.vocab])
         elif f.vocab:
             allowed = _VOCAB_NOTE[f.vocab]
-        rows.append(f"| {f.key} | {_KIND_NAMES[f.kind]} | {'是' if f.required else ''} | "
+        required = "是" if f.required else "不可留空" if f.gate else ""  # gate: `key:` is an error
+        rows.append(f"| {f.key} | {_KIND_NAMES[f.kind]} | {required} | "
                     f"{_default(f.default)} | {allowed} | {'是' if f.inherit else ''} | {f.doc} |")
     return "\n".join(rows)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from typing import Any, Callable
 
@@ -70,15 +71,23 @@ def _check_bool(value: Any) -> bool:
     raise ElementError(f"「{value}」应是 true 或 false")
 
 
+def _shown(value: Any) -> str:
+    """A value as the editor wrote it: YAML's `.nan` / `.inf` rather than Python's nan / inf."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
+    return str(value)
+
+
 def _check_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ElementError(f"「{value}」应是非负整数")
+        raise ElementError(f"「{_shown(value)}」应是非负整数，如 12")
     return value
 
 
 def _check_number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ElementError(f"「{value}」应是非负数字（单位：万元）")
+    # .nan / .inf are floats to YAML but no amount, and would make items.json invalid JSON
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise ElementError(f"「{_shown(value)}」应是非负数字（单位：万元），如 12.5；不能是 .nan 或 .inf")
     return float(value)
 
 
@@ -104,8 +113,26 @@ _KIND_CHECKS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+def is_empty(value: Any) -> bool:
+    """``key:``, ``key: ~`` and ``key: ""`` (or blanks) all leave a value out."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _empty_message(fld: Field, cfg: SiteConfig) -> str:
+    if fld.vocab:
+        wanted = f"请写其中之一：{allowed_list(cfg.vocabulary(fld.vocab))}"
+    else:
+        wanted = {"bool": "请写 true（不发布）或 false（发布）", "date": "请写日期，如 2026-03-05"}.get(
+            fld.kind, "请写出内容")
+    if fld.required:
+        return f"必填字段的值是空的；{wanted}"
+    return f"值是空的；{wanted}，或删去这一行（写了却留空不会按默认值处理）"
+
+
 def check_element(fld: Field, value: Any, cfg: SiteConfig) -> Any:
     """Normalise ``value`` for ``fld``; raise ElementError naming what is allowed."""
+    if is_empty(value) and (fld.required or fld.gate):
+        raise ElementError(_empty_message(fld, cfg))
     out = _KIND_CHECKS[fld.kind](value)
     if fld.vocab:
         allowed = cfg.vocabulary(fld.vocab)

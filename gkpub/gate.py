@@ -20,12 +20,22 @@ class GateOptions:
 
 
 def hold_reason(item: Item, opts: GateOptions) -> str | None:
-    """Why ``item`` is held back, or None when it may be published."""
-    if item.attribute not in PUBLISHED_ATTRIBUTES:
-        return item.attribute  # 依申请公开 / 不予公开: never, whatever the options
-    if item.el.get("草稿") and not opts.drafts:
+    """Why ``item`` is held back, or None when it may be published.
+
+    Fails closed on its own, whatever validation let through: only an explicit publishing
+    公开属性, 公开方式 主动公开, 草稿 false and a real date pass.
+    """
+    attribute = item.el.get("公开属性")
+    if attribute not in PUBLISHED_ATTRIBUTES:
+        return str(attribute)  # 依申请公开 / 不予公开: never, whatever the options
+    if item.el.get("公开方式") != "主动公开":
+        return "依申请公开"  # the mode, own or the catalogue's, outranks a default attribute
+    if item.el.get("草稿") is not False and not opts.drafts:
         return "草稿"
-    if item.published > opts.today and not opts.future:
+    published = item.el.get("发布日期")
+    if not isinstance(published, dt.date):
+        return "发布日期无效"
+    if published > opts.today and not opts.future:
         return "未到发布日期"
     return None
 

@@ -11,21 +11,85 @@ from .config import SiteConfig
 from .elements import ElementError, check_element
 from .errors import ContentError, ErrorList, did_you_mean
 from .feedback import link_feedback
-from .model import Attachment, Catalog, Item
+from .frontmatter import inside
+from .model import Attachment, Catalog, Item, Leaf
 from .prepare import PrepareCache, Prepared, file_digest, prepare_all, read_file
-from .schema import FIELD_BY_KEY, FIELDS
+from .schema import FIELD_BY_KEY, FIELDS, PUBLISHED_ATTRIBUTES
 
 REQUIRED = [f.key for f in FIELDS if f.required]
 
 
-def item_files(site_dir: Path) -> list[str]:
-    """Every item file's path, in a stable order (os.walk and strings: fast at 50k files)."""
-    root = site_dir / "content" / "items"
+def item_files(site_dir: Path, errors: ErrorList | None = None) -> list[str]:
+    """Every item file's path, in a stable order (scandir and strings: fast at 50k files).
+
+    A symlink, to a file or to a folder, is followed only when it resolves inside the site
+    directory (or inside content/items, wherever that folder itself lives); one that leads
+    elsewhere, loops back to a folder above or is broken is reported in ``errors`` (without
+    ``errors``, left out). A file or folder reached twice (by a link and directly) is read once.
+    """
+    root = os.path.join(site_dir, "content", "items")
+    trusted = (os.path.realpath(site_dir), os.path.realpath(root))
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        found.extend(os.path.join(dirpath, f) for f in filenames if f.endswith(".md") and not f.startswith("."))
+    seen: set[str] = set()  # real paths of the folders and files taken
+    stack = [(root, trusted[1])] if os.path.isdir(root) else []
+    while stack:
+        folder, folder_real = stack.pop()
+        try:
+            entries = sorted((e for e in os.scandir(folder) if not e.name.startswith(".")),
+                             key=lambda e: e.name, reverse=True)  # popped in name order
+        except OSError:
+            _refuse(errors, site_dir, folder, "无法读取这个文件夹")
+            continue
+        for entry in entries:
+            is_dir = entry.is_dir()
+            if not (is_dir or entry.name.endswith(".md")):
+                continue
+            if entry.is_symlink():
+                real = os.path.realpath(entry.path)
+                if not (is_dir or entry.is_file()):
+                    _refuse(errors, site_dir, entry.path, "是符号链接，但它指向的文件不存在")
+                    continue
+                if not any(inside(real, t) for t in trusted):
+                    _refuse(errors, site_dir, entry.path,
+                            f"是指向站点目录以外（{real}）的符号链接；请把文件本身放进 content/")
+                    continue
+                if is_dir and inside(trusted[1], real):
+                    _refuse(errors, site_dir, entry.path, "是指向上级文件夹的符号链接，会无限循环；请删除这个链接")
+                    continue
+            else:
+                real = os.path.join(folder_real, entry.name)
+            if real in seen:
+                continue
+            seen.add(real)
+            if is_dir:
+                stack.append((entry.path, real))
+            elif entry.is_file():
+                found.append(entry.path)
     return sorted(found)
+
+
+def _refuse(errors: ErrorList | None, site_dir: Path, path: str, message: str) -> None:
+    if errors is not None:  # named by the link's own path: ErrorList.rel would follow it
+        rel = os.path.relpath(path, site_dir).replace(os.sep, "/")
+        errors.errors.append(ContentError(rel, 0, "", f"「{os.path.basename(path)}」{message}"))
+
+
+def _within_size_limit(paths: list[str], limit: int, errors: ErrorList) -> list[str]:
+    """The files no bigger than ``limit`` bytes; the others are errors and never parsed
+    (a 50 MB item would otherwise take minutes to lint, render and index)."""
+    kept: list[str] = []
+    for path in paths:
+        size = os.stat(path).st_size
+        if size > limit:
+            errors.add(path, 0, "", f"文件有 {_kb(size)} KB，超过单篇信息的上限 {_kb(limit)} KB（site.toml 的 "
+                                    "[limits] item_max_kb）；大的名单、表格请作为附件上传，或拆成几篇")
+        else:
+            kept.append(path)
+    return kept
+
+
+def _kb(size: int) -> str:
+    return f"{-(-size // 1024):,}"
 
 
 def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: ErrorList,
@@ -41,13 +105,15 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
             errors.add(rel, lines.get(key, 0), str(key),
                        f"不认识这个字段；{did_you_mean(str(key), FIELD_BY_KEY)}可用字段见 README 的字段表")
     for key in REQUIRED:
-        if key not in meta or meta[key] in (None, ""):
-            errors.add(rel, lines.get(key, 1), key, f"缺少必填字段「{key}」（{FIELD_BY_KEY[key].doc}）")
+        if key not in meta:
+            errors.add(rel, 1, key, f"缺少必填字段「{key}」（{FIELD_BY_KEY[key].doc}）")
 
     el: dict[str, Any] = {}
     for fld in FIELDS:
-        if fld.key not in meta or meta[fld.key] is None or fld.kind == "attachments":
+        if fld.key not in meta or fld.kind == "attachments":
             continue
+        if meta[fld.key] is None and not (fld.required or fld.gate):
+            continue  # `key:` on an optional field is as if not written; on the others, an error
         try:
             el[fld.key] = check_element(fld, meta[fld.key], cfg)
         except ElementError as exc:
@@ -60,6 +126,7 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
         if leaf is None:
             errors.add(rel, lines.get("目录", 0), "目录",
                        f"「{path}」不在标准目录中；{did_you_mean(path, leaves)}格式为「领域/事项/公开内容」，目录见 content/catalog/")
+    own = set(el)
     if leaf is not None:  # inheritance: the item's own value wins
         for key, value in leaf.elements.items():
             if key in FIELD_BY_KEY and key not in el:
@@ -70,6 +137,8 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
     for key in ("过程", "公开主体"):
         if key not in el and leaf is not None:
             errors.add(rel, lines.get("目录", 1), key, f"缺少「{key}」，目录条目也没有给出")
+    if leaf is not None and all(k in own or k not in meta for k in ("公开属性", "公开方式")):
+        _check_mode(el, own, leaf, lines, rel, errors)
 
     w, p = el.get("成文日期"), el.get("发布日期")
     if w and p and p < w:
@@ -105,6 +174,31 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
                 fingerprint=_fingerprint(prep.digest, attachments))
 
 
+def _check_mode(el: dict[str, Any], own: set[str], leaf: Leaf, lines: dict[str, int], rel: str,
+                errors: ErrorList) -> None:
+    """An item whose 公开方式 is 依申请公开 must say why it is not on the portal.
+
+    公开属性 keeps its default 主动公开 (written out on 3 of the demo's 110 items), so the
+    default must not decide for an item the catalogue (or the item) marks 依申请公开: without
+    an explicit 公开属性, or with one that publishes, it is an error. The gate holds such an
+    item back in any case (gate.hold_reason), whatever validation says.
+    """
+    if el.get("公开方式") != "依申请公开":
+        return
+    if "公开方式" in own:
+        source = f"本篇第 {lines.get('公开方式', 0)} 行"
+    else:
+        source = f"继承自目录「{leaf.path}」，{leaf.source}:{leaf.line}"
+    if "公开属性" not in own:
+        errors.add(rel, lines.get("公开方式", lines.get("目录", 1)), "公开属性",
+                   f"公开方式是依申请公开（{source}），但没有写公开属性；请写明「公开属性: 依申请公开」"
+                   "或「公开属性: 不予公开」。写明之前本篇不会发布")
+    elif el["公开属性"] in PUBLISHED_ATTRIBUTES:
+        errors.add(rel, lines.get("公开属性", 0), "公开属性",
+                   f"公开属性「{el['公开属性']}」与公开方式「依申请公开」（{source}）矛盾：依申请公开的信息不在网站发布；"
+                   "请改为「公开属性: 依申请公开」，或经核实可以主动公开后在本篇写「公开方式: 主动公开」")
+
+
 def _fingerprint(digest: str, attachments: list[Attachment]) -> str:
     """The item file's digest and its attachments' bytes (never their stat: see PrepareCache)."""
     if not attachments:
@@ -138,7 +232,7 @@ def load_items(site_dir: Path, cfg: SiteConfig, catalog: Catalog, errors: ErrorL
     content_dir = site_dir / "content"
     items: list[Item] = []
     fresh: dict[str, tuple[str, Item | None, list[ContentError]]] = {}
-    paths = item_files(site_dir)
+    paths = _within_size_limit(item_files(site_dir, errors), cfg.max_item_bytes, errors)
     for key, prep in zip(paths, prepare_all(paths, tuple(cfg.privacy_allow), cache, changed)):
         old = memo.entries.get(key) if memo else None
         if old is not None and old[0] == prep.digest and (

@@ -32,6 +32,8 @@ class Field:
     kind: str | text | date | bool | list | int | number | period | attachments
     vocab: name of a vocabulary (see vocab.py) the value (or each list element) must be in.
     inherit: the catalogue leaf may supply the value.
+    gate: the value decides whether the item is published: written empty (``公开属性:``,
+      ``草稿: ~``) it is an error, never the default (see gate.py).
     """
 
     key: str
@@ -42,6 +44,7 @@ class Field:
     vocab: Optional[str] = None
     inherit: bool = False
     example: str = ""
+    gate: bool = False
 
 
 FIELDS: tuple[Field, ...] = (
@@ -49,21 +52,21 @@ FIELDS: tuple[Field, ...] = (
     Field("索引号", "str", "机构代码/年份-五位序号，一经赋予永不改变，是页面永久链接的依据",
           required=True, example="11539901MB0000203D/2026-00012"),
     Field("目录", "str", "所属标准目录的三级条目，写作「领域/事项/公开内容」",
-          required=True, example="养老服务/高龄津贴/发放名单"),
+          required=True, example="养老服务/高龄津贴/发放名单", gate=True),
     Field("过程", "str", "五公开环节", vocab="stages", inherit=True),
     Field("公开主体", "str", "负责公开的机关全称或简称（须在 site.toml 的 [[org]] 中）",
           vocab="orgs", inherit=True),
-    Field("公开属性", "str", "依申请公开、不予公开的信息绝不发布", default="主动公开",
-          vocab="attributes"),
+    Field("公开属性", "str", "依申请公开、不予公开的信息绝不发布；公开方式为依申请公开（含从目录继承）时必须写明，"
+          "且不能是主动公开或删减后公开", default="主动公开", vocab="attributes", gate=True),
     Field("删减说明", "text", "删减后公开时必填：删去了什么、依据哪条"),
     Field("成文日期", "date", "文件形成日期 YYYY-MM-DD", required=True),
-    Field("发布日期", "date", "对外发布日期 YYYY-MM-DD，不得早于成文日期", required=True),
+    Field("发布日期", "date", "对外发布日期 YYYY-MM-DD，不得早于成文日期", required=True, gate=True),
     Field("文号", "str", "机关代字〔年份〕序号号，如 青民发〔2026〕5号"),
     Field("公开渠道", "list", "公开渠道和载体", vocab="channels", inherit=True,
           default=["政府网站"]),
     Field("公开对象", "str", "全社会，或特定对象及其范围", inherit=True, default=DEFAULT_AUDIENCE),
-    Field("公开方式", "str", "主动公开 或 依申请公开", vocab="modes", inherit=True,
-          default="主动公开"),
+    Field("公开方式", "str", "主动公开 或 依申请公开；依申请公开的信息不在网站发布", vocab="modes", inherit=True,
+          default="主动公开", gate=True),
     Field("公开层级", "list", "发布该信息的政府层级", vocab="levels", inherit=True),
     Field("公开时限", "str", "形成或变更后最迟多久公开：即时、N个工作日、N日", inherit=True,
           default=DEFAULT_TIME_LIMIT),
@@ -87,7 +90,7 @@ FIELDS: tuple[Field, ...] = (
     Field("处理决定数", "int", "年报统计用：本篇公开的行政许可/处罚/强制决定件数"),
     Field("收费金额", "number", "年报统计用：行政事业性收费金额（万元）"),
     Field("关键词", "list", "检索用关键词", default=[]),
-    Field("草稿", "bool", "true 时不发布（--drafts 可预览）", default=False),
+    Field("草稿", "bool", "true 时不发布（--drafts 可预览）", default=False, gate=True),
 )
 
 FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
