@@ -1,6 +1,7 @@
 """Read content/catalog/*.yaml into the three-level catalogue (领域 → 事项 → 公开内容)."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -8,8 +9,8 @@ from typing import Any
 from .compliance.periods import parse_update_period
 from .config import SiteConfig
 from .elements import ElementError, check_element
-from .errors import ErrorList, allowed_list, did_you_mean
-from .frontmatter import LinedDict, SourceError, load_yaml, read_text
+from .errors import ContentError, ErrorList, allowed_list, did_you_mean
+from .frontmatter import LinedDict, SourceError, inside, load_yaml, read_text
 from .model import Catalog, Domain, Leaf, Matter
 from .schema import CATALOG_LEAF_KEYS, FIELD_BY_KEY, INHERITED_KEYS
 
@@ -82,8 +83,15 @@ def load_catalog(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> Catalog:
     if not files:
         errors.add("content/catalog", 0, "", "content/catalog/ 中没有任何 .yaml 目录文件")
     names: set[str] = set()
+    trusted = (os.path.realpath(site_dir), os.path.realpath(cat_dir))
     for path in files:
         rel = errors.rel(path)
+        real = os.path.realpath(path)
+        if path.is_symlink() and not any(inside(real, t) for t in trusted):
+            rel = f"content/catalog/{path.name}"  # the link itself, not where it leads
+            errors.errors.append(ContentError(rel, 0, "", f"「{path.name}」是指向站点目录以外（{real}）的符号链接；"
+                                                          "请把文件本身放进 content/catalog/"))
+            continue
         if not SLUG_RE.match(path.stem):
             errors.add(rel, 0, "", f"文件名「{path.name}」会成为网址，只能用小写字母、数字和连字符，如 yanglao.yaml")
             continue
@@ -91,6 +99,9 @@ def load_catalog(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> Catalog:
             data = load_yaml(read_text(path))
         except SourceError as exc:
             errors.add(rel, exc.line, "", exc.message)
+            continue
+        except OSError as exc:  # e.g. a link to a file that is gone
+            errors.add(rel, 0, "", f"无法读取这个目录文件（{exc.strerror}）")
             continue
         if not isinstance(data, dict):
             errors.add(rel, 1, "", "目录文件应以「领域: 名称」开头，并有「事项:」列表")

@@ -9,6 +9,7 @@ disclosure item never needs (duplicate keys, anchors and aliases, tags, deep nes
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,11 @@ class Document:
     body: str
     body_line: int  # line number of the body's first line in the file
     fm_text: str = ""  # the front matter as written, between the two --- lines
+
+
+def inside(real: str, folder_real: str) -> bool:
+    """Whether the resolved path ``real`` is ``folder_real`` or below it (both realpaths)."""
+    return real == folder_real or real.startswith(folder_real.rstrip(os.sep) + os.sep)
 
 
 def read_text(path: Path, data: bytes | None = None) -> str:
