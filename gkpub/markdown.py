@@ -16,8 +16,11 @@ import html as html_lib
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Callable, TypeVar
 
 import markdown_it_pyrs
+
+T = TypeVar("T")
 
 _RULES = [
     "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
@@ -33,6 +36,20 @@ _LINK_TARGET_RE = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]+\]:\s*<?(\S+)|<([
 _HEADING_RE = re.compile(r"<h([2-4])>(.*?)</h\1>", re.S)
 _TAG_RE = re.compile(r"<[^>]+>")
 _EMPTY_TH_RE = re.compile(r'<th scope="col"( style="[^"]*")?>\s*</th>')
+# markdown-it-footnote 0.2's inline notes (`^[...]`) panic on any non-ASCII text after the
+# bracket and take exponential time on unclosed ones (40 bytes: hours): refused before parsing.
+_INLINE_NOTE_RE = re.compile(r"\^\[")
+_CODE_SPAN_RE = re.compile(r"(`+).*?\1")
+# A line opens at most one blockquote or list level per character of its prefix (indentation
+# alone opens none); the Rust parser recurses per level and overflows the stack (a segfault,
+# no message) at ~100k levels. Real text uses fewer than 10.
+_CONTAINER_PREFIX_RE = re.compile(r"[ \t>*+\-]*(?:\d{1,9}[.)][ \t>*+\-]*)*")
+MAX_CONTAINER_PREFIX = 120
+_TOO_DEEP = (f"这一行开头的缩进和引用符号「>」、列表符号超过 {MAX_CONTAINER_PREFIX} 个字符，嵌套过深；"
+             "请减少引用和列表的层数")
+_INLINE_NOTE = ("正文不支持行内脚注「^[…]」；请改用脚注写法：正文写 [^1]，文末另起一行写 [^1]: 注释内容"
+                "（确实要写 ^[ 时写成 ^\\[）")
+_RULE_LINE_RE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1)*[ \t]*$")  # ----- or * * *: a rule, no nesting
 
 
 @lru_cache(maxsize=1)
@@ -87,10 +104,49 @@ def render(body: str) -> str:
     return _decorate(_parser().render(body))
 
 
+class ParserFailure(Exception):
+    """The Markdown parser crashed (a Rust panic) on a body that passed ``lint``."""
+
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+
+def _guarded(call: Callable[[str], T], body: str) -> T:
+    """``call(body)``, with a panic of the Rust parser turned into ParserFailure at its block."""
+    try:
+        return call(body)
+    except Exception:
+        raise
+    except BaseException as exc:  # pyo3's PanicException derives from BaseException only
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise ParserFailure(_panicking_block(body)) from None
+
+
+def _panicking_block(body: str) -> int:
+    """The first line of the first blank-line-separated block the parser panics on alone."""
+    line = 1
+    for block in re.split(r"(\n[ \t]*\n)", body):
+        if block.strip() and not block.startswith("\n"):
+            try:
+                _parser().render(block)
+            except BaseException as exc:
+                if type(exc).__name__ != "PanicException":
+                    raise
+                return line
+        line += block.count("\n")
+    return 1
+
+
 def check_and_render(body: str) -> tuple[list[tuple[int, str]], str]:
     """Problems an editor must fix, and the HTML when there are none."""
-    problems = lint(body)
-    return problems, "" if problems else render(body)
+    try:
+        problems = lint(body)
+        return problems, "" if problems else _guarded(render, body)
+    except ParserFailure as exc:
+        return [(exc.line, "正文这一段无法解析（Markdown 解析器出错）；请检查这一段中成对的括号 [ ]、( ) 和符号 ^、*，"
+                           "或把特殊符号前加反斜杠 \\")], ""
 
 
 def _images_without_alt(body: str) -> list[int]:
@@ -98,7 +154,7 @@ def _images_without_alt(body: str) -> list[int]:
         return []
     raw = body.encode("utf-8")
     lines: list[int] = []
-    stack = [_parser().tree(body)]
+    stack = [_guarded(_parser().tree, body)]
     while stack:
         node = stack.pop()
         if node.name == "image" and not any(c.name == "text" and c.meta.get("content", "").strip()
@@ -112,12 +168,22 @@ def _images_without_alt(body: str) -> list[int]:
 def lint(body: str) -> list[tuple[int, str]]:
     """Problems an editor must fix: (line within body, 1-based; message in Chinese)."""
     problems: list[tuple[int, str]] = []
+    unparsable: dict[str, list[int]] = {}  # the parser must not even see these: it would crash or hang
     in_fence = False
     for n, line in enumerate(body.split("\n"), start=1):
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
             continue
-        if in_fence or ("<" not in line and ":" not in line and "：" not in line):
+        if in_fence:
+            continue
+        prefix = _CONTAINER_PREFIX_RE.match(line).group(0)  # type: ignore[union-attr]
+        if len(prefix) > MAX_CONTAINER_PREFIX and prefix.strip() and not _RULE_LINE_RE.match(line):
+            unparsable.setdefault(_TOO_DEEP, []).append(n)
+            continue
+        if "^[" in line and _INLINE_NOTE_RE.search(_CODE_SPAN_RE.sub("", line)):
+            unparsable.setdefault(_INLINE_NOTE, []).append(n)
+            continue
+        if "<" not in line and ":" not in line and "：" not in line:
             continue
         m = _DANGEROUS_TAG_RE.search(line)
         if m:
@@ -130,6 +196,10 @@ def lint(body: str) -> list[tuple[int, str]]:
         tag = _ANY_TAG_RE.search(line)
         if tag and "`" not in line:
             problems.append((n, f"正文中不能使用 HTML 标签「{tag.group(0)[:30]}」（会原样显示为文字）；请用 Markdown 写法，如 **加粗**、空行分段、| 表格 |"))
-    for line in _images_without_alt(body):
-        problems.append((line, "图片缺少替代文字；请写成 ![图片内容说明](路径)"))
+    for message, lines in unparsable.items():  # once each: a broken file can repeat them 100k times
+        more = f"（本篇另有 {len(lines) - 1} 行同样的问题）" if len(lines) > 1 else ""
+        problems.append((lines[0], message + more))
+    if not unparsable:
+        for line in _images_without_alt(body):
+            problems.append((line, "图片缺少替代文字；请写成 ![图片内容说明](路径)"))
     return problems
