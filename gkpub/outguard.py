@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Optional
 
 from .errors import UsageError
 
@@ -27,18 +26,16 @@ _MARKER_NOTE = "此目录由 gkpub 生成，每次生成会整体替换；不要
 
 def marker_bytes(preview: bool) -> bytes:
     """The marker file's content: which kind of output this folder holds."""
-    return f"gkpub-output {PREVIEW if preview else SITE}\n{_MARKER_NOTE}".encode("utf-8")
+    return f"gkpub-output {PREVIEW if preview else SITE}\n{_MARKER_NOTE}".encode()
 
 
 def default_out(site_dir: Path, preview: bool) -> Path:
     return site_dir / ("preview" if preview else "public")
 
 
-def output_kind(out: Path, cache_dir: Optional[Path] = None) -> Optional[str]:
-    """SITE or PREVIEW for a folder gkpub made, None for a missing or empty folder.
-
-    Raises UsageError for a folder with other content.
-    """
+def output_kind(out: Path, cache_dir: Path | None = None) -> str | None:
+    """SITE or PREVIEW for an existing folder gkpub made, None for an empty one; UsageError
+    for a folder with anything else in it."""
     marker = out / OUTPUT_MARKER
     if marker.is_file():
         first = marker.read_bytes()[:64].split(b"\n", 1)[0].decode("utf-8", "replace").split()
@@ -59,7 +56,7 @@ def _has_manifest(cache_dir: Path, out: Path) -> bool:
     return (cache_dir / f"output-{tag}.pickle").is_file()
 
 
-def _sources(site_dir: Path, cache_dir: Optional[Path]) -> list[tuple[str, Path]]:
+def _sources(site_dir: Path, cache_dir: Path | None) -> list[tuple[str, Path]]:
     from .web import template_dirs
     found = [("内容目录", site_dir / "content"), ("版本库", site_dir / ".git")]
     # the site's own template folders even before they exist, and the engine's in use
@@ -70,7 +67,7 @@ def _sources(site_dir: Path, cache_dir: Optional[Path]) -> list[tuple[str, Path]
     return [(what, p.resolve()) for what, p in found]
 
 
-def check_output(out: Path, site_dir: Path, cache_dir: Optional[Path] = None,
+def check_output(out: Path, site_dir: Path, cache_dir: Path | None = None,
                  preview: bool = False) -> None:
     """Refuse, with a one-line message (UsageError, exit 2), an output folder this command
     must not replace; see the module docstring."""
