@@ -15,6 +15,7 @@ from .items import ItemMemo, load_items
 from .config import SiteConfig
 from .model import Catalog, Site
 from .pages import load_pages
+from .pii_sources import attachments_pii, catalog_pii, site_toml_pii
 from .prepare import PrepareCache
 
 
@@ -51,6 +52,7 @@ def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool
         raise BuildFailed(errors)
     catalog = load_catalog(site_dir, cfg, errors)
     allow = tuple(cfg.privacy_allow)
+    errors.errors.extend(site_toml_pii(site_dir, allow) + catalog_pii(site_dir, allow))
     cache = None
     if cache_dir:
         if state is not None and state.prepare is not None and state.prepare.tag[1] == allow:
@@ -76,5 +78,9 @@ def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool
     if errors:
         raise BuildFailed(errors)
     published, held = apply_gate(items, GateOptions(today=today, drafts=drafts, future=future))
+    # what is published of the attachments, once per file (cached by content)
+    errors.errors.extend(attachments_pii(published, allow, cache_dir, clean))
+    if errors:
+        raise BuildFailed(errors)
     return Site(config=cfg, catalog=catalog, items=items, published=published, pages=pages,
                 today=today, held_back=held, inputs_key=key, preview=drafts or future)

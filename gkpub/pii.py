@@ -28,7 +28,8 @@ of a run:
   either a card word nearby (卡号, 银行卡, 账号, 开户行 …) or an issuer prefix
   (UnionPay 62/60/81, Visa 4, Mastercard 51–55 and 2221–2720, JCB, Discover,
   domestic 955…) with a card's grouping; a serial word nearby (编号, 项目, 订单,
-  合同 …) rules a card out. "Nearby" is the nearest such word before the number
+  合同 …) rules a card out, and so does, with no card word, a lead of a 行政区划代码
+  and a year (530102 2026 000125, how project numbers are built). "Nearby" is the nearest such word before the number
   on its line (in extracted text, the 1,500 characters before it), else the
   column header of the ``| … |`` table it stands in.
 
@@ -677,6 +678,13 @@ def _mobile_ok(c: _Candidate, ctx: _Context) -> bool:
     return not c.blank_joined or _blank_join_ok(c, ctx, _MOBILE_WORDS)
 
 
+def _region_year_led(d: str) -> bool:
+    """Led by a 6-digit 行政区划代码 and a year (530102 2026 000125): how project, contract
+    and case numbers are built. Province codes overlap card prefixes (41–46 Visa, 51–54
+    Mastercard, 62 UnionPay), so without a card word such a number is not read as a card."""
+    return d[:2] in _PROVINCES and 1980 <= int(d[6:10]) <= 2039
+
+
 def _card_ok(c: _Candidate, ctx: _Context) -> bool:
     d = c.digits
     if not _card_number(d):
@@ -684,7 +692,7 @@ def _card_ok(c: _Candidate, ctx: _Context) -> bool:
     near = ctx.kind_of_card(c.at)
     if near is not None:
         return near == "card"
-    if not card_issuer_ok(d):
+    if not card_issuer_ok(d) or _region_year_led(d):
         return False
     if len(c.sizes) == 1 or c.nbsp_joined:
         return True
@@ -697,11 +705,11 @@ def _card_ok(c: _Candidate, ctx: _Context) -> bool:
 # ---------------------------------------------------------------- hits
 
 _NOTES = {
-    INVISIBLE: "夹有看不见的字符（零宽空格、软连字符等，已显示为 [U+…]）",
+    INVISIBLE: "其中夹有零宽空格、软连字符等看不见的字符，这里显示为 [U+编码]",
     ENTITY: "用 HTML 实体写成",
     ESCAPE: "用 \\u 转义写成",
-    MARKUP: "中间夹有 Markdown 记号",
-    NBSP_KIND: "夹有不换行空格",
+    MARKUP: "其中夹有 Markdown 记号",
+    NBSP_KIND: "其中夹有不换行空格",
 }
 
 

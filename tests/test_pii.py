@@ -214,3 +214,160 @@ def test_crlf_line_numbers() -> None:
 def test_describe_is_chinese() -> None:
     msg = scan("13812345678")[0].describe()
     assert "第 1 行第 1 列" in msg and "手机号" in msg and "138****5678" in msg
+
+
+# ---------------------------------------------------------------- Broken 10: disguised numbers
+from gkpub.pii import normalize  # noqa: E402
+
+ID_MASKED = ID_A[:4] + "*" * 10 + ID_A[-4:]
+ISSUE_CARD = "6222021234567890128"  # the issue's card, written 622202 1234567890128
+SPLIT_684 = f"{ID_A[:6]} {ID_A[6:14]} {ID_A[14:]}"
+
+
+def entities(s: str, hexa: bool = False) -> str:
+    return "".join(f"&#x{ord(c):x};" if hexa else f"&#{ord(c)};" for c in s)
+
+
+@pytest.mark.parametrize("text,value,masked,note", [
+    (f"身份证号 {SPLIT_684}", SPLIT_684, f"{ID_A[:4]}** ******** {ID_A[14:]}", ""),
+    (f"身份证号 {ID_A[:6]}-{ID_A[6:14]}-{ID_A[14:]}", f"{ID_A[:6]}-{ID_A[6:14]}-{ID_A[14:]}",
+     f"{ID_A[:4]}**-********-{ID_A[14:]}", ""),
+    (" ".join(ID_A[i:i + 4] for i in range(0, 18, 4)), " ".join(ID_A[i:i + 4] for i in range(0, 18, 4)),
+     f"{ID_A[:4]} **** **** **{ID_A[14:16]} {ID_A[16:]}", ""),
+    (f"身份证号：{ID_A[:10]}\n{ID_A[10:]}。", f"{ID_A[:10]}\n{ID_A[10:]}", ID_MASKED, "跨行书写"),
+    (f"{ID_A[:10]}\u00a0{ID_A[10:]}", f"{ID_A[:10]}\u00a0{ID_A[10:]}", ID_MASKED, "不换行空格"),
+    (f"{ID_A[:10]}\u200b{ID_A[10:]}", f"{ID_A[:10]}\u200b{ID_A[10:]}", ID_MASKED, "看不见的字符"),
+    (f"{ID_A[:10]}\u00ad{ID_A[10:]}", f"{ID_A[:10]}\u00ad{ID_A[10:]}", ID_MASKED, "看不见的字符"),
+    (f"{ID_A[:3]}\ufeff{ID_A[3:9]}\u2060{ID_A[9:]}", f"{ID_A[:3]}\ufeff{ID_A[3:9]}\u2060{ID_A[9:]}",
+     ID_MASKED, "看不见的字符"),
+    (f"学籍号 G{ID_A}", ID_A, ID_MASKED, ""),
+    (f"ID{ID_A}", ID_A, ID_MASKED, ""),
+    (f"证件 {entities(ID_A[:6])}{ID_A[6:]}", f"{entities(ID_A[:6])}{ID_A[6:]}", ID_MASKED, "HTML 实体"),
+    (f"证件 {entities(ID_A, hexa=True)}", entities(ID_A, hexa=True), ID_MASKED, "HTML 实体"),
+    (f"{ID_A[:4]}&nbsp;{ID_A[4:]}", f"{ID_A[:4]}&nbsp;{ID_A[4:]}", ID_MASKED, "HTML 实体"),
+    ('"' + "".join(f"\\u{ord(c):04x}" for c in ID_A[:8]) + ID_A[8:] + '"',
+     "".join(f"\\u{ord(c):04x}" for c in ID_A[:8]) + ID_A[8:], ID_MASKED, "\\u 转义"),
+    ("电话 138.1234.5678", "138.1234.5678", "138.****.5678", ""),
+    ("电话 1381 234 5678", "1381 234 5678", "138* *** 5678", ""),
+    ("Tel13812345678", "13812345678", "138****5678", ""),
+    ("TEL13812345678", "13812345678", "138****5678", ""),
+    ("手机 138\u00a01234\u00a05678", "138\u00a01234\u00a05678", "138****5678", "不换行空格"),
+    ("手机 1381234\u00a05678", "1381234\u00a05678", "138****5678", "不换行空格"),
+    ("手机 138**1234**5678", "138**1234**5678", "138****5678", "Markdown"),
+    ("手机 １３８ １２３４ ５６７８", "１３８ １２３４ ５６７８", "138 **** 5678", ""),
+    ("622202 1234567890128", "622202 1234567890128", "622202 *********0128", ""),
+    ("收款账号：6222 0212 3456 7890 128", "6222 0212 3456 7890 128", "6222 02** **** ***0 128", ""),
+])
+def test_disguised_numbers_are_found(text: str, value: str, masked: str, note: str) -> None:
+    hits = scan(text)
+    assert [(h.value, h.masked) for h in hits] == [(value, masked)]
+    assert (note in hits[0].note) if note else hits[0].note == ""
+    # the column points at the number as written
+    assert text[hits[0].column - 1:].startswith(value)
+
+
+def test_issue_card_passes_luhn_and_is_masked_first_six_last_four() -> None:
+    from gkpub.pii import luhn_ok
+    assert luhn_ok(ISSUE_CARD)
+    assert [h.digits for h in scan("622202 1234567890128")] == [ISSUE_CARD]
+
+
+def test_shown_value_makes_invisible_characters_visible() -> None:
+    hit = scan(f"{ID_A[:10]}\u200b{ID_A[10:]}")[0]
+    assert hit.shown == f"{ID_A[:10]}[U+200B]{ID_A[10:]}"
+    assert scan(f"{ID_A[:10]}\n{ID_A[10:]}")[0].shown == f"{ID_A[:10]}⏎{ID_A[10:]}"
+
+
+def test_errors_name_the_line_and_column_of_the_source_after_normalization() -> None:
+    # entities and invisible characters earlier on a line, and a number split over two lines
+    text = "\n".join([
+        "第一行\u200b\u200b没有号码，&amp;&#12290;",
+        f"&#x31;&#x33;&#x38;1234\u00ad5678 与 {entities(ID_A)}",
+        "联系人：张三，身份证号 " + ID_A[:9],
+        ID_A[9:] + "。",
+    ])
+    hits = scan(text)
+    assert [(h.line, h.column, h.kind) for h in hits] == [(2, 1, "手机号"), (2, 31, "身份证号"),
+                                                        (3, 13, "身份证号")]
+    lines = text.split("\n")
+    for h in hits[:2]:
+        assert lines[h.line - 1][h.column - 1:].startswith(h.value)
+    assert hits[2].value == ID_A[:9] + "\n" + ID_A[9:]
+
+
+def test_normalized_text_maps_back_to_the_source() -> None:
+    src = "ａ&#49;\u200b２&nbsp;\\u0033x"
+    norm = normalize(src)
+    assert norm.text == "a12\u00a03x"
+    # every normalized character maps to the stretch of source that produced it
+    spans = [norm.source_span(i, i + 1) for i in range(len(norm.text))]
+    assert [src[a:b] for a, b in spans] == ["ａ", "&#49;", "２", "&nbsp;", "\\u0033", "x"]
+    assert norm.source_span(1, 3) == (1, 8)  # '12': "&#49;\u200b２"
+
+
+@pytest.mark.parametrize("text", [
+    # the false alarm of Broken 10: a 16-digit project number that passes Luhn
+    "项目编号：" + luhn_complete("622202202600012"),
+    "合同编号 " + luhn_complete("622202202600012"),
+    "| 序号 | 项目编号 | 金额（万元） |\n| --- | --- | --- |\n| 1 | " + luhn_complete("622202202600012") + " | 35.6 |",
+    luhn_complete("530102202600012"),   # 行政区划代码 + year + serial, no label
+    luhn_complete("440305202600077"),
+    luhn_complete("110105202600001"),   # no card issuer starts 11
+    luhn_complete("330102123456789"),   # 33: not a card issuer (JCB is 3528–3589)
+    "合计 4500 1200 3300 8000 元",
+    "2026.01.15-2026.01.21",
+    "1381234-5678",
+])
+def test_serials_amounts_and_dates_are_not_cards_or_mobiles(text: str) -> None:
+    assert scan(text) == []
+
+
+def test_project_numbers_are_luhn_valid_and_issuer_prefixed() -> None:
+    """The serials above would be cards by Luhn and prefix alone: the context decides."""
+    from gkpub.pii import card_issuer_ok, luhn_ok
+    for s in (luhn_complete("622202202600012"), luhn_complete("530102202600012"),
+              luhn_complete("440305202600077")):
+        assert luhn_ok(s) and card_issuer_ok(s)
+
+
+def test_card_words_and_table_headers_decide() -> None:
+    odd = luhn_complete("940012345678901")  # a local card with a prefix not on the issuer list
+    assert scan(odd) == []
+    assert kinds(f"银行卡号：{odd}") == [("银行卡号", odd)]
+    table = f"| 姓名 | 银行卡号 |\n| --- | --- |\n| 张三 | {odd} |\n| 李四 | 6222 **** **** 1234 |"
+    assert [(h.line, h.kind) for h in scan(table)] == [(3, "银行卡号")]
+    # the nearest word wins: a project number after an account number
+    serial = luhn_complete("622202202600012")
+    assert kinds(f"账号 {CARD19}，项目编号 {serial}") == [("银行卡号", CARD19)]
+
+
+def test_blank_joined_numbers_in_extracted_text_need_a_word() -> None:
+    # PDF text: blanks also stand between table cells
+    row = "办公费 1500 300 1200"
+    assert scan(row, extracted=True) == []
+    assert [h.kind for h in scan(row)] == ["手机号"]  # typed text: a run of its own
+    assert [h.kind for h in scan("联系电话\n1 张三 138 1234 5678 300", extracted=True)] == ["手机号"]
+    assert [h.kind for h in scan("1 张三 6222 0212 3456 7890 300", extracted=True)] == []
+    assert [h.kind for h in scan("序号 姓名 银行卡号\n1 张三 6222 0212 3456 7890 300",
+                                 extracted=True)] == ["银行卡号"]
+    # an ID's check character makes any grouping safe
+    assert [h.kind for h in scan(f"1 张三 {SPLIT_684} 300", extracted=True)] == ["身份证号"]
+
+
+def test_prefixes_that_do_not_make_personal_data() -> None:
+    assert scan(f"编号 X{ID_A}") == []
+    assert scan("订单号 DD13812345678") == []
+    assert scan("型号 AB13812345678") == []
+
+
+def test_allow_list_applies_to_disguised_forms() -> None:
+    assert scan("热线 138.1234.5678", allow=["13812345678"]) == []
+    assert scan("热线 138\u200b12345678", allow=["138-1234-5678"]) == []
+
+
+def test_no_catastrophic_backtracking_on_long_blanks() -> None:
+    import time
+    text = ("1" + " " * 5000) * 30 + "x"
+    t = time.perf_counter()
+    assert scan(text) == []
+    assert time.perf_counter() - t < 2
