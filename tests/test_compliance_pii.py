@@ -1,10 +1,14 @@
 """Unmasked personal data is a content error naming file, line, field and the masked form."""
 from __future__ import annotations
 
+import contextlib
+import io
 from pathlib import Path
 
+import pytest
+
 from compliance_helpers import TODAY, add_item, append_toml
-from conftest import run, tree_digest
+from conftest import MINI_CATALOG, MINI_TOML, run, tree_digest
 from gkpub.pii import id_check_char, luhn_ok
 
 ID17 = "43070219800101123"
@@ -80,3 +84,90 @@ def test_bank_card_in_body(mini_site: Path, capsys) -> None:
     code, err = build(mini_site, capsys)
     assert code == 1 and "card.md:8: 字段「正文」: 发现未遮蔽的银行卡号" in err
     assert f"请改为「622202*********{card[-4:]}」" in err
+
+
+# ---------------------------------------------------------------- Broken 10, one build
+# Every disguise the issue lists, one item each; one build of them all exits 1 and names
+# each: file:line, field, the number as written (invisible characters shown) and the
+# masked form to use. The 16-digit project number that passes Luhn is among them and is
+# not reported.
+ID_684 = f"{ID[:6]} {ID[6:14]} {ID[14:]}"
+ID_4S = " ".join(ID[i:i + 4] for i in range(0, 18, 4))
+PROJECT = next(f"622202202600012{d}" for d in "0123456789" if luhn_ok(f"622202202600012{d}"))
+ENT = "".join(f"&#{ord(c)};" for c in ID[:6]) + ID[6:]
+HEX = "".join(f"&#x{ord(c):x};" for c in ID)
+ESC = "".join(f"\\u{ord(c):04x}" for c in ID[:8]) + ID[8:]
+
+I, M, C = "身份证号", "手机号", "银行卡号"
+# name: (front-matter fields or body, kind, value shown in the message, masked form, field)
+FORMS: dict[str, tuple[dict[str, str], str, str, str, str]] = {
+    "id-6-8-4": ({"body": f"张三 身份证号 {ID_684}"}, I, ID_684, f"{ID[:4]}** ******** {ID[14:]}", "正文"),
+    "id-groups-of-4": ({"body": f"张三 {ID_4S}"}, I, ID_4S, f"{ID[:4]} **** **** **{ID[14:16]} {ID[16:]}", "正文"),
+    "id-line-break": ({"body": f"张三 身份证号 {ID[:9]}\n{ID[9:]}"}, I, f"{ID[:9]}⏎{ID[9:]}", ID_MASKED, "正文"),
+    "id-nbsp": ({"body": f"张三 {ID[:6]}\u00a0{ID[6:]}"}, I, f"{ID[:6]}[U+00A0]{ID[6:]}", ID_MASKED, "正文"),
+    "id-zero-width": ({"body": f"张三 {ID[:6]}\u200b{ID[6:]}"}, I, f"{ID[:6]}[U+200B]{ID[6:]}", ID_MASKED, "正文"),
+    "id-soft-hyphen": ({"body": f"张三 {ID[:6]}\u00ad{ID[6:]}"}, I, f"{ID[:6]}[U+00AD]{ID[6:]}", ID_MASKED, "正文"),
+    "id-prefix-ID": ({"body": f"证件 ID{ID}"}, I, ID, ID_MASKED, "正文"),
+    "id-prefix-G": ({"body": f"学籍号 G{ID}"}, I, ID, ID_MASKED, "正文"),
+    "id-entities": ({"body": f"张三 {ENT}"}, I, ENT, ID_MASKED, "正文"),
+    "id-hex-entities": ({"body": f"张三 {HEX}"}, I, HEX, ID_MASKED, "正文"),
+    "id-yaml-u-escape": ({"摘要": f'"经办人身份证 {ESC}"'}, I, ESC, ID_MASKED, "摘要"),
+    "mobile-dots": ({"body": "联系电话 138.1234.5678"}, M, "138.1234.5678", "138.****.5678", "正文"),
+    "mobile-4-3-4": ({"body": "联系电话 1381 234 5678"}, M, "1381 234 5678", "138* *** 5678", "正文"),
+    "mobile-Tel": ({"body": "Tel13812345678"}, M, MOBILE, "138****5678", "正文"),
+    "card-6-13": ({"body": "代发账户 622202 1234567890128"}, C, "622202 1234567890128",
+                  "622202 *********0128", "正文"),
+    "title": ({"标题": "关于张三（138\u00a01234\u00a05678）申请高龄津贴的公示"}, M,
+              "138[U+00A0]1234[U+00A0]5678", "138****5678", "标题"),
+    "keywords": ({"关键词": f'[高龄津贴, "{HEX}"]'}, I, HEX, ID_MASKED, "关键词"),
+    # only the YAML parser shows these: an escaped line break, an integer in hexadecimal
+    "parsed-only": ({"摘要": '"咨询手机 1381234\\\n  5678"'}, M, MOBILE, "138****5678", "摘要"),
+    "hex-integer": ({"处理决定数": f"{int(MOBILE):#x}"}, M, MOBILE, "138****5678", "处理决定数"),
+}
+
+
+@pytest.fixture(scope="module")
+def broken10(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str]:
+    site = tmp_path_factory.mktemp("broken10") / "site"
+    (site / "content" / "catalog").mkdir(parents=True)
+    (site / "content" / "items" / "yanglao").mkdir(parents=True)
+    (site / "site.toml").write_text(MINI_TOML, encoding="utf-8")
+    (site / "content" / "catalog" / "yanglao.yaml").write_text(MINI_CATALOG, encoding="utf-8")
+    for n, (name, (fields, *_)) in enumerate(FORMS.items(), start=2):
+        add_item(site, f"{name}.md", n, **fields)
+    add_item(site, "project.md", 90, body=f"项目编号：{PROJECT}\n\n合同编号 {PROJECT}\n")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = run("build", "--site", str(site), "--today", TODAY, "--no-search")
+    return site, code, err.getvalue()
+
+
+def test_broken10_build_fails_and_publishes_nothing(broken10: tuple[Path, int, str]) -> None:
+    site, code, err = broken10
+    assert code == 1
+    assert not (site / "public").exists()
+    assert "Traceback" not in err
+    assert f"共 {len(FORMS)} 处错误" in err  # one per form, none for the project number
+    assert PROJECT not in err
+
+
+@pytest.mark.parametrize("name", list(FORMS))
+def test_broken10_form_is_reported(broken10: tuple[Path, int, str], name: str) -> None:
+    site, _, err = broken10
+    _, kind, shown, masked, fld = FORMS[name]
+    lines = (site / "content" / "items" / "yanglao" / f"{name}.md").read_text(encoding="utf-8").split("\n")
+    if fld == "正文":  # the body's first line, after the closing ---
+        line = [i for i, t in enumerate(lines, 1) if t == "---"][1] + 1
+    else:
+        line = next(i for i, t in enumerate(lines, 1) if t.startswith(f"{fld}:"))
+    where = f"content/items/yanglao/{name}.md:{line}: 字段「{fld}」: "
+    (message,) = [m for m in err.split("\n") if m.startswith(where)]
+    assert message.startswith(f"{where}发现未遮蔽的{kind}「{shown}」")
+    assert message.endswith(f"；请改为「{masked}」")
+
+
+def test_project_number_passing_luhn_does_not_stop_the_build(mini_site: Path, capsys) -> None:
+    assert luhn_ok(PROJECT)
+    add_item(mini_site, "project.md", 2, 摘要=f"项目编号 {PROJECT}",
+             body=f"| 序号 | 项目编号 | 金额（万元） |\n| --- | --- | --- |\n| 1 | {PROJECT} | 35.6 |\n")
+    assert build(mini_site, capsys)[0] == 0
