@@ -90,13 +90,13 @@ def hold(path: Path, what: str, wait: float | None = None, err: TextIO | None = 
     try:
         if not _try(fd):
             who = _holder(fd)
-            print(f"另一个生成正在写入 {what}{who}，等待…（最多 {wait:.0f} 秒）",
+            print(f"另一个生成正在写入 {what}{who}，等待…（最多 {wait:g} 秒）",
                   file=err or sys.stderr, flush=True)
             deadline = time.monotonic() + wait
             while not _try(fd):
                 if time.monotonic() >= deadline:
                     raise OutputBusy(
-                        f"另一个生成仍在写入 {what}{who}，等了 {wait:.0f} 秒仍未结束，本次没有生成。"
+                        f"另一个生成仍在写入 {what}{who}，等了 {wait:g} 秒仍未结束，本次没有生成。"
                         f"同一输出目录同一时间只能有一个生成：请等它结束后再运行"
                         f"（等待的秒数可用环境变量 {TIMEOUT_ENV} 设置）")
                 time.sleep(POLL)
