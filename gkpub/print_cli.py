@@ -37,14 +37,21 @@ def add_print_parser(sub: argparse._SubParsersAction,
 
 
 def run_print(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
+    from .locks import hold, lock_file
+
+    out_dir = (args.out or site_dir / "public").resolve()
+    if out_dir == site_dir:
+        raise UsageError(f"输出目录 {out_dir} 不能是站点目录本身")
+    with hold(lock_file(out_dir), f"输出目录 {out_dir}"):  # never while a build writes the folder
+        return _print(args, site_dir, today, out_dir)
+
+
+def _print(args: argparse.Namespace, site_dir: Path, today: dt.date, out_dir: Path) -> int:
     # imported here: loading WeasyPrint takes a moment and other commands don't need it
     from .fonts import FontError, check_fonts
     from .loader import load_site
     from .print_render import PrintError, paper
 
-    out_dir = (args.out or site_dir / "public").resolve()
-    if out_dir == site_dir:
-        raise UsageError(f"输出目录 {out_dir} 不能是站点目录本身")
     t0 = time.perf_counter()
     try:
         for warning in check_fonts():
