@@ -393,9 +393,13 @@ def _safe_chr(cp: int) -> str:
 
 _CARD_WORDS = ("卡号", "银行卡", "账号", "帐号", "账户", "帐户", "开户行", "开户银行", "借记卡",
                "储蓄卡", "信用卡", "社保卡", "存折", "一卡通", "card")
+# Words before a number that make it a serial or an amount, never a card.
 _SERIAL_WORDS = ("编号", "项目", "订单", "流水号", "合同", "批次", "序列号", "单号", "证号", "登记号",
                  "许可证", "代码", "编码", "条码", "发票", "文号", "索引号", "识别号", "批号", "工单",
-                 "档案号", "serial", "no.")
+                 "档案号", "serial", "no.", "合计", "共计", "小计", "总计", "金额", "资金", "预算",
+                 "决算", "收入", "支出", "费用")
+# A unit right after a number: an amount or a count, never a card or a phone.
+_UNIT_AFTER_RE = re.compile(r"[ \t]*(?:元|万|亿|亩|人|户|个|件|次|台|套|份|吨|公斤|千克|米|平方|立方|%|‰)")
 _MOBILE_WORDS = ("电话", "手机", "联系", "热线", "tel", "phone", "mobile")
 _ID_WORDS = ("身份证", "身份号码", "证件号", "学籍号")
 # Latin letters glued to the front of a number that still leave it personal data.
@@ -591,7 +595,7 @@ def _run_hits(t: str, s: int, e: int, ctx: _Context) -> list[tuple[int, int, Kin
     while i < n:
         found = None
         if (i == 0 and run.start_kinds != frozenset()) or (i > 0 and not run.glued[i - 1]):
-            found = _number_at(s, run, texts, i, ctx)
+            found = _number_at(t, s, run, texts, i, ctx)
         if found is None:
             i += 1
             continue
@@ -624,7 +628,7 @@ class _Candidate:
         return bool(self.seps) and self.seps <= {"nbsp", "cc"}
 
 
-def _number_at(s: int, run: _Run, texts: list[str], i: int,
+def _number_at(t: str, s: int, run: _Run, texts: list[str], i: int,
                ctx: _Context) -> Optional[tuple[int, Kind]]:
     """(last group, kind) of the strongest number starting at group ``i``, if any."""
     n = len(texts)
@@ -645,6 +649,8 @@ def _number_at(s: int, run: _Run, texts: list[str], i: int,
         for j, d in ends:
             if d.endswith("X") and not (kind == ID_CARD and len(d) == 18):
                 continue
+            if kind != ID_CARD and _UNIT_AFTER_RE.match(t, s + run.groups[j][1]):
+                continue  # 13812345678 元: an amount
             cand = _Candidate(d, tuple(len(x) for x in texts[i:j + 1]), frozenset(run.seps[i:j]),
                               i == run.cc_groups and j == n - 1, at)
             if ok(cand, ctx):
@@ -679,10 +685,11 @@ def _mobile_ok(c: _Candidate, ctx: _Context) -> bool:
 
 
 def _region_year_led(d: str) -> bool:
-    """Led by a 6-digit 行政区划代码 and a year (530102 2026 000125): how project, contract
-    and case numbers are built. Province codes overlap card prefixes (41–46 Visa, 51–54
-    Mastercard, 62 UnionPay), so without a card word such a number is not read as a card."""
-    return d[:2] in _PROVINCES and 1980 <= int(d[6:10]) <= 2039
+    """16 digits led by a 6-digit 行政区划代码 and a year (530102 2026 000125): how project,
+    contract and case numbers are built. Province codes overlap card prefixes (41–46 Visa,
+    51–54 Mastercard, 62 UnionPay), so without a card word such a number is not read as a
+    card (a 16-digit card whose digits 7–10 read 2000–2039 is missed unless a word names it)."""
+    return len(d) == 16 and d[:2] in _PROVINCES and 2000 <= int(d[6:10]) <= 2039
 
 
 def _card_ok(c: _Candidate, ctx: _Context) -> bool:

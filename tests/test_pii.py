@@ -315,6 +315,9 @@ def test_normalized_text_maps_back_to_the_source() -> None:
     luhn_complete("110105202600001"),   # no card issuer starts 11
     luhn_complete("330102123456789"),   # 33: not a card issuer (JCB is 3528–3589)
     "合计 4500 1200 3300 8000 元",
+    "合计 " + " ".join(luhn_complete("620277593942168")[i:i + 4] for i in range(0, 16, 4)) + " 元",
+    "本年收入 " + luhn_complete("622202123456789") + " 元",
+    "金额 13812345678 元",
     "2026.01.15-2026.01.21",
     "1381234-5678",
 ])
@@ -328,6 +331,12 @@ def test_project_numbers_are_luhn_valid_and_issuer_prefixed() -> None:
     for s in (luhn_complete("622202202600012"), luhn_complete("530102202600012"),
               luhn_complete("440305202600077")):
         assert luhn_ok(s) and card_issuer_ok(s)
+
+
+def test_region_year_lead_only_rules_out_16_digits() -> None:
+    # a 19-digit UnionPay card whose digits 7–10 look like a year is still a card
+    card = luhn_complete("622202199301595025")
+    assert kinds(f"{card[:6]} {card[6:]}") == [("银行卡号", f"{card[:6]} {card[6:]}")]
 
 
 def test_card_words_and_table_headers_decide() -> None:
