@@ -423,7 +423,7 @@ _RUN_RE = re.compile(
 _GROUP_RE = re.compile(r"[0-9]+")
 _CC_BEFORE_RE = re.compile(r"(?:[(（]\+?86[)）]|\+86) ?$|\+$")
 _LETTERS_BEFORE_RE = re.compile(r"[A-Za-z]+$")
-_LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what scan counts as a new line
 _MOBILE_GROUPINGS = frozenset({(11,), (3, 4, 4), (4, 3, 4), (1,) * 11})
 
 
@@ -799,7 +799,7 @@ def scan(text: str, allow: Iterable[str] = (), *, extracted: bool = False) -> li
             if value in allowed or shown in allowed or digits in allowed_digits:
                 continue
             if breaks is None:
-                breaks = [x.end() for x in _LINE_BREAK_RE.finditer(text)]
+                breaks = [x.end() for x in LINE_BREAK.finditer(text)]
             line = bisect.bisect_right(breaks, oa)
             column = oa - (breaks[line - 1] if line else 0) + 1
             kinds = norm.kinds(oa, ob) - {WIDTH}

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from typing import Any, Iterable, Iterator
 
 from .frontmatter import Document
-from .pii import PiiHit, scan
+from .pii import LINE_BREAK, PiiHit, scan
 
 BODY_FIELD = "正文"
 Finding = tuple[int, str, str]  # (line in the file, field, message)
 Owners = list[tuple[int, str]]  # (line, field) of each key, sorted by line
 Leaves = list[tuple[str, int, str]]  # (field, line of its key, text of a parsed value)
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as pii.scan counts lines
 
 
 def pii_message(hit: PiiHit, parsed: bool = False) -> str:
@@ -49,17 +47,22 @@ def located_pii(text: str, first_line: int, owners: Owners, leaves: Leaves,
         seen.add(hit.digits)
         line = first_line + hit.line - 1
         yield line, _owner(owners, line), pii_message(hit)
-    # the leaves in one text, a blank line apart (never read as one number): one scan
-    starts: list[int] = []
-    line = 1
-    for _, _, value in leaves:
-        starts.append(line)
-        line += len(_LINE_BREAK.split(value)) + 1
-    for hit in scan("\n\n".join(v for _, _, v in leaves), allow):
+    text, starts = paragraphs([v for _, _, v in leaves])  # one scan for all the leaves
+    for hit in scan(text, allow):
         if hit.digits not in seen:
             seen.add(hit.digits)
             fld, key_line, _ = leaves[bisect.bisect_right(starts, hit.line) - 1]
             yield key_line, fld, pii_message(hit, parsed=True)
+
+
+def paragraphs(texts: list[str]) -> tuple[str, list[int]]:
+    """``texts`` a blank line apart (never read as one number) and the line each starts on."""
+    starts: list[int] = []
+    line = 1
+    for t in texts:
+        starts.append(line)
+        line += len(LINE_BREAK.split(t)) + 1
+    return "\n\n".join(texts), starts
 
 
 def scalar_text(value: Any) -> str:

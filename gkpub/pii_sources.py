@@ -13,6 +13,7 @@ so a PDF is read once, not at every build.
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import hashlib
 import io
@@ -23,6 +24,7 @@ import re
 import tomllib
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Optional
 from xml.etree import ElementTree
@@ -30,14 +32,14 @@ from xml.etree import ElementTree
 from . import engine_key
 from .errors import ContentError
 from .frontmatter import SourceError, load_yaml, read_text
-from .pii import scan
-from .pii_check import Finding, Leaves, Owners, located_pii, pii_message, scalar_text, yaml_fields
+from .pii import LINE_BREAK, scan
+from .pii_check import (Finding, Leaves, Owners, located_pii, paragraphs, pii_message, scalar_text,
+                        yaml_fields)
 
 # A zipped format (xlsx, docx, ofd, zip) whose parts unpack to more than this is refused:
 # a small file can unpack to gigabytes.
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
 CACHE_NAME = "attachment-pii.json"
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class Unreadable(Exception):
@@ -57,7 +59,7 @@ def _toml_owners(text: str) -> tuple[Owners, dict[str, int]]:
     owners: Owners = []
     table = ""
     counts: dict[str, int] = {}
-    for n, line in enumerate(_LINE_BREAK.split(text), start=1):
+    for n, line in enumerate(LINE_BREAK.split(text), start=1):
         m = _ARRAY_TABLE_RE.match(line)
         if m:
             name = m.group(1).replace(" ", "")
@@ -123,14 +125,21 @@ def site_toml_pii(site_dir: Path, allow: tuple[str, ...]) -> list[ContentError]:
     Comments are not published and not checked. An unreadable file is load_config's to report."""
     try:
         text = (site_dir / "site.toml").read_bytes().decode("utf-8")
-        data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError):
         return []
-    lines = _LINE_BREAK.split(text)
+    return [ContentError("site.toml", line, fld, msg) for line, fld, msg in _toml_findings(text, allow)]
+
+
+@lru_cache(maxsize=8)  # `gkpub serve` loads the site at every save: parse each version once
+def _toml_findings(text: str, allow: tuple[str, ...]) -> tuple[Finding, ...]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return ()
+    lines = LINE_BREAK.split(text)
     owners, first = _toml_owners(text)
-    found = located_pii(text, 1, owners, _toml_leaves(data, first), allow,
-                        skip=lambda hit: _in_toml_comment(lines[hit.line - 1], hit.column))
-    return [ContentError("site.toml", line, fld, msg) for line, fld, msg in found]
+    return tuple(located_pii(text, 1, owners, _toml_leaves(data, first), allow,
+                             skip=lambda hit: _in_toml_comment(lines[hit.line - 1], hit.column)))
 
 
 # ---------------------------------------------------------------- catalogue
@@ -145,14 +154,21 @@ def catalog_pii(site_dir: Path, allow: tuple[str, ...]) -> list[ContentError]:
     for path in sorted(p for p in cat_dir.iterdir() if p.suffix in (".yaml", ".yml")):
         try:
             text = read_text(path)
-            data = load_yaml(text)
         except (OSError, SourceError):
             continue
-        owners, leaves = yaml_fields(data, nested=True)
         rel = f"content/catalog/{path.name}"
-        out.extend(ContentError(rel, line, fld, msg)
-                   for line, fld, msg in located_pii(text, 1, owners, leaves, allow))
+        out.extend(ContentError(rel, line, fld, msg) for line, fld, msg in _yaml_findings(text, allow))
     return out
+
+
+@lru_cache(maxsize=256)
+def _yaml_findings(text: str, allow: tuple[str, ...]) -> tuple[Finding, ...]:
+    try:
+        data = load_yaml(text)
+    except SourceError:
+        return ()
+    owners, leaves = yaml_fields(data, nested=True)
+    return tuple(located_pii(text, 1, owners, leaves, allow))
 
 
 # ---------------------------------------------------------------- attachment text
@@ -318,17 +334,12 @@ def _blocks_part(blocks: list[tuple[str, str]], extracted: bool = False) -> list
     """One text of blocks a blank line apart (never one number across two blocks)."""
     if not blocks:
         return []
-    starts: list[int] = []
-    line = 1
-    for _, text in blocks:
-        starts.append(line)
-        line += len(_LINE_BREAK.split(text)) + 1
+    text, starts = paragraphs([t for _, t in blocks])
 
     def where(hit_line: int, column: int) -> tuple[int, str]:
-        k = max(i for i, s in enumerate(starts) if s <= hit_line)
-        return 0, blocks[k][0]
+        return 0, blocks[bisect.bisect_right(starts, hit_line) - 1][0]
 
-    return [_Part("\n\n".join(t for _, t in blocks), where, extracted)]
+    return [_Part(text, where, extracted)]
 
 
 _OFD_PAGE_RE = re.compile(r"Pages/Page_(\d+)/Content\.xml$")
@@ -431,14 +442,19 @@ def _findings(name: str, data: bytes, allow: tuple[str, ...]) -> list[Finding]:
     return out
 
 
-def attachment_pii(path: Path, rel: str, allow: tuple[str, ...] = ()) -> list[ContentError]:
-    """Unmasked numbers in the text of the attachment at ``path``, reported as ``rel``
-    (its path from the site directory, e.g. content/items/dibao/files/mingdan.xlsx)."""
+def attachment_pii(path: Path, rel: str, allow: tuple[str, ...] = (),
+                   cache: Optional["AttachmentScanCache"] = None) -> list[ContentError]:
+    """Unmasked numbers in the text of the attachment at ``path``, reported as ``rel`` (its
+    path from the site directory, e.g. content/items/dibao/files/mingdan.xlsx, whose
+    extension gives the type). With ``cache``, a file read before is not read again."""
+    if PurePosixPath(rel).suffix.lower() not in _READERS:
+        return []
     try:
         data = path.read_bytes()
     except OSError as exc:
         return [ContentError(rel, 0, "附件", f"无法读取附件：{exc.strerror}")]
-    return [ContentError(rel, line, fld, msg) for line, fld, msg in _findings(path.name, data, allow)]
+    found = cache.findings(rel, data, allow) if cache is not None else _findings(rel, data, allow)
+    return [ContentError(rel, line, fld, msg) for line, fld, msg in found]
 
 
 # ---------------------------------------------------------------- published attachments
@@ -451,6 +467,7 @@ class AttachmentScanCache:
         self.file = cache_dir / CACHE_NAME if cache_dir else None
         self.tag = [engine_key(), list(allow)]
         self.entries: dict[str, list[list[Any]]] = {}
+        self.used: set[str] = set()  # digests asked for since loading
         self.dirty = False
         if self.file and self.file.is_file() and not clean:
             try:
@@ -463,6 +480,7 @@ class AttachmentScanCache:
     def findings(self, name: str, data: bytes, allow: tuple[str, ...]) -> list[Finding]:
         """``name`` gives the type (its extension)."""
         digest = hashlib.sha256(data).hexdigest()
+        self.used.add(digest)
         hit = self.entries.get(digest)
         if hit is None:
             found = _findings(name, data, allow)
@@ -471,8 +489,9 @@ class AttachmentScanCache:
             return found
         return [(int(line), str(fld), str(msg)) for line, fld, msg in hit]
 
-    def prune(self, keep: set[str]) -> None:
-        for digest in set(self.entries) - keep:
+    def prune(self) -> None:
+        """Forget the files not asked for since loading (no longer published)."""
+        for digest in set(self.entries) - self.used:
             del self.entries[digest]
             self.dirty = True
 
@@ -496,23 +515,11 @@ def attachments_pii(items: Iterable[Any], allow: tuple[str, ...], cache_dir: Opt
     cache = AttachmentScanCache(cache_dir, allow, clean)
     out: list[ContentError] = []
     seen: set[Path] = set()
-    digests: set[str] = set()
     for item in items:
         for att in item.attachments:
-            if att.source in seen:
-                continue
-            seen.add(att.source)
-            rel = f"content/{att.rel}"
-            if PurePosixPath(att.rel).suffix.lower() not in _READERS:
-                continue
-            try:
-                data = att.source.read_bytes()
-            except OSError as exc:
-                out.append(ContentError(rel, 0, "附件", f"无法读取附件：{exc.strerror}"))
-                continue
-            digests.add(hashlib.sha256(data).hexdigest())
-            out.extend(ContentError(rel, line, fld, msg)
-                       for line, fld, msg in cache.findings(att.rel, data, allow))
-    cache.prune(digests)
+            if att.source not in seen:
+                seen.add(att.source)
+                out.extend(attachment_pii(att.source, f"content/{att.rel}", allow, cache))
+    cache.prune()
     cache.save()
     return out
