@@ -30,8 +30,8 @@ of a run:
   domestic 955…) with a card's grouping; a serial word nearby (编号, 项目, 订单,
   合同 …) rules a card out, and so does, with no card word, a lead of a 行政区划代码
   and a year (530102 2026 000125, how project numbers are built). "Nearby" is the nearest such word before the number
-  on its line (in extracted text, the 1,500 characters before it), else the
-  column header of the ``| … |`` table it stands in.
+  on its line, else the column header of the ``| … |`` table it stands in; in
+  extracted text also a card word in the 1,500 characters before it.
 
 Blanks are weak evidence of grouping: in text extracted from a PDF they also stand
 between table cells. A mobile or card joined over spaces or a line break counts when
@@ -532,10 +532,13 @@ class _Context:
         self._tables: Optional[list[tuple[int, int, list[list[str]]]]] = None
 
     def before(self, a: int) -> str:
-        if self.extracted:
-            return self.text[max(0, a - EXTRACTED_CONTEXT):a].lower()
+        """The line before ``a``, at most INLINE_CONTEXT characters."""
         line_start = max(self.text.rfind("\n", 0, a), self.text.rfind("\r", 0, a)) + 1
         return self.text[max(line_start, a - INLINE_CONTEXT):a].lower()
+
+    def above(self, a: int) -> str:
+        """Extracted text only: the text before ``a`` (a PDF table's header is lines above)."""
+        return self.text[max(0, a - EXTRACTED_CONTEXT):a].lower() if self.extracted else ""
 
     def header(self, a: int) -> str:
         """The header cells (first three rows) above ``a`` in a ``| … |`` table, or ''."""
@@ -570,17 +573,19 @@ class _Context:
         return tables
 
     def kind_of_card(self, a: int) -> Optional[str]:
-        """"card", "serial" or None: the word nearest before ``a``, else the column header."""
+        """"card", "serial" or None: the nearest word on the line before ``a``, else in the
+        column header; else (extracted text) a card word anywhere above, where a serial word
+        may as well head another column."""
         for text in (self.before(a), self.header(a)):
             card, serial = _last(text, _CARD_WORDS), _last(text, _SERIAL_WORDS)
             if card > serial:
                 return "card"
             if serial > card:
                 return "serial"
-        return None
+        return "card" if _last(self.above(a), _CARD_WORDS) >= 0 else None
 
     def names(self, a: int, words: tuple[str, ...]) -> bool:
-        return _last(self.before(a), words) >= 0 or _last(self.header(a), words) >= 0
+        return any(_last(text, words) >= 0 for text in (self.before(a), self.header(a), self.above(a)))
 
 
 def _run_hits(t: str, s: int, e: int, ctx: _Context) -> list[tuple[int, int, Kind]]:
@@ -646,7 +651,9 @@ def _number_at(t: str, s: int, run: _Run, texts: list[str], i: int,
     for kind, ok in ((ID_CARD, _id_ok), (BANK_CARD, _card_ok), (MOBILE, _mobile_ok)):
         if allowed is not None and kind not in allowed:
             continue
-        for j, d in ends:
+        # In extracted text a card's last group may be followed by the next cell's number
+        # (6222 0212 3456 7890 300): there the shortest card wins, elsewhere the longest.
+        for j, d in (ends[::-1] if kind == BANK_CARD and ctx.extracted else ends):
             if d.endswith("X") and not (kind == ID_CARD and len(d) == 18):
                 continue
             if kind != ID_CARD and _UNIT_AFTER_RE.match(t, s + run.groups[j][1]):

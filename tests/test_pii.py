@@ -380,3 +380,21 @@ def test_no_catastrophic_backtracking_on_long_blanks() -> None:
     t = time.perf_counter()
     assert scan(text) == []
     assert time.perf_counter() - t < 2
+
+
+def test_extracted_table_header_above_names_the_card_column() -> None:
+    # PDF text: the header row is lines above, and its last column (金额) is not the card's
+    amount = next(a for a in range(100, 1000) if luhn_ok_ref(CARD16 + str(a)))
+    grouped = " ".join(CARD16[i:i + 4] for i in range(0, 16, 4))
+    text = f"序号 姓名 银行卡号 发放金额\n1 张三 {grouped} {amount}\n2 李四 {CARD19} 300"
+    assert [(h.line, h.value) for h in scan(text, extracted=True)] == [(2, grouped), (3, CARD19)]
+    # a serial word on the row itself still rules a card out
+    assert scan(f"序号 银行卡号\n1 项目编号 {luhn_complete('622202202600012')}", extracted=True) == []
+
+
+def luhn_ok_ref(s: str) -> bool:
+    total = 0
+    for i, c in enumerate(reversed(s)):
+        n = int(c) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
