@@ -185,6 +185,11 @@ class _Part:
 def _decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise Unreadable("UTF-16 文本中有无法解码的字节") from None
     for encoding in ("utf-8", "gb18030"):  # gb18030: a superset of GBK, what Excel writes in China
         try:
             return data.decode(encoding)
@@ -431,9 +436,10 @@ def _findings(name: str, data: bytes, allow: tuple[str, ...]) -> list[Finding]:
         return []
     try:
         parts = reader(data)
-    except Unreadable as exc:
+    except Exception as exc:  # Unreadable, or whatever else a damaged file makes a reader raise
+        why = str(exc) if isinstance(exc, Unreadable) else f"文件已损坏（{type(exc).__name__}）"
         return [(0, "附件", f"无法读取附件中的文字，不能检查其中有没有未遮蔽的身份证号、手机号或银行卡号："
-                            f"{exc}；请换成能正常打开的文件（如重新导出为 PDF 或 XLSX）")]
+                            f"{why}；请换成能正常打开的文件（如重新导出为 PDF 或 XLSX）")]
     out: list[Finding] = []
     for part in parts:
         for hit in scan(part.text, allow, extracted=part.extracted):

@@ -119,7 +119,7 @@ def csv_bytes(rows: list[list[str]], encoding: str = "utf-8") -> bytes:
     return buf.getvalue().encode(encoding)
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk", "utf-16"])
 def test_csv_attachment(mini_site: Path, capsys, encoding: str) -> None:
     rows = [["序号", "姓名", "身份证号", "联系电话"], ["1", "张三", ID_MASKED, "138****5678"],
             ["2", "李四", ID, "139 1234 5678"]]
