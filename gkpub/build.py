@@ -181,6 +181,7 @@ class Builder:
         self._pending_extras = False  # run(extras=False) left the rest of the build to run_extras()
         self._marked = False  # the in-progress marker is in the output
         self._record_dirty = False  # stats re-confirmed: worth saving the record even if nothing changed
+        self._prints_changed = False  # print/ changed since the manifest was written
         self._bundle_changed = False  # pagefind/ was rebuilt: digest it before saving the manifest
         self._report: Optional[Report] = None
 
@@ -343,10 +344,11 @@ class Builder:
             return None  # no record (cache deleted) or other options, date or engine: quietly
         if record.manifest != hashlib.sha256(data).hexdigest():
             return _doubt("输出目录的文件清单与缓存中的记录不符（可能另一个生成用别的缓存写过它）")
-        reason, rechecked = output_manifest.verify(out, files, record)
-        if reason:
-            return _doubt(reason)
-        self.files, self.record, self._record_dirty = files, record, rechecked > 0
+        verdict = output_manifest.verify(out, files, record, adopt=PRINT_PREFIX)
+        if verdict.doubt:
+            return _doubt(verdict.doubt)
+        self.files, self.record, self._record_dirty = files, record, verdict.rechecked > 0
+        self._prints_changed = bool(verdict.adopted)  # by `gkpub print`: the manifest must follow
         self._manifest_seen = _stat(out / MANIFEST_NAME)
         return record
 
@@ -386,6 +388,9 @@ class Builder:
 
     def _carry_prints(self, site: Site) -> None:
         """Printed files as a full build would carry them over, changed in place."""
+        if self._prints_changed:
+            self._begin()  # nothing else may change, but the manifest must list what was printed
+            self._prints_changed = False
         inplace = _InPlace(self)
         _carry_prints(inplace, self.opts.out_dir, site)
         self._remove(sorted(p for p in self.files if p.startswith(PRINT_PREFIX) and p not in inplace.produced))

@@ -74,13 +74,14 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def _write(path: Path, data: bytes, sync: bool = False) -> None:
-    """Write a file that nobody reads yet (staging, a temporary name)."""
+def _write(path: Path, data: bytes, sync: bool = False) -> os.stat_result:
+    """Write a file that nobody reads yet (staging, a temporary name); return its stat."""
     fd = _open_new(path)
     try:
         _write_all(fd, data)
         if sync:
             os.fsync(fd)
+        return os.fstat(fd)
     finally:
         os.close(fd)
 
@@ -115,9 +116,13 @@ def write_many(root: Path, files: list[tuple[str, bytes]], replace: bool = False
     def one(item: tuple[str, bytes]) -> Written:
         rel, data = item
         path = root / rel
-        (_replace if replace else _write)(path, data)
+        if replace:
+            _replace(path, data)
+            st = os.stat(path)  # after the rename, which changes the ctime
+        else:
+            st = _write(path, data)
         faults.point("write")
-        return rel, digest(data), stat_key(os.stat(path))
+        return rel, digest(data), stat_key(st)
 
     with ThreadPoolExecutor(IO_THREADS) as pool:
         return list(pool.map(one, files, chunksize=32))

@@ -14,7 +14,9 @@ Two records, each with one job:
 foreign; a file whose stat is what the cache recorded is trusted, any other is read and
 its digest compared. A reboot since the record was made (boot id), or a file changed
 within two seconds before the record was taken (coarse timestamps), means reading
-it again. Any disagreement is a reason for a full build.
+it again. Any disagreement is a reason for a full build, except under ``print/``, which
+`gkpub print` writes between builds (under the same lock): those files are taken as they
+are, and the build keeps or drops them by the rules of print carry-over.
 """
 from __future__ import annotations
 
@@ -176,26 +178,46 @@ def _some(paths: list[str]) -> str:
     return shown + (f" 等 {len(paths)} 个" if len(paths) > 3 else "")
 
 
-def verify(out_dir: Path, files: dict[str, str], record: Record) -> tuple[Optional[str], int]:
-    """(None, n) if the disk holds exactly ``files``, else (why not, in Chinese, n), where n
-    files had to be read again; their stats in ``record`` are refreshed."""
+@dataclass
+class Verdict:
+    doubt: Optional[str]  # why the disk is not what the manifest says (in Chinese), or None
+    rechecked: int  # files whose digest had to be read again
+    adopted: list[str]  # files under the adopted folder that were added, changed or removed
+
+
+def verify(out_dir: Path, files: dict[str, str], record: Record, adopt: str = "") -> Verdict:
+    """Whether the disk holds exactly ``files``; stats in ``record`` are refreshed for files read again.
+
+    Files under ``adopt`` (``print/``, which `gkpub print` writes between builds) may have been
+    added, replaced or removed: ``files`` takes them as they are, for the build to decide on.
+    """
     on_disk = scan(out_dir)
-    foreign = sorted(set(on_disk) - set(files))
+
+    def outside(rels: set[str]) -> list[str]:
+        return sorted(r for r in rels if not (adopt and r.startswith(adopt)))
+
+    foreign = outside(set(on_disk) - set(files))
     if foreign:
-        return f"输出目录中有不在上次生成记录中的文件：{_some(foreign)}", 0
-    missing = sorted(set(files) - set(on_disk))
-    if missing:
-        return f"输出目录中少了上次生成的文件：{_some(missing)}", 0
+        return Verdict(f"输出目录中有不在上次生成记录中的文件：{_some(foreign)}", 0, [])
+    missing = set(files) - set(on_disk)
+    if outside(missing):
+        return Verdict(f"输出目录中少了上次生成的文件：{_some(outside(missing))}", 0, [])
     same_boot = record.boot == _boot_id()
     racy = record.stamp - RACY_NS
     recheck = [rel for rel, st in on_disk.items()
                if not (same_boot and record.stats.get(rel) == st and max(st[1], st[2]) < racy)]
-    changed = sorted(rel for rel, d in digest_files(out_dir, recheck).items() if d != files[rel])
+    now = digest_files(out_dir, recheck)
+    changed = outside({rel for rel, d in now.items() if d != files.get(rel)})
     if changed:
-        return f"输出目录中的文件与上次生成的记录不一致：{_some(changed)}", len(recheck)
-    for rel in recheck:
-        record.stats[rel] = on_disk[rel]
-    return None, len(recheck)
+        return Verdict(f"输出目录中的文件与上次生成的记录不一致：{_some(changed)}", len(recheck), [])
+    adopted = sorted(missing | {rel for rel, d in now.items() if d != files.get(rel)})
+    for rel in missing:
+        del files[rel]
+        record.stats.pop(rel, None)
+    for rel, d in now.items():
+        if d is not None:
+            files[rel], record.stats[rel] = d, on_disk[rel]
+    return Verdict(None, len(recheck), adopted)
 
 
 def tree_entries(root: Path, under: str) -> dict[str, tuple[str, StatKey]]:

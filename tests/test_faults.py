@@ -360,7 +360,12 @@ def test_killed_build_then_withdrawal_drops_the_poster(tmp_path: Path, clean: Cl
     assert any(f.startswith("print/boards/") and f.endswith(".pdf: " + MARKERS[0]) for f in leaks(out))
     seed = tmp_path / "print-seed"
     shutil.copytree(out / "print", seed)
-    assert build_here(site, out, False) == 0  # the printed files join the manifest
+    capsys.readouterr()
+    assert build_here(site, out, False) == 0  # what `gkpub print` wrote joins the manifest
+    result = capsys.readouterr()
+    assert "更新 0 个、删除 0 个页面" in result.out and "提示" not in result.err, result
+    listed = (out / MANIFEST_NAME).read_text(encoding="utf-8")
+    assert all(f"  {p.relative_to(out).as_posix()}\n" in listed for p in (out / "print").rglob("*.pdf"))
     set_secret(site, WITHHELD)
     killed(site, out, False, "extras")
     assert_true_output(site, out, False, clean, capsys, prints=seed)
