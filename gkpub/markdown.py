@@ -45,6 +45,7 @@ _CODE_SPAN_RE = re.compile(r"(`+).*?\1")
 # no message) at ~100k levels. Real text uses fewer than 10.
 _CONTAINER_PREFIX_RE = re.compile(r"[ \t>*+\-]*(?:\d{1,9}[.)][ \t>*+\-]*)*")
 MAX_CONTAINER_PREFIX = 120
+_PREFIX_CHARS = frozenset(" \t>*+-0123456789")
 _TOO_DEEP = (f"这一行开头的缩进和引用符号「>」、列表符号超过 {MAX_CONTAINER_PREFIX} 个字符，嵌套过深；"
              "请减少引用和列表的层数")
 _INLINE_NOTE = ("正文不支持行内脚注「^[…]」；请改用脚注写法：正文写 [^1]，文末另起一行写 [^1]: 注释内容"
@@ -165,6 +166,11 @@ def _images_without_alt(body: str) -> list[int]:
     return sorted(lines)
 
 
+def _too_deep(line: str) -> bool:
+    prefix = _CONTAINER_PREFIX_RE.match(line).group(0)  # type: ignore[union-attr]
+    return len(prefix) > MAX_CONTAINER_PREFIX and bool(prefix.strip()) and not _RULE_LINE_RE.match(line)
+
+
 def lint(body: str) -> list[tuple[int, str]]:
     """Problems an editor must fix: (line within body, 1-based; message in Chinese)."""
     problems: list[tuple[int, str]] = []
@@ -176,8 +182,7 @@ def lint(body: str) -> list[tuple[int, str]]:
             continue
         if in_fence:
             continue
-        prefix = _CONTAINER_PREFIX_RE.match(line).group(0)  # type: ignore[union-attr]
-        if len(prefix) > MAX_CONTAINER_PREFIX and prefix.strip() and not _RULE_LINE_RE.match(line):
+        if len(line) > MAX_CONTAINER_PREFIX and line[0] in _PREFIX_CHARS and _too_deep(line):
             unparsable.setdefault(_TOO_DEEP, []).append(n)
             continue
         if "^[" in line and _INLINE_NOTE_RE.search(_CODE_SPAN_RE.sub("", line)):
