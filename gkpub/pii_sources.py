@@ -5,8 +5,8 @@ Every finding is a ContentError (file, line, field, message) like an item's: the
 stops on any of them. Attachments are read as their readers see them: every sheet of a
 workbook (hidden ones too), a document's headers, footers, notes, comments and tracked
 deletions, every page of a PDF. Old binary formats (.doc, .xls, .wps, .et) and images
-are not read; a file that should be readable but is not (damaged, encrypted, too large
-once unpacked) is an error, since it could not be checked.
+are not read; a file its reader cannot open (damaged, encrypted, too large once
+unpacked, misnamed) is checked as raw bytes decoded as text.
 
 Attachment findings are cached by a digest of the file's bytes (``AttachmentScanCache``),
 so a PDF is read once, not at every build.
@@ -43,7 +43,8 @@ CACHE_NAME = "attachment-pii.json"
 
 
 class Unreadable(Exception):
-    """An attachment whose text cannot be read; the message says why, in Chinese."""
+    """An attachment its reader cannot open; the message says why, in Chinese (it names
+    the field of what is then found in the raw bytes)."""
 
 
 # ---------------------------------------------------------------- site.toml
@@ -246,7 +247,7 @@ def _csv_parts(data: bytes) -> list[_Part]:
             rows.append((start, [_cell(c) for c in row]))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise Unreadable(f"CSV 格式错误（第 {reader.line_num} 行）：{exc}") from None
+        raise Unreadable(f"CSV 第 {reader.line_num} 行格式错误") from None
 
     def field(row: int, col: int, header: str) -> str:
         return f"{_col_name(col)}列" + (f"（{header}）" if header and row != 1 else "")
@@ -265,7 +266,7 @@ def _xlsx_parts(data: bytes) -> list[_Part]:
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise Unreadable(f"无法打开工作簿（{type(exc).__name__}）") from None
+        raise Unreadable(f"无法打开工作簿：{type(exc).__name__}") from None
     parts = []
     try:
         for ws in wb.worksheets:
@@ -276,7 +277,7 @@ def _xlsx_parts(data: bytes) -> list[_Part]:
             parts.append(_table_part(rows, lambda row, col, header, title=title:
                                      f"{title}!{_col_name(col)}{row}"))
     except Exception as exc:  # a damaged sheet
-        raise Unreadable(f"无法读取工作表（{type(exc).__name__}）") from None
+        raise Unreadable(f"无法读取工作表：{type(exc).__name__}") from None
     finally:
         wb.close()
     return parts
@@ -377,22 +378,21 @@ def _pdf_parts(data: bytes) -> list[_Part]:
     except Unreadable:
         raise
     except Exception as exc:  # pypdf raises many kinds on a damaged file
-        raise Unreadable(f"PDF 文件损坏或格式不受支持（{type(exc).__name__}）") from None
+        raise Unreadable(f"PDF 文件损坏或格式不受支持：{type(exc).__name__}") from None
     return _blocks_part(blocks, extracted=True)
 
 
 def _zip_parts(data: bytes) -> list[_Part]:
-    """Members of a ZIP that are themselves readable (one level: no ZIP inside a ZIP)."""
+    """Members of a ZIP that are themselves readable (one level: no ZIP inside a ZIP).
+    A member with a password is skipped: nobody reads it without the password either."""
     zf = _open_zip(data)
     parts = []
     for info in sorted(zf.infolist(), key=lambda i: i.filename):
         reader = _READERS.get(PurePosixPath(info.filename).suffix.lower())
-        if info.is_dir() or reader is None or reader is _zip_parts:
+        if info.is_dir() or reader is None or reader is _zip_parts or info.flag_bits & 0x1:
             continue
-        if info.flag_bits & 0x1:
-            raise Unreadable(f"压缩包中的「{info.filename}」加了密码")
         member = info.filename
-        for part in reader(zf.read(info)):
+        for part in _parts(reader, zf.read(info)):
             parts.append(_Part(part.text, lambda line, column, part=part, member=member:
                                _inside(member, part.where(line, column)), part.extracted))
     return parts
@@ -406,7 +406,7 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise Unreadable("文件已损坏（不是完整的压缩格式）") from None
+        raise Unreadable("不是完整的压缩格式") from None
     if sum(i.file_size for i in zf.infolist()) > MAX_UNPACKED_BYTES:
         raise Unreadable(f"解压后超过 {MAX_UNPACKED_BYTES // 1048576} MB")
     return zf
@@ -420,7 +420,7 @@ def _xml(zf: zipfile.ZipFile, name: str) -> ElementTree.Element:
     try:
         return ElementTree.fromstring(zf.read(name))
     except (ElementTree.ParseError, KeyError, zipfile.BadZipFile) as exc:
-        raise Unreadable(f"「{name}」无法解析（{type(exc).__name__}）") from None
+        raise Unreadable(f"{name} 无法解析：{type(exc).__name__}") from None
 
 
 _READERS: dict[str, Callable[[bytes], list[_Part]]] = {
@@ -430,18 +430,27 @@ _READERS: dict[str, Callable[[bytes], list[_Part]]] = {
 READABLE_TYPES = tuple(sorted(t.lstrip(".") for t in _READERS))
 
 
+def _parts(reader: Callable[[bytes], list[_Part]], data: bytes) -> list[_Part]:
+    """What ``reader`` reads in ``data``; for a file it cannot read (damaged, encrypted, a
+    bomb), the raw bytes as text: no reader shows residents more than that, and a file
+    misnamed (a CSV saved as .xlsx) is still checked."""
+    try:
+        return reader(data)
+    except Exception as exc:  # Unreadable, or whatever else a damaged file makes a reader raise
+        why = str(exc) if isinstance(exc, Unreadable) else f"文件已损坏：{type(exc).__name__}"
+    try:
+        text = _decode(data)
+    except Unreadable:
+        text = data.decode("utf-8", "replace")
+    return [_Part(text, lambda line, column: (0, f"原始内容（{why}）"), True)]
+
+
 def _findings(name: str, data: bytes, allow: tuple[str, ...]) -> list[Finding]:
     reader = _READERS.get(PurePosixPath(name).suffix.lower())
     if reader is None:
         return []
-    try:
-        parts = reader(data)
-    except Exception as exc:  # Unreadable, or whatever else a damaged file makes a reader raise
-        why = str(exc) if isinstance(exc, Unreadable) else f"文件已损坏（{type(exc).__name__}）"
-        return [(0, "附件", f"无法读取附件中的文字，不能检查其中有没有未遮蔽的身份证号、手机号或银行卡号："
-                            f"{why}；请换成能正常打开的文件（如重新导出为 PDF 或 XLSX）")]
     out: list[Finding] = []
-    for part in parts:
+    for part in _parts(reader, data):
         for hit in scan(part.text, allow, extracted=part.extracted):
             line, fld = part.where(hit.line, hit.column)
             out.append((line, fld, pii_message(hit)))

@@ -212,11 +212,15 @@ def test_masked_pdf_and_the_project_number_pass(mini_site: Path, capsys) -> None
     assert build(mini_site, capsys)[0] == 0
 
 
-def test_unreadable_pdf_is_an_error_not_a_pass(mini_site: Path, capsys) -> None:
-    attach(mini_site, "broken.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj garbage\n")
+def test_files_a_reader_cannot_open_are_checked_as_raw_bytes(mini_site: Path, capsys) -> None:
+    attach(mini_site, "stub.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj garbage\n")
+    assert build(mini_site, capsys)[0] == 0  # nothing to read, nothing found
+    # a CSV saved under a workbook's name: Excel would still show it
+    attach(mini_site, "misnamed.xlsx", csv_bytes([["姓名", "身份证号"], ["张三", ID]]), n=3)
     code, err = build(mini_site, capsys)
     assert code == 1
-    assert f"{FILES}/broken.pdf: 字段「附件」: 无法读取附件中的文字，不能检查其中有没有未遮蔽的身份证号" in err
+    assert (f"{FILES}/misnamed.xlsx: 字段「原始内容（不是完整的压缩格式）」: 发现未遮蔽的身份证号「{ID}」；"
+            f"请改为「{ID_MASKED}」") in err
     assert "Traceback" not in err
 
 
