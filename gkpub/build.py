@@ -211,8 +211,8 @@ class Builder:
         faults.point("locked")
 
     def _end_session(self, ok: bool) -> None:
-        if not ok:
-            self.record = None  # what the output holds is unknown now: verify from disk next time
+        if not ok and self._marked:
+            self.record = None  # the output was left half-changed: the next build is a full one
         self._pending_extras = False
         self._marked = False
         if self._session is not None:
@@ -233,8 +233,8 @@ class Builder:
         gc_was_enabled = gc.isenabled()
         gc.disable()
         ok = False
-        self._open_session()
         try:
+            self._open_session()
             result = self._run(extras)
             ok = True
             return result
