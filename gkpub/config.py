@@ -13,7 +13,6 @@ from .siteopts import load_calendar
 from .workdays import WorkCalendar
 
 ORG_KINDS = siteschema.ORG_KINDS
-CODES_PENDING = True  # TEMP: until the demo's codes get valid check characters
 
 
 @dataclass(frozen=True)
@@ -176,7 +175,7 @@ def _load_orgs(cfg: SiteConfig, data: dict[str, Any], lines: siteschema.Lines,
     for i, o in siteschema.instances(data, "org"):
         where = f"org[{i + 1}]"
         name, code = o.get("name", ""), o.get("code", "")
-        if code and not CODES_PENDING:
+        if code:
             problem = siteschema.credit_code_problem(code)
             if problem:
                 errors.add(rel, lines.key_line("org", i, "code"), f"{where}.code", problem)

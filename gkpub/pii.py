@@ -40,7 +40,7 @@ it is a run of its own in typed text (``extracted=False``) or when the matching 
 over non-breaking spaces (a deliberate disguise) in any grouping.
 
 A number counts only when it stands alone: not part of a longer group of digits,
-not glued to Latin letters (index numbers like 11539901MB0000203D/2026-00012,
+not glued to Latin letters (index numbers like 11539901MB00002030/2026-00012,
 order numbers DD13812345678) unless the letters are a known prefix (``ID``, ``G``
 for 学籍号, ``Tel`` …), and not the integer part or fraction of a decimal amount.
 """

@@ -41,7 +41,7 @@ def find_notice_item(site: Site, index_no: str) -> Item:
                              f"{HOLD_TEXT.get(reason, reason)}")
     hint = did_you_mean(index_no, [i.index_no for i in site.published])
     raise PrintError(f"找不到索引号为「{index_no}」的已发布信息；{hint}"
-                     "索引号写作「机构代码/年份-五位序号」，如 11539901MB0000203D/2026-00031")
+                     "索引号写作「机构代码/年份-五位序号」，如 11539901MB00002030/2026-00031")
 
 
 def notice_warnings(item: Item, site: Site) -> list[str]:

@@ -50,7 +50,7 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("标题", "str", "信息标题", required=True, example="青禾区2026年高龄津贴发放名单公示"),
     Field("索引号", "str", "机构代码/年份-五位序号，一经赋予永不改变，是页面永久链接的依据",
-          required=True, example="11539901MB0000203D/2026-00012"),
+          required=True, example="11539901MB00002030/2026-00012"),
     Field("目录", "str", "所属标准目录的三级条目，写作「领域/事项/公开内容」",
           required=True, example="养老服务/高龄津贴/发放名单", gate=True),
     Field("过程", "str", "五公开环节", vocab="stages", inherit=True),

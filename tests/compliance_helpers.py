@@ -8,10 +8,10 @@ from typing import Any
 from conftest import item_text, run, write_item
 
 TODAY = "2026-11-23"
-DECISION = "11530000MB0000002B/2026-00001"  # the 索引号 of the mini site's policy.md
+DECISION = "11530000MB00000025/2026-00001"  # the 索引号 of the mini site's policy.md
 
 
-def index_no(n: int, org: str = "11530000MB0000002B", year: int = 2026) -> str:
+def index_no(n: int, org: str = "11530000MB00000025", year: int = 2026) -> str:
     return f"{org}/{year}-{n:05d}"
 
 

@@ -29,13 +29,13 @@ page_size = 2
 [[org]]
 name = "测试区人民政府"
 short = "区政府"
-code = "11530000MB0000001A"
+code = "11530000MB00000012"
 kind = "区政府"
 
 [[org]]
 name = "测试区民政局"
 short = "区民政局"
-code = "11530000MB0000002B"
+code = "11530000MB00000025"
 kind = "区级部门"
 doc_prefix = ["测民发"]
 phone = "0871-60000002"
@@ -75,7 +75,7 @@ def item_text(**fields: object) -> str:
     body = fields.pop("body", "正文内容。")
     base: dict[str, object] = {
         "标题": "关于调整高龄津贴标准的通知",
-        "索引号": "11530000MB0000002B/2026-00001",
+        "索引号": "11530000MB00000025/2026-00001",
         "目录": "养老服务/高龄津贴/政策文件",
         "成文日期": "2026-03-02",
         "发布日期": "2026-03-05",
@@ -227,7 +227,7 @@ def print_site_items() -> dict[str, dict[str, object]]:
     seq = iter(range(1, 1000))
 
     def idx() -> str:
-        return f"11530000MB0000002B/2026-{next(seq):05d}"
+        return f"11530000MB00000025/2026-{next(seq):05d}"
 
     items: dict[str, dict[str, object]] = {
         "policy.md": dict(标题="关于调整高龄津贴标准的通知", 索引号=idx(), 公开栏="[全部]",
@@ -305,7 +305,7 @@ def printed(print_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert print_cmd("boards", *common) == 0
     assert print_cmd("handbook", *common) == 0
     assert print_cmd("handbook", "--domain", "社会救助", "--paper", "A4", *common) == 0
-    assert print_cmd("notice", "11530000MB0000002B/2026-00014", *common) == 0
+    assert print_cmd("notice", "11530000MB00000025/2026-00014", *common) == 0
     return out / "print"
 
 

@@ -21,7 +21,7 @@ from conftest import MINI_CATALOG, MINI_TOML, REPO, TODAY, item_text, run, write
 from gkpub.output import BUILDING_MARKER
 
 SECRET_TITLE = "翠微山林地补偿内部核查意见"
-SECRET_NO = "11530000MB0000002B/2026-00077"
+SECRET_NO = "11530000MB00000025/2026-00077"
 SECRET_WORDS = ("QXSECRET42", "翠微甲乙秘录")
 MARKERS = (SECRET_TITLE, SECRET_NO) + SECRET_WORDS
 SECRET_FILE = "secret.md"
@@ -36,7 +36,7 @@ def make_site(root: Path) -> Path:
     write_item(site, "policy.md", item_text(公开栏="[全部]"))
     for n in range(2, 6):
         write_item(site, f"list{n}.md", item_text(
-            标题=f"第{n}批高龄津贴发放名单", 索引号=f"11530000MB0000002B/2026-0000{n}",
+            标题=f"第{n}批高龄津贴发放名单", 索引号=f"11530000MB00000025/2026-0000{n}",
             目录="养老服务/高龄津贴/发放名单", 发布日期=f"2026-03-{n + 5:02d}", 公开栏="[全部]",
             body=f"第{n}批名单正文，东城社区。"))
     return site

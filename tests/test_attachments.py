@@ -17,7 +17,7 @@ from conftest import item_text, run, write_item
 from gkpub.vocab import DEFAULT_ATTACHMENT_TYPES, SCRIPT_CAPABLE_TYPES
 from test_validation import assert_fails, build, built  # noqa: F401 (built: a fixture)
 
-INDEX = "11530000MB0000002B/2026-00002"
+INDEX = "11530000MB00000025/2026-00002"
 HELD_MARKER = "依申请公开材料的正文只向申请人提供"
 PDF = b"%PDF-1.7\n% test attachment\n"
 
@@ -47,7 +47,7 @@ def all_output_text(out: Path) -> str:
 # -- Broken 5: another item's Markdown source ----------------------------------------------
 
 def test_an_items_markdown_source_is_never_an_attachment(built: Path, capsys) -> None:
-    write_item(built, "held.md", item_text(标题="低保复核材料", 索引号="11530000MB0000002B/2026-00003",
+    write_item(built, "held.md", item_text(标题="低保复核材料", 索引号="11530000MB00000025/2026-00003",
                                            公开属性="依申请公开", body=HELD_MARKER))
     code, err = build(built, capsys)
     assert code == 0, err

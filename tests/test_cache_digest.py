@@ -19,7 +19,7 @@ from gkpub.model import Attachment
 from gkpub.prepare import PrepareCache, prepare_all
 
 TITLE = "撤回测试用的高龄津贴发放名单"
-INDEX = "11530000MB0000002B/2026-00007"
+INDEX = "11530000MB00000025/2026-00007"
 
 
 def texts(out: Path) -> dict[str, str]:

@@ -130,7 +130,7 @@ def test_feedback_is_a_response_and_must_name_an_existing_decision(mini_site: Pa
     code, doc = check_json(mini_site, capsys)
     assert code == 1
     errs = {(e["file"].split("/")[-1], e["field"]): e for e in doc["errors"]}
-    assert "找不到索引号为「11530000MB0000002B/2026-00099」的决策文件" in errs[("bad.md", "意见反馈")]["message"]
+    assert "找不到索引号为「11530000MB00000025/2026-00099」的决策文件" in errs[("bad.md", "意见反馈")]["message"]
     assert errs[("bad.md", "意见反馈")]["line"] == 7
     assert "信息环节应为「回应」" in errs[("step.md", "信息环节")]["message"]
 

@@ -13,8 +13,8 @@ from gkpub.gate import GateOptions, apply_gate, hold_reason
 from gkpub.loader import load_site
 from test_validation import TODAY, assert_fails, build, built  # noqa: F401 (built: a fixture)
 
-IDX = "11530000MB0000002B/2026-00002"
-PAGE = ("xxgk", "11530000MB0000002B", "2026-00002", "index.html")
+IDX = "11530000MB00000025/2026-00002"
+PAGE = ("xxgk", "11530000MB00000025", "2026-00002", "index.html")
 ON_REQUEST_LEAF = "养老服务/高龄津贴/发放名单"
 
 
@@ -115,7 +115,7 @@ def test_on_request_with_matching_attribute_builds_and_is_held(built: Path, caps
 @pytest.fixture
 def loaded(mini_site: Path):
     site = load_site(mini_site, dt.date.fromisoformat(TODAY))
-    assert [i.index_no for i in site.published] == ["11530000MB0000002B/2026-00001"]
+    assert [i.index_no for i in site.published] == ["11530000MB00000025/2026-00001"]
     return site.items[0]
 
 

@@ -307,14 +307,14 @@ def test_changed_bytes_with_the_same_size_and_mtime_are_found(tmp_path: Path, cl
     site, out = make_site(tmp_path), tmp_path / "public"
     set_secret(site, WITHHELD)
     assert build_here(site, out, False) == 0
-    page = out / "xxgk/11530000MB0000002B/2026-00001/index.html"
+    page = out / "xxgk/11530000MB00000025/2026-00001/index.html"
     st = page.stat()
     data = page.read_bytes()
     page.write_bytes(data.replace("关于调整".encode(), "关於调整".encode(), 1))
     os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert page.stat().st_size == st.st_size and page.stat().st_mtime_ns == st.st_mtime_ns
     err = assert_true_output(site, out, False, clean, capsys)
-    assert "提示：输出目录中的文件与上次生成的记录不一致：xxgk/11530000MB0000002B/2026-00001/index.html" in err
+    assert "提示：输出目录中的文件与上次生成的记录不一致：xxgk/11530000MB00000025/2026-00001/index.html" in err
 
 
 def test_foreign_or_missing_files_mean_a_full_build(tmp_path: Path, clean: CleanBuilds, capsys) -> None:

@@ -18,8 +18,8 @@ from conftest import REPO, item_text, write_item
 from gkpub import markdown
 from test_validation import TODAY, assert_fails, build, built  # noqa: F401 (built: a fixture)
 
-IDX = "11530000MB0000002B/2026-00002"
-PAGE = ("xxgk", "11530000MB0000002B", "2026-00002", "index.html")
+IDX = "11530000MB00000025/2026-00002"
+PAGE = ("xxgk", "11530000MB00000025", "2026-00002", "index.html")
 
 # A catalogue whose 要素 would expand to 10^9 strings if aliases were followed.
 ALIAS_BOMB = "领域: 养老服务\n" + "".join(

@@ -12,7 +12,7 @@ from gkpub.linkcheck import check_links
 BODY = """\
 ## 一、补贴条件
 
-见[实施细则](/xxgk/11530000MB0000002B/2026-00099/)和[第三部分](#三不存在的标题)，
+见[实施细则](/xxgk/11530000MB00000025/2026-00099/)和[第三部分](#三不存在的标题)，
 [本文第一部分](#一补贴条件)，[目录](/domain/yanglao/#没有这个锚点)，[领域](/domain/yanglao/)，
 [申请表](/files/items/yanglao/files/missing.pdf)，[国务院](https://www.gov.cn/)，[邮箱](mailto:a@b.cn)。
 """
@@ -45,9 +45,9 @@ def test_demo_has_no_broken_links(demo_public: Path, capsys) -> None:
 def test_broken_links_are_reported(mini_site: Path, broken_site: Path, capsys) -> None:
     assert run("check", "--links", "--site", str(mini_site), "--out", str(broken_site)) == 1
     lines = capsys.readouterr().out.splitlines()
-    page = "/xxgk/11530000MB0000002B/2026-00001/"
+    page = "/xxgk/11530000MB00000025/2026-00001/"
     expected = [
-        f"{page} → /xxgk/11530000MB0000002B/2026-00099/：页面不存在",
+        f"{page} → /xxgk/11530000MB00000025/2026-00099/：页面不存在",
         f"{page} → #三不存在的标题：本页中没有锚点「#三不存在的标题」",
         f"{page} → /domain/yanglao/#没有这个锚点：目标页面中没有锚点「#没有这个锚点」",
         f"{page} → /files/items/yanglao/files/missing.pdf：附件文件不存在",

@@ -128,7 +128,7 @@ def test_serve_and_print_are_guarded_too(site: Path, tmp_path: Path, capsys) -> 
     foreign = tmp_path / "docs"
     foreign.mkdir()
     (foreign / "readme.txt").write_text("x", encoding="utf-8")
-    assert OUTPUT_MARKER in refused(capsys, "print", "notice", "11530000MB0000002B/2026-00001",
+    assert OUTPUT_MARKER in refused(capsys, "print", "notice", "11530000MB00000025/2026-00001",
                                     "--site", str(site), "--out", str(foreign))
     assert sources(site) == before and [p.name for p in foreign.iterdir()] == ["readme.txt"]
 
@@ -136,10 +136,10 @@ def test_serve_and_print_are_guarded_too(site: Path, tmp_path: Path, capsys) -> 
 def test_print_marks_a_new_output_folder(site: Path, tmp_path: Path) -> None:
     """Posters printed before the first build: the folder is gkpub's and a build may replace it."""
     out = tmp_path / "public"
-    write_item(site, "list.md", item_text(标题="高龄津贴发放名单公示", 索引号="11530000MB0000002B/2026-00002",
+    write_item(site, "list.md", item_text(标题="高龄津贴发放名单公示", 索引号="11530000MB00000025/2026-00002",
                                           目录="养老服务/高龄津贴/发放名单",
                                           公示期="{开始: 2026-03-05, 结束: 2026-03-12}"))
-    assert run("print", "notice", "11530000MB0000002B/2026-00002", "--site", str(site), "--out", str(out),
+    assert run("print", "notice", "11530000MB00000025/2026-00002", "--site", str(site), "--out", str(out),
                "--today", TODAY.isoformat()) == 0
     assert list((out / "print").rglob("*.pdf"))
     assert (out / OUTPUT_MARKER).read_bytes() == marker_bytes(False)

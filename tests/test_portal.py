@@ -125,7 +125,7 @@ def test_builds_are_byte_identical(tmp_path: Path) -> None:
 
 def test_inheritance_from_catalogue(mini_site: Path) -> None:
     write_item(mini_site, "list.md", item_text(**{
-        "索引号": "11530000MB0000002B/2026-00002", "目录": "养老服务/高龄津贴/发放名单",
+        "索引号": "11530000MB00000025/2026-00002", "目录": "养老服务/高龄津贴/发放名单",
         "公开主体": "区政府", "公开渠道": "[政府网站, 政务服务中心]"}))
     site = load_site(mini_site, TODAY)
     policy = next(i for i in site.items if i.index_no.endswith("00001"))
@@ -141,11 +141,11 @@ def test_inheritance_from_catalogue(mini_site: Path) -> None:
 
 def test_xss_is_escaped(mini_site: Path, tmp_path: Path) -> None:
     write_item(mini_site, "x.md", item_text(**{
-        "索引号": "11530000MB0000002B/2026-00002",
+        "索引号": "11530000MB00000025/2026-00002",
         "标题": "'<script>alert(1)</script>标题'", "摘要": "'\"><img src=x onerror=alert(1)>'"}))
     out = tmp_path / "out"
     assert run("build", "--site", str(mini_site), "--out", str(out), "--today", "2026-11-23", "--no-search") == 0
-    html = (out / "xxgk/11530000MB0000002B/2026-00002/index.html").read_text(encoding="utf-8")
+    html = (out / "xxgk/11530000MB00000025/2026-00002/index.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;标题" in html
 
@@ -161,5 +161,5 @@ def test_new_item_takes_next_free_index(mini_site: Path, capsys) -> None:
                "--catalog", "养老服务/高龄津贴/发放名单", "--title", "测试新建", "--today", "2026-11-23") == 0
     created = Path(capsys.readouterr().out.split("：", 1)[1].strip())
     text = created.read_text(encoding="utf-8")
-    assert "索引号: 11530000MB0000002B/2026-00002" in text
+    assert "索引号: 11530000MB00000025/2026-00002" in text
     assert run("check", "--site", str(mini_site), "--today", "2026-11-23") == 0  # valid as created (a draft)

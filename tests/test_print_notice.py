@@ -13,8 +13,8 @@ NOTICE = ITEMS["gongshi1.md"]
 
 
 def test_notice_is_one_a4_sheet_with_its_period(printed: Path) -> None:
-    pdf = printed / "notices" / "11530000MB0000002B_2026-00014.pdf"
-    assert NOTICE["索引号"] == "11530000MB0000002B/2026-00014"
+    pdf = printed / "notices" / "11530000MB00000025_2026-00014.pdf"
+    assert NOTICE["索引号"] == "11530000MB00000025/2026-00014"
     assert_paper(pdf, 210, 297)
     pages = page_texts(pdf)
     assert len(pages) == 1
@@ -47,7 +47,7 @@ def test_notice_refused_with_a_reason(print_site: Path, tmp_path: Path, capsys,
 
 
 def test_unknown_index_number(print_site: Path, tmp_path: Path, capsys) -> None:
-    code = print_cmd("notice", "11530000MB0000002B/2026-09999", "--site", str(print_site),
+    code = print_cmd("notice", "11530000MB00000025/2026-09999", "--site", str(print_site),
                      "--out", str(tmp_path), "--today", TODAY.isoformat())
     assert code == 1
-    assert "找不到索引号为「11530000MB0000002B/2026-09999」的已发布信息" in capsys.readouterr().err
+    assert "找不到索引号为「11530000MB00000025/2026-09999」的已发布信息" in capsys.readouterr().err

@@ -223,12 +223,12 @@ def test_incremental_builds_keep_the_index_true(mini_site: Path) -> None:
 
     public = mini_site / "public"
     secret = "西岭村内部审核意见"
-    write_item(mini_site, "second.md", item_text(标题="关于发放第二批高龄津贴的通知", 索引号="11530000MB0000002B/2026-00002"))
+    write_item(mini_site, "second.md", item_text(标题="关于发放第二批高龄津贴的通知", 索引号="11530000MB00000025/2026-00002"))
     build()
     assert len(fragments(public)) == 2
     before = sorted(p.name for p in (public / "pagefind").rglob("*"))
     # withdrawn: the page goes, and so does its index record, in the same build
-    write_item(mini_site, "second.md", item_text(标题=secret, 索引号="11530000MB0000002B/2026-00002",
+    write_item(mini_site, "second.md", item_text(标题=secret, 索引号="11530000MB00000025/2026-00002",
                                                  公开属性="不予公开"))
     build()
     records = fragments(public)
@@ -241,7 +241,7 @@ def test_incremental_builds_keep_the_index_true(mini_site: Path) -> None:
     assert run("build", "--site", str(mini_site), "--out", str(full), "--today", TODAY.isoformat(), "--clean") == 0
     assert _tree(public / "pagefind") == _tree(full / "pagefind")
     # a build without search that changes pages drops the index rather than leave it stale
-    write_item(mini_site, "third.md", item_text(标题="第三篇", 索引号="11530000MB0000002B/2026-00003"))
+    write_item(mini_site, "third.md", item_text(标题="第三篇", 索引号="11530000MB00000025/2026-00003"))
     build("--no-search")
     assert not (public / "pagefind").exists()
     build()

@@ -14,7 +14,7 @@ from conftest import TODAY, item_text, write_item
 from gkpub.build import BuildOptions
 from gkpub.serve import serve
 
-PAGE = "/xxgk/11530000MB0000002B/2026-00001/"
+PAGE = "/xxgk/11530000MB00000025/2026-00001/"
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_edit_error_and_fix(server) -> None:
 def test_unchanged_items_stay_listed_after_a_rebuild(server) -> None:
     base, site = server
     v0 = state(base)["version"]
-    write_item(site, "list.md", item_text(标题="第二篇：发放名单", 索引号="11530000MB0000002B/2026-00002",
+    write_item(site, "list.md", item_text(标题="第二篇：发放名单", 索引号="11530000MB00000025/2026-00002",
                                           目录="养老服务/高龄津贴/发放名单"))
     wait_for(lambda: state(base)["version"] > v0)
     v1 = state(base)["version"]

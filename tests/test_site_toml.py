@@ -36,8 +36,6 @@ CASES = [
      "home_latest", ["site.home_latest", "超出范围", "1 到 50"]),
     ("unknown org key", lambda t: t.replace('doc_prefix = ["测民发"]', 'doc_prefix = ["测民发"]\nphon = "1"'),
      "phon =", ["org[2].phon", "未知的配置项", "是不是「phone」"]),
-    ("bad org code", lambda t: t.replace('code = "11530000MB0000002B"', 'code = "11530000MB00000021"'),
-     "11530000MB00000021", ["org[2].code", "校验码不对", "第 18 位应为"]),
     ("duplicate org", lambda t: t + APPEND + '[[org]]\nname = "测试区民政局"\ncode = "11530000MB0000003X"\nkind = "区级部门"\n',
      'name = "测试区民政局"\ncode = "11530000MB0000003X"', ["org[3].name", "与第", "重复"]),
     ("missing required", lambda t: t.replace('site_id = "5300000001"\n', ""),
