@@ -61,7 +61,7 @@ def edit_body(path: Path, n: int) -> None:
 
 def serve_style_edit(site: Path, out: Path) -> float:
     """Seconds from an item save to its page on disk, in a warm builder (as in gkpub serve)."""
-    from gkpub.build import Builder, BuildOptions
+    from gkpub.build.builder import Builder, BuildOptions
     opts = BuildOptions(site_dir=site, out_dir=out, today=dt.date.fromisoformat(TODAY), search=False,
                         cache_dir=site / ".cache" / "gkpub")
     builder = Builder(opts, keep_state=True)
@@ -98,7 +98,7 @@ def bench_size(n: int, work: Path, runs: int, hugo: str) -> list[dict]:
         row["gk_edit_serve_s"] = round(serve_style_edit(site, out), 3)
         tmpl = site / "layouts"
         if not tmpl.exists():
-            shutil.copytree(REPO / "layouts", tmpl)
+            shutil.copytree(REPO / "gkpub" / "theme" / "layouts", tmpl)
         item_tpl = tmpl / "item.html"
         item_tpl.write_text(item_tpl.read_text(encoding="utf-8").replace("附件</h2>", f"附件{r}</h2>"),
                             encoding="utf-8")

@@ -33,7 +33,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
-from gkpub.search import find_pagefind, run_pagefind  # noqa: E402
+from gkpub.outputs.search.pagefind import find_pagefind, run_pagefind  # noqa: E402
 
 TODAY = "2026-11-23"
 QUERIES = ("低保", "高龄津贴")  # first query cold, second warm in the same page

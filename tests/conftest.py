@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gkpub.cli import main
+from gkpub.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)

@@ -1,5 +1,5 @@
 """Helpers for the fault-injection tests: a small site with one item to withdraw, builds
-killed at a chosen point (GKPUB_FAULT, see gkpub/faults.py), and the checks that follow.
+killed at a chosen point (GKPUB_FAULT, see gkpub/util/faults.py), and the checks that follow.
 
 A build to be killed runs as a subprocess in its own session (process group), so the kill
 takes its render workers and Pagefind with it, as a cancelled CI job does.
@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from conftest import MINI_CATALOG, MINI_TOML, REPO, TODAY, item_text, run, write_item
-from gkpub.output import BUILDING_MARKER
+from gkpub.store.staging import BUILDING_MARKER
 
 SECRET_TITLE = "翠微山林地补偿内部核查意见"
 SECRET_NO = "11530000MB00000025/2026-00077"

@@ -10,7 +10,7 @@ import pytest
 from a11y_support import (REPO, axe_source, describe, item_pages, page_kinds, page_weight,
                           reading_context, run_axe)
 from browser import browser, serve
-from gkpub.schema import STAGE_SLUGS
+from gkpub.content.schema import STAGE_SLUGS
 
 DESKTOP, PHONE = 1280, 360
 ELDER_PAGES = ("home", "item with a table", "catalog", "stage page 2")  # also checked in 长辈版 + A+
@@ -91,7 +91,7 @@ def _luminance(hex_colour: str) -> float:
 
 def test_stage_badges_carry_text_and_contrast(demo_public: Path) -> None:
     """Colour is never the only cue: every badge names its stage; white on each colour ≥ 4.5:1."""
-    css = (REPO / "layouts" / "assets" / "style.css").read_text(encoding="utf-8")
+    css = (REPO / "gkpub" / "theme" / "layouts" / "assets" / "style.css").read_text(encoding="utf-8")
     colours = dict(re.findall(r"--st-([a-z]+):\s*(#[0-9a-fA-F]{6})", css))
     assert set(colours) == set(STAGE_SLUGS.values())
     for slug, colour in colours.items():

@@ -14,7 +14,7 @@ import pytest
 
 from browser import serve
 from conftest import item_text, run, write_item
-from gkpub.vocab import DEFAULT_ATTACHMENT_TYPES, SCRIPT_CAPABLE_TYPES
+from gkpub.content.vocab import DEFAULT_ATTACHMENT_TYPES, SCRIPT_CAPABLE_TYPES
 from test_validation import assert_fails, build, built  # noqa: F401 (built: a fixture)
 
 INDEX = "11530000MB00000025/2026-00002"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, item_text, run, tree_digest, write_item
-from gkpub.items import _fingerprint
-from gkpub.model import Attachment
-from gkpub.prepare import PrepareCache, prepare_all
+from gkpub.content.items import _fingerprint
+from gkpub.content.model import Attachment
+from gkpub.content.prepare import PrepareCache, prepare_all
 
 TITLE = "撤回测试用的高龄津贴发放名单"
 INDEX = "11530000MB00000025/2026-00007"

@@ -7,7 +7,7 @@ from pathlib import Path
 from compliance_helpers import (DECISION, TODAY, add_item, add_leaf, append_toml, check_json, findings,
                                 index_no)
 from conftest import run
-from gkpub.loader import load_site
+from gkpub.content.loader import load_site
 
 
 def of(found: list[dict], file: str) -> list[dict]:

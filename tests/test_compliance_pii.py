@@ -9,7 +9,7 @@ import pytest
 
 from compliance_helpers import TODAY, add_item, append_toml
 from conftest import MINI_CATALOG, MINI_TOML, run, tree_digest
-from gkpub.pii import id_check_char, luhn_ok
+from gkpub.rules.pii import id_check_char, luhn_ok
 
 ID17 = "43070219800101123"
 ID = ID17 + id_check_char(ID17)

@@ -1,6 +1,6 @@
 """Fault injection: builds killed with SIGKILL at every stage, and two builds into one output.
 
-A build is started as a subprocess with ``GKPUB_FAULT=point[:N]`` (gkpub/faults.py lists
+A build is started as a subprocess with ``GKPUB_FAULT=point[:N]`` (gkpub/util/faults.py lists
 the points) and dies there, as under ``kill -9``. Each scenario then reverts a mistaken
 publication or withdraws an item, runs the next build, and checks that
 
@@ -30,7 +30,7 @@ import pytest
 from conftest import TODAY, run
 from fault_support import (MARKERS, SECRET_NO, CleanBuilds, build_here, killed, leaks, leftovers, make_site,
                            readable, set_secret, start, tree, wait_for)
-from gkpub.output import BUILDING_MARKER, MANIFEST_NAME
+from gkpub.store.staging import BUILDING_MARKER, MANIFEST_NAME
 
 PUBLISHED, REQUEST, WITHHELD = "主动公开", "依申请公开", "不予公开"
 # flow → the secret item's 公开属性 before, during the killed build, and for the next build
@@ -233,7 +233,7 @@ def _locked(path: Path) -> bool:
 
 
 def test_serve_holds_the_lock_only_while_rebuilding(tmp_path: Path) -> None:
-    from gkpub.build import Builder, BuildOptions
+    from gkpub.build.builder import Builder, BuildOptions
     site, out = make_site(tmp_path), tmp_path / "public"
     lock = tmp_path / ".public.lock"
     builder = Builder(BuildOptions(site_dir=site, out_dir=out, today=TODAY, search=False,

@@ -9,13 +9,13 @@ import openpyxl
 import pytest
 
 from conftest import REPO, run
-from gkpub.catalog import load_catalog
-from gkpub.config import load_config
-from gkpub.errors import ErrorList
+from gkpub.content.catalog import load_catalog
+from gkpub.content.config import load_config
+from gkpub.util.errors import ErrorList
 from gkpub.importer.values import is_checked, options, single
-from gkpub.model import Catalog
-from gkpub.opendata.table import element_value
-from gkpub.schema import INHERITED_KEYS
+from gkpub.content.model import Catalog
+from gkpub.content.catalog_table import element_value
+from gkpub.content.schema import INHERITED_KEYS
 
 # ---------------------------------------------------------------- fixtures
 

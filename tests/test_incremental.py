@@ -16,7 +16,7 @@ def site(tmp_path: Path) -> Path:
     dst = tmp_path / "site"
     shutil.copytree(REPO / "content", dst / "content")
     shutil.copy(REPO / "site.toml", dst / "site.toml")
-    shutil.copytree(REPO / "layouts", dst / "layouts")
+    shutil.copytree(REPO / "gkpub" / "theme" / "layouts", dst / "layouts")
     return dst
 
 

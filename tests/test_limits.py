@@ -15,7 +15,7 @@ from typing import Callable
 import pytest
 
 from conftest import REPO, item_text, write_item
-from gkpub import markdown
+from gkpub.content import markdown
 from test_validation import TODAY, assert_fails, build, built  # noqa: F401 (built: a fixture)
 
 IDX = "11530000MB00000025/2026-00002"

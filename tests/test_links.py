@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, TODAY, item_text, run, write_item
-from gkpub.linkcheck import check_links
+from gkpub.compliance.links import check_links
 
 BODY = """\
 ## 一、补贴条件

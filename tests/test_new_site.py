@@ -10,10 +10,10 @@ import pytest
 import yaml
 from conftest import REPO, TODAY, run
 
-from gkpub import siteschema
-from gkpub.config import load_config
-from gkpub.errors import ErrorList
-from gkpub.newsite import PLACEHOLDER_CODE, STARTER
+from gkpub.content import siteschema
+from gkpub.content.config import load_config
+from gkpub.util.errors import ErrorList
+from gkpub.authoring.new_site import PLACEHOLDER_CODE, STARTER
 
 DAY = TODAY.isoformat()
 VALID_CODE = "11539901MB0000001" + siteschema.credit_check_char("11539901MB0000001")
@@ -172,6 +172,6 @@ def test_package_data_ships_every_starter_file() -> None:
         "tool"]["setuptools"]["package-data"]["gkpub"]
     shipped = {Path(p) for pattern in patterns
                for p in glob.glob(pattern, root_dir=pkg, recursive=True) if (pkg / p).is_file()}
-    starter = {p.relative_to(pkg) for p in (pkg / STARTER).rglob("*") if p.is_file()}
-    assert starter and Path(STARTER, ".gitignore") in starter
+    starter = {p.relative_to(pkg) for p in (pkg / "authoring" / STARTER).rglob("*") if p.is_file()}
+    assert starter and Path("authoring", STARTER, ".gitignore") in starter
     assert starter <= shipped, sorted(map(str, starter - shipped))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, item_text, run, write_item
-from gkpub.outguard import OUTPUT_MARKER, marker_bytes
+from gkpub.store.outguard import OUTPUT_MARKER, marker_bytes
 
 
 def build(site: Path, *extra: str) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from gkpub.pii import PiiHit, mask, scan
+from gkpub.rules.pii import PiiHit, mask, scan
 
 
 # Reference implementations written here, independent of gkpub.pii.
@@ -217,7 +217,7 @@ def test_describe_is_chinese() -> None:
 
 
 # ---------------------------------------------------------------- Broken 10: disguised numbers
-from gkpub.pii import normalize  # noqa: E402
+from gkpub.rules.pii import normalize  # noqa: E402
 
 ID_MASKED = ID_A[:4] + "*" * 10 + ID_A[-4:]
 ISSUE_CARD = "6222021234567890128"  # the issue's card, written 622202 1234567890128
@@ -267,7 +267,7 @@ def test_disguised_numbers_are_found(text: str, value: str, masked: str, note: s
 
 
 def test_issue_card_passes_luhn_and_is_masked_first_six_last_four() -> None:
-    from gkpub.pii import luhn_ok
+    from gkpub.rules.pii import luhn_ok
     assert luhn_ok(ISSUE_CARD)
     assert [h.digits for h in scan("622202 1234567890128")] == [ISSUE_CARD]
 
@@ -327,7 +327,7 @@ def test_serials_amounts_and_dates_are_not_cards_or_mobiles(text: str) -> None:
 
 def test_project_numbers_are_luhn_valid_and_issuer_prefixed() -> None:
     """The serials above would be cards by Luhn and prefix alone: the context decides."""
-    from gkpub.pii import card_issuer_ok, luhn_ok
+    from gkpub.rules.pii import card_issuer_ok, luhn_ok
     for s in (luhn_complete("622202202600012"), luhn_complete("530102202600012"),
               luhn_complete("440305202600077")):
         assert luhn_ok(s) and card_issuer_ok(s)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, TODAY, item_text, run, tree_digest, write_item
-from gkpub.loader import load_site
-from gkpub.schema import STAGE_SLUGS
+from gkpub.content.loader import load_site
+from gkpub.content.schema import STAGE_SLUGS
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +151,7 @@ def test_xss_is_escaped(mini_site: Path, tmp_path: Path) -> None:
 
 
 def test_markdown_renderer_escapes_raw_html() -> None:
-    from gkpub.markdown import render
+    from gkpub.content.markdown import render
     html = render("<script>alert(1)</script>\n\n[a](javascript:alert(1)) <img src=x onerror=alert(1)>")
     assert "<script>" not in html and "<img" not in html and 'href="javascript' not in html
 

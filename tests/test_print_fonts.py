@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, print_cmd
-from gkpub import fonts
+from gkpub.outputs.print import fonts
 from pdfcheck import need_tool
 
 

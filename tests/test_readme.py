@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gkpub.docs import END, START, fields_table
-from gkpub.schema import FIELDS
+from gkpub.authoring.docs import END, START, fields_table
+from gkpub.content.schema import FIELDS
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -13,7 +13,7 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 
 def test_field_table_matches_schema() -> None:
     block = README.split(START, 1)[1].split(END, 1)[0].strip()
-    assert block == fields_table(), "README 字段表过期：运行 python -m gkpub.docs README.md"
+    assert block == fields_table(), "README 字段表过期：运行 python -m gkpub.authoring.docs README.md"
     for f in FIELDS:
         assert f"| {f.key} |" in block
 

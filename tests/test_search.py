@@ -208,11 +208,11 @@ def test_no_script_errors(search: SearchPage) -> None:
 # ---------------------------------------------------------------- builds
 
 def test_missing_pagefind_is_a_clear_error(mini_site: Path, monkeypatch, capsys) -> None:
-    import gkpub.search as gs
-    monkeypatch.setattr(gs, "candidates", lambda engine_dir=gs.ENGINE_DIR: [])
+    import gkpub.outputs.search.pagefind as gs
+    monkeypatch.setattr(gs, "candidates", lambda site_dir=None, engine_dir=gs.ENGINE_ROOT: [])
     assert run("build", "--site", str(mini_site), "--today", TODAY.isoformat()) == 2
     err = capsys.readouterr().err
-    assert "Pagefind" in err and "scripts/setup.sh" in err and "--no-search" in err
+    assert "Pagefind" in err and "npm install pagefind" in err and "GKPUB_PAGEFIND" in err and "--no-search" in err
     assert not (mini_site / "public").exists()
     assert run("build", "--site", str(mini_site), "--today", TODAY.isoformat(), "--no-search") == 0
 
@@ -254,7 +254,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 def test_serve_style_rebuilds_update_the_index(mini_site: Path) -> None:
     """`gkpub serve --search`: pages first (the browser reloads), the index in run_extras()."""
-    from gkpub.build import Builder, BuildOptions
+    from gkpub.build.builder import Builder, BuildOptions
     builder = Builder(BuildOptions(site_dir=mini_site, out_dir=mini_site / "public", today=TODAY,
                                    search=True, cache_dir=mini_site / ".cache"), keep_state=True)
     builder.run()

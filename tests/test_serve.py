@@ -11,8 +11,8 @@ import pytest
 
 from browser import browser
 from conftest import TODAY, item_text, write_item
-from gkpub.build import BuildOptions
-from gkpub.serve import serve
+from gkpub.build.builder import BuildOptions
+from gkpub.cli.serve import serve
 
 PAGE = "/xxgk/11530000MB00000025/2026-00001/"
 

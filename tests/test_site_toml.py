@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI_TOML, run
-from gkpub.siteschema import KEYS, credit_check_char, credit_code_problem, site_table
+from gkpub.content.siteschema import KEYS, credit_check_char, credit_code_problem, site_table
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -98,6 +98,6 @@ def test_demo_org_codes_are_valid() -> None:
 def test_readme_site_table_matches_schema() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- site-keys:start -->", 1)[1].split("<!-- site-keys:end -->", 1)[0].strip()
-    assert block == site_table(), "README 的 site.toml 表过期：运行 python -m gkpub.docs README.md"
+    assert block == site_table(), "README 的 site.toml 表过期：运行 python -m gkpub.authoring.docs README.md"
     for key in KEYS:
         assert f"| {key.name} |" in block

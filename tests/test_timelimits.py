@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from gkpub.timelimits import TimeLimit, deadline, lateness, parse_time_limit
-from gkpub.workdays import CalendarYearMissing, WorkCalendar
+from gkpub.rules.timelimits import TimeLimit, deadline, lateness, parse_time_limit
+from gkpub.rules.workdays import CalendarYearMissing, WorkCalendar
 
 D = date
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from gkpub.workdays import CalendarYearMissing, WorkCalendar, builtin_tables
+from gkpub.rules.workdays import CalendarYearMissing, WorkCalendar, builtin_tables
 
 D = date
 

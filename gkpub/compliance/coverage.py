@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..model import Item, Leaf
-from .findings import Finding
-from .periods import leaf_period
-from .timeliness import Context
+from gkpub.content.model import Item, Leaf
+from gkpub.compliance.findings import Finding
+from gkpub.content.periods import leaf_period
+from gkpub.compliance.timeliness import Context
 
 
 def _leaf_finding(kind: str, leaf: Leaf, message: str) -> Finding:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Iterator
 
-from ..feedback import KEY as FEEDBACK_KEY
-from ..model import Item
-from ..schema import PUBLISHED_ATTRIBUTES
-from ..timelimits import TimeLimit, days_late, deadline, parse_time_limit
-from ..workdays import CalendarYearMissing, WorkCalendar
-from .findings import Finding
+from gkpub.content.feedback import KEY as FEEDBACK_KEY
+from gkpub.content.model import Item
+from gkpub.content.schema import PUBLISHED_ATTRIBUTES
+from gkpub.rules.timelimits import TimeLimit, days_late, deadline, parse_time_limit
+from gkpub.rules.workdays import CalendarYearMissing, WorkCalendar
+from gkpub.compliance.findings import Finding
 
 INTERPRETATION_WORKDAYS = 3
 FEEDBACK_WORKDAYS = 10

@@ -25,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Optional
 
-from .sheets import Sheet
+from gkpub.importer.sheets import Sheet
 
 # roles of the hierarchy and gkpub's code columns
 DOMAIN, MATTER, LEAF = "领域", "事项", "公开内容"

@@ -9,17 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ..compliance.periods import parse_update_period
-from ..config import SiteConfig
-from ..elements import ElementError, check_element
-from ..errors import ErrorList
-from ..opendata.table import split_cell
-from ..schema import FIELD_BY_KEY
-from ..timelimits import parse_time_limit
-from . import values as V
-from .headers import (DOMAIN, DOMAIN_CODE, DOMAIN_NOTE, IGNORED_HEADERS, LEAF, LEAF_CODE, MATTER,
-                      MATTER_CODE, SKIP, Header, norm, resolve_levels)
-from .sheets import Sheet
+from gkpub.content.periods import parse_update_period
+from gkpub.content.config import SiteConfig
+from gkpub.content.elements import ElementError, check_element
+from gkpub.util.errors import ErrorList
+from gkpub.content.catalog_table import split_cell
+from gkpub.content.schema import FIELD_BY_KEY
+from gkpub.rules.timelimits import parse_time_limit
+from gkpub.importer import values as V
+from gkpub.importer.headers import (
+    DOMAIN, DOMAIN_CODE, DOMAIN_NOTE, IGNORED_HEADERS, LEAF, LEAF_CODE, MATTER, MATTER_CODE, SKIP, Header,
+    norm, resolve_levels
+)
+from gkpub.importer.sheets import Sheet
 
 FILL_DOWN = (DOMAIN, MATTER, "类别")  # hierarchy columns: a blank cell repeats the row above
 NAME_ROLES = (DOMAIN, MATTER, LEAF, DOMAIN_CODE, MATTER_CODE, LEAF_CODE, DOMAIN_NOTE)

@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..catalog import SLUG_RE, load_catalog
-from ..config import SiteConfig, load_config
-from ..errors import ErrorList, UsageError
-from ..frontmatter import SourceError, load_yaml, read_text
-from .headers import DOMAIN_CODE, DOMAIN_NOTE, LEAF_CODE, MATTER_CODE, find_header
-from .rows import LeafRecord, read_sheet
-from .sheets import read_sheets
-from .yamlout import DomainOut, LeafOut, MatterOut, domain_yaml
+from gkpub.content.catalog import SLUG_RE, load_catalog
+from gkpub.content.config import SiteConfig, load_config
+from gkpub.util.errors import ErrorList, UsageError
+from gkpub.content.frontmatter import SourceError, load_yaml, read_text
+from gkpub.importer.headers import DOMAIN_CODE, DOMAIN_NOTE, LEAF_CODE, MATTER_CODE, find_header
+from gkpub.importer.rows import LeafRecord, read_sheet
+from gkpub.importer.sheets import read_sheets
+from gkpub.importer.yamlout import DomainOut, LeafOut, MatterOut, domain_yaml
 
 
 @dataclass

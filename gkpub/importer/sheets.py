@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UsageError
+from gkpub.util.errors import UsageError
 
 
 @dataclass

@@ -11,8 +11,8 @@ import re
 import unicodedata
 from typing import Optional
 
-from ..opendata.table import split_cell
-from ..schema import STAGES
+from gkpub.content.catalog_table import split_cell
+from gkpub.content.schema import STAGES
 
 CHECKED = frozenset({"■", "√", "✓", "✔", "☑", "☒", "●", "是", "有", "y", "yes"})
 UNCHECKED = frozenset({"", "□", "☐", "○", "否", "无", "×", "n", "no", "-", "—", "/"})

@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..frontmatter import SourceError, load_yaml
-from ..schema import INHERITED_KEYS
+from gkpub.content.frontmatter import SourceError, load_yaml
+from gkpub.content.schema import INHERITED_KEYS
 
 LEAF_ORDER: tuple[str, ...] = ("过程", "类别", "事项类型", "事项编码", "要素", "公开依据", "公开时限", "公开主体",
                                "公开渠道", "公开对象", "公开方式", "公开层级", "公开格式", "更新周期")

@@ -1,0 +1,132 @@
+"""`gkpub check` options and the `gkpub report` / `gkpub import` commands.
+
+Exit codes as the rest of the CLI: 0 ok, 1 content errors (or findings with
+--strict, or unreadable rows on import), 2 usage errors.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from gkpub.util.errors import BuildFailed, UsageError
+
+if TYPE_CHECKING:
+    from gkpub.compliance.checks import Report
+
+
+def add_check_args(c: argparse.ArgumentParser) -> None:
+    c.add_argument("--format", choices=["text", "json"], default="text",
+                   help="输出格式：text 供人阅读（默认），json 供程序处理")
+    c.add_argument("--strict", action="store_true",
+                   help="有「警告」级别的合规问题时也以退出码 1 结束（供编辑仓库的 CI 使用）；「提示」不影响")
+    c.add_argument("--links", action="store_true",
+                   help="改为检查已生成的网站：失效的站内链接、页内锚点和附件（先运行 gkpub build）")
+    c.add_argument("--out", type=Path, default=None,
+                   help="与 --links 一起使用：已生成网站的目录，默认为 站点目录/public")
+
+
+def add_compliance_parsers(sub: argparse._SubParsersAction, site_args: Callable[..., None]) -> None:
+    r = sub.add_parser("report", help="生成报告草稿")
+    kinds = r.add_subparsers(dest="report_kind", metavar="种类", parser_class=type(r))
+    kinds.required = True
+    a = kinds.add_parser("annual", help="政府信息公开工作年度报告草稿（Markdown）")
+    a.add_argument("year", type=int, metavar="年份", help="报告年度，如 2026")
+    site_args(a)
+    a.add_argument("--out", type=Path, default=None, help="写入这个文件；省略时输出到屏幕")
+
+    i = sub.add_parser("import", help="导入已有的表格")
+    what = i.add_subparsers(dest="import_kind", metavar="种类", parser_class=type(i))
+    what.required = True
+    c = what.add_parser("catalog", help="把标准目录表（.xlsx 或 .csv）转换为 content/catalog/*.yaml")
+    c.add_argument("file", type=Path, metavar="文件", help="标准目录表：.xlsx 或 .csv（UTF-8 或 GBK）")
+    site_args(c)
+    c.add_argument("--out", type=Path, default=None, help="输出目录，默认为 站点目录/content/catalog")
+    c.add_argument("--slug", action="append", default=[], metavar="领域=代码",
+                   help="领域的网址代码，如 --slug 养老服务=yanglao（可多次使用）；"
+                        "省略时沿用站点中同名领域的代码，否则依次用 d01、d02…")
+    c.add_argument("--domain", default=None,
+                   help="表中没有领域列时（如 DB31/T 1297 样式），所有行属于这个领域；默认用工作表名称")
+    c.add_argument("--stage", default=None, metavar="过程",
+                   help="表中没有「过程」且无法从名称推断时使用的五公开环节")
+    c.add_argument("--force", action="store_true", help="覆盖已存在的目录文件")
+
+
+def build_summary(report: "Report", out: Path) -> str:
+    """The line `gkpub build` prints after the pages: findings and where to read them."""
+    from gkpub.outputs.report.page import PATH
+    from gkpub.compliance.text import summary_line
+
+    return f"{summary_line(report)}详见 {out / PATH}（内部页面，未在网站中链接）；运行 gkpub check 可在终端查看。"
+
+
+def run_check(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
+    if getattr(args, "links", False):
+        return run_link_check(args, site_dir)
+    from gkpub.compliance.checks import check_site
+    from gkpub.compliance.text import format_text, to_json
+    from gkpub.content.loader import load_site
+
+    try:
+        site = load_site(site_dir, today)
+    except BuildFailed as exc:
+        if args.format == "json":
+            print(to_json(None, exc.errors))
+            return 1
+        raise
+    report = check_site(site)
+    print(to_json(report) if args.format == "json" else format_text(report))
+    return 1 if args.strict and report.count("warning") else 0
+
+
+def run_link_check(args: argparse.Namespace, site_dir: Path) -> int:
+    """`gkpub check --links`: exit 1 when any internal link, anchor or attachment is broken."""
+    import json
+
+    from gkpub.compliance.links import check_links, format_text, site_base_url
+
+    out = (args.out or site_dir / "public").resolve()
+    if not out.is_dir():
+        raise UsageError(f"找不到已生成的网站 {out}：请先运行 gkpub build（或用 --out 指定网站目录）")
+    report = check_links(out, site_base_url(site_dir))
+    if args.format == "json":
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_text(report, out))
+    return 1 if report.broken else 0
+
+
+def run_report(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
+    from gkpub.outputs.report.annual import annual_draft, count_year
+    from gkpub.content.loader import load_site
+
+    site = load_site(site_dir, today)
+    counts = count_year(site, args.year)
+    text = annual_draft(site, counts)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    out = args.out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"已生成 {args.year} 年度报告草稿 → {out}（统计了 {counts.considered} 条信息；其余部分请补充完整）")
+    return 0
+
+
+def run_import(args: argparse.Namespace, site_dir: Path) -> int:
+    from gkpub.importer.run import ImportOptions, import_catalog
+
+    slugs: dict[str, str] = {}
+    for entry in args.slug:
+        name, sep, slug = entry.partition("=")
+        if not sep or not name.strip() or not slug.strip():
+            raise UsageError(f"--slug「{entry}」应写作 领域=代码，如 --slug 养老服务=yanglao")
+        slugs[name.strip()] = slug.strip()
+    if not args.file.is_file():
+        raise UsageError(f"找不到文件：{args.file}")
+    out = (args.out or site_dir / "content" / "catalog").resolve()
+    opts = ImportOptions(file=args.file.resolve(), site_dir=site_dir, out_dir=out, slugs=slugs,
+                         domain=args.domain, stage=args.stage, force=args.force)
+    return import_catalog(opts)

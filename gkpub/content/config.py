@@ -1,0 +1,220 @@
+"""Read and validate site.toml into a SiteConfig."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gkpub.content import siteschema, vocab
+from gkpub.util.errors import ErrorList, did_you_mean
+from gkpub.content.siteopts import load_calendar
+from gkpub.rules.workdays import WorkCalendar
+
+ORG_KINDS = siteschema.ORG_KINDS
+
+
+@dataclass(frozen=True)
+class Org:
+    name: str
+    short: str
+    code: str
+    kind: str
+    doc_prefix: tuple[str, ...] = ()
+    address: str = ""
+    phone: str = ""
+    supervision_phone: str = ""
+
+
+@dataclass(frozen=True)
+class Township:
+    name: str
+    org: str
+    communities: tuple[str, ...]
+
+
+@dataclass
+class SiteConfig:
+    root: Path
+    title: str
+    subtitle: str
+    base_url: str
+    site_id: str
+    district: str
+    city: str
+    level: str
+    government: str
+    icp: str = ""
+    address: str = ""
+    phone: str = ""
+    supervision_phone: str = ""
+    page_size: int = 20
+    home_latest: int = 6
+    orgs: list[Org] = field(default_factory=list)
+    townships: list[Township] = field(default_factory=list)
+    channels: tuple[str, ...] = vocab.DEFAULT_CHANNELS
+    matter_types: tuple[str, ...] = vocab.DEFAULT_MATTER_TYPES
+    domains: tuple[str, ...] = vocab.DEFAULT_DOMAINS
+    privacy_allow: tuple[str, ...] = ()  # [privacy] allow: numbers that may stand unmasked
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)  # built-in tables + [calendar]
+    # [limits] / [files]: sizes and attachment types a build accepts (see DEFAULT_ATTACHMENT_TYPES)
+    max_item_bytes: int = 2 * 1024 * 1024
+    max_attachment_bytes: int = 50 * 1024 * 1024
+    attachment_types: tuple[str, ...] = vocab.DEFAULT_ATTACHMENT_TYPES
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    # lookups -------------------------------------------------------------
+    def org_by_name(self, name: str) -> Org | None:
+        for o in self.orgs:
+            if name in (o.name, o.short):
+                return o
+        return None
+
+    def org_by_code(self, code: str) -> Org | None:
+        for o in self.orgs:
+            if o.code == code:
+                return o
+        return None
+
+    @property
+    def org_names(self) -> list[str]:
+        return [o.name for o in self.orgs]
+
+    def vocabulary(self, name: str) -> tuple[str, ...]:
+        if name == "orgs":
+            return tuple(self.org_names) + tuple(o.short for o in self.orgs)
+        if name == "channels":
+            return self.channels
+        if name == "matter_types":
+            return self.matter_types
+        return vocab.FIXED_VOCABS[name]
+
+    @property
+    def boards(self) -> list[str]:
+        return [c for t in self.townships for c in t.communities]
+
+    def url(self, path: str) -> str:
+        """Absolute URL on the portal for a site-relative path."""
+        return self.base_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def load_config(site_dir: Path, errors: ErrorList) -> SiteConfig | None:
+    """site.toml → SiteConfig, checked against siteschema; None when it cannot be used at all."""
+    path = site_dir / "site.toml"
+    rel = siteschema.REL
+    if not path.is_file():
+        errors.add(rel, 0, "", f"找不到站点配置文件 {path}；请在站点目录中创建 site.toml"
+                   "（gkpub new site 目录 可生成一个），或用 --site 指定站点目录")
+        return None
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        errors.add(rel, 0, "", "site.toml 不是 UTF-8 编码；请另存为 UTF-8")
+        return None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        errors.add(rel, *_toml_problem(exc))
+        return None
+    before = len(errors)
+    lines = siteschema.validate(data, text, errors)
+    site = data.get("site")
+    if site is None:
+        return None
+    if len(errors) > before and any(k.required and k.name not in site
+                                    for k in siteschema.KEYS if k.table == "site"):
+        return None  # a required [site] key is missing: nothing sensible can be built
+    base_url = site["base_url"] if site.get("base_url", "").endswith("/") else site.get("base_url", "") + "/"
+    cfg = SiteConfig(
+        root=site_dir, title=site["title"], subtitle=site["subtitle"], base_url=base_url,
+        site_id=site["site_id"], district=site["district"], city=site["city"],
+        level=site.get("level", ""), government=site["government"], icp=site["icp"],
+        address=site["address"], phone=site["phone"], supervision_phone=site["supervision_phone"],
+        page_size=site["page_size"], home_latest=site["home_latest"], raw=data,
+    )
+    _load_orgs(cfg, data, lines, errors)
+    _load_townships(cfg, data, lines, errors)
+    voc = data.get("vocab", {})
+    for key in ("channels", "matter_types", "domains"):
+        if key in voc:
+            if not voc[key]:
+                errors.add(rel, lines.key_line("vocab", 0, key), f"vocab.{key}", "不能是空列表")
+            else:
+                setattr(cfg, key, tuple(voc[key]))
+    cfg.privacy_allow = tuple(a.strip() for a in data.get("privacy", {}).get("allow", []))
+    cfg.calendar = load_calendar(data, text, errors)
+    limits = data.get("limits", {})
+    cfg.max_item_bytes = limits.get("item_max_kb", 2048) * 1024
+    cfg.max_attachment_bytes = limits.get("attachment_max_mb", 50) * 1024 * 1024
+    types = data.get("files", {}).get("attachment_types")
+    if types is not None:
+        risky = [t for t in types if t in vocab.SCRIPT_CAPABLE_TYPES]
+        if risky:
+            errors.add(rel, lines.key_line("files", 0, "attachment_types"), "files.attachment_types",
+                       f"「{risky[0]}」类型的文件可能在浏览器中执行脚本，不能作为附件类型")
+        cfg.attachment_types = tuple(t for t in types if t not in risky)
+    return cfg
+
+
+def _toml_problem(exc: tomllib.TOMLDecodeError) -> tuple[int, str, str]:
+    """(line, field, Chinese message) for a TOML syntax error."""
+    msg = str(exc)
+    m = re.search(r"line (\d+)", msg)
+    line = int(m.group(1)) if m else 0
+    if "Cannot overwrite a value" in msg or "Cannot declare" in msg:
+        return line, "", f"同一个键或段写了两次（{msg}）；每个键在一段中只能写一次"
+    return line, "", f"TOML 格式错误：{msg}；文字值要用英文双引号括起来，如 title = \"青禾区人民政府\""
+
+
+def _load_orgs(cfg: SiteConfig, data: dict[str, Any], lines: siteschema.Lines,
+               errors: ErrorList) -> None:
+    rel = siteschema.REL
+    seen_names: dict[str, int] = {}
+    seen_codes: dict[str, int] = {}
+    for i, o in siteschema.instances(data, "org"):
+        where = f"org[{i + 1}]"
+        name, code = o.get("name", ""), o.get("code", "")
+        if code:
+            problem = siteschema.credit_code_problem(code)
+            if problem:
+                errors.add(rel, lines.key_line("org", i, "code"), f"{where}.code", problem)
+        for value, seen, what, key in ((name, seen_names, "机关名称", "name"),
+                                       (code, seen_codes, "机构代码", "code")):
+            if value and value in seen:
+                errors.add(rel, lines.key_line("org", i, key), f"{where}.{key}",
+                           f"{what}「{value}」与第 {seen[value]} 行的机关重复")
+            elif value:
+                seen[value] = lines.key_line("org", i, key)
+        if not name or not code:
+            continue
+        # kept even with a bad kind, so that one wrong value does not turn every item
+        # of this org into "unknown org" errors
+        cfg.orgs.append(Org(name=name, short=o.get("short") or name, code=code, kind=o.get("kind", ""),
+                            doc_prefix=tuple(o["doc_prefix"]), address=o["address"],
+                            phone=o["phone"], supervision_phone=o["supervision_phone"]))
+    if "org" in data and not cfg.orgs and not errors:
+        errors.add(rel, 0, "[[org]]", "至少要配置一个公开主体（[[org]] 段）")
+    if cfg.government and cfg.orgs and not cfg.org_by_name(cfg.government):
+        errors.add(rel, lines.key_line("site", 0, "government"), "site.government",
+                   f"「{cfg.government}」不在 [[org]] 中；{did_you_mean(cfg.government, cfg.org_names)}"
+                   "本级政府要先在 [[org]] 中写一段")
+
+
+def _load_townships(cfg: SiteConfig, data: dict[str, Any], lines: siteschema.Lines,
+                    errors: ErrorList) -> None:
+    seen: dict[str, str] = {}
+    for i, t in siteschema.instances(data, "township"):
+        org = t.get("org", "")
+        if org and cfg.orgs and not cfg.org_by_name(org):
+            errors.add(siteschema.REL, lines.key_line("township", i, "org"), f"township[{i + 1}].org",
+                       f"「{org}」不在 [[org]] 中；{did_you_mean(org, cfg.org_names)}")
+        comms = t.get("communities", [])
+        for c in comms:
+            if c in seen:
+                errors.add(siteschema.REL, lines.key_line("township", i, "communities"),
+                           f"township[{i + 1}].communities",
+                           f"社区/村「{c}」已在「{seen[c]}」中写过；两块公开栏不能同名"
+                           "（可写全称以区分，如「石桥镇东坪村」）")
+            seen[c] = t.get("name", "")
+        cfg.townships.append(Township(name=t.get("name", ""), org=org, communities=tuple(comms)))

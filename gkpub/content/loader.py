@@ -1,0 +1,86 @@
+"""read → validate → model: turn a site directory into a Site, or an ErrorList."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from gkpub.content.catalog import load_catalog
+from gkpub.content.config import load_config
+from gkpub.util.errors import BuildFailed, ErrorList
+from gkpub.content.gate import GateOptions, apply_gate
+from gkpub.content.items import ItemMemo, load_items
+from gkpub.content.config import SiteConfig
+from gkpub.content.model import Catalog, Site
+from gkpub.content.pages import load_pages
+from gkpub.content.pii_sources import attachments_pii, catalog_pii, site_toml_pii
+from gkpub.content.prepare import PrepareCache
+
+
+@dataclass
+class LoadState:
+    """What one process keeps between loads of the same site (`gkpub serve`)."""
+
+    prepare: Optional[PrepareCache] = None
+    memo: ItemMemo = field(default_factory=ItemMemo)
+    changed: Optional[set[str]] = None  # item files a watcher saw change; None: check them all
+    config: Optional[SiteConfig] = None
+    catalog: Optional[Catalog] = None
+
+
+def _site_inputs_key(site_dir: Path) -> str:
+    h = hashlib.sha1((site_dir / "site.toml").read_bytes())
+    for path in sorted((site_dir / "content" / "catalog").glob("*.y*ml")):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool = False,
+              cache_dir: Optional[Path] = None, state: Optional[LoadState] = None,
+              clean: bool = False) -> Site:
+    """Load and validate everything; raise BuildFailed with every error found.
+
+    With ``cache_dir``, files unchanged since the last load are not parsed again; with
+    ``state`` (kept by a long-running process), they are not validated again either;
+    ``clean`` ignores what the cache holds (and refills it).
+    """
+    errors = ErrorList(root=site_dir)
+    cfg = load_config(site_dir, errors)
+    if cfg is None:
+        raise BuildFailed(errors)
+    catalog = load_catalog(site_dir, cfg, errors)
+    allow = tuple(cfg.privacy_allow)
+    errors.errors.extend(site_toml_pii(site_dir, allow) + catalog_pii(site_dir, allow))
+    cache = None
+    if cache_dir:
+        if state is not None and state.prepare is not None and state.prepare.tag[1] == allow:
+            cache = state.prepare
+        else:
+            cache = PrepareCache(cache_dir, allow, clean=clean)
+            if state is not None:
+                state.prepare = cache
+    key = _site_inputs_key(site_dir)
+    memo = None
+    if state is not None and not errors:
+        memo = state.memo
+        if key == memo.key and state.catalog is not None:
+            # reused items point at the previous catalogue and organizations: keep those
+            cfg, catalog = state.config, state.catalog
+        memo.reset_if(key)
+        state.config, state.catalog = cfg, catalog
+    changed = state.changed if state is not None and cache is not None and cache.entries else None
+    items = load_items(site_dir, cfg, catalog, errors, cache, memo, changed)
+    if cache and state is None:  # a long-running process saves its cache when it stops
+        cache.save()
+    pages = load_pages(site_dir, cfg, errors)
+    if errors:
+        raise BuildFailed(errors)
+    published, held = apply_gate(items, GateOptions(today=today, drafts=drafts, future=future))
+    # what is published of the attachments, once per file (cached by content)
+    errors.errors.extend(attachments_pii(published, allow, cache_dir, clean))
+    if errors:
+        raise BuildFailed(errors)
+    return Site(config=cfg, catalog=catalog, items=items, published=published, pages=pages,
+                today=today, held_back=held, inputs_key=key, preview=drafts or future)

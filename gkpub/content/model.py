@@ -1,0 +1,215 @@
+"""The in-memory model: catalogue, items, and the site they make up."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Optional
+from urllib.parse import quote
+
+from gkpub.content.config import Org, SiteConfig
+
+
+@dataclass
+class Leaf:
+    """三级: one content element of a matter, the leaf of the catalogue."""
+
+    domain: "Domain"
+    matter: "Matter"
+    code: str
+    name: str
+    elements: dict[str, Any]  # effective elements after domain → matter → leaf inheritance
+    source: str
+    line: int
+
+    @property
+    def path(self) -> str:
+        return f"{self.domain.name}/{self.matter.name}/{self.name}"
+
+    @property
+    def url(self) -> str:
+        return f"/domain/{self.domain.slug}/{self.matter.code}/{self.code}/"
+
+    @property
+    def stage(self) -> str:
+        return self.elements.get("过程", "")
+
+
+@dataclass
+class Matter:
+    domain: "Domain"
+    code: str
+    name: str
+    elements: dict[str, Any]
+    leaves: list[Leaf] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"/domain/{self.domain.slug}/{self.code}/"
+
+
+@dataclass
+class Domain:
+    slug: str
+    name: str
+    category: str
+    description: str
+    elements: dict[str, Any]
+    source: str
+    matters: list[Matter] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"/domain/{self.slug}/"
+
+    @property
+    def leaves(self) -> list[Leaf]:
+        return [leaf for m in self.matters for leaf in m.leaves]
+
+
+@dataclass
+class Catalog:
+    domains: list[Domain] = field(default_factory=list)
+
+    def leaf_by_path(self) -> dict[str, Leaf]:
+        return {leaf.path: leaf for d in self.domains for leaf in d.leaves}
+
+    @property
+    def leaves(self) -> list[Leaf]:
+        return [leaf for d in self.domains for leaf in d.leaves]
+
+
+@dataclass
+class Attachment:
+    name: str
+    source: Path  # absolute path of the file in content/
+    rel: str  # path relative to content/, used for the output location
+
+    @property
+    def url(self) -> str:
+        """Percent-encoded: a name with #, ?, %, spaces or Chinese is one working link."""
+        return "/files/" + quote(self.rel)
+
+    @property
+    def ext(self) -> str:
+        return self.source.suffix.lstrip(".").upper()
+
+    @property
+    def size(self) -> int:
+        return self.source.stat().st_size
+
+
+@dataclass
+class Item:
+    """One disclosure item with its effective elements (own values over the catalogue's)."""
+
+    source: str  # path relative to the site dir, posix
+    el: dict[str, Any]  # every schema key → effective value
+    leaf: Leaf
+    org: Org
+    body: str
+    body_line: int
+    lines: dict[str, int]
+    attachments: list[Attachment] = field(default_factory=list)
+    fingerprint: str = ""  # changes whenever the file or its attachments change
+    # filled in after validation
+    interpretations: list["Item"] = field(default_factory=list)
+    interprets: Optional["Item"] = None
+    html: str = ""
+
+    # the elements used everywhere ------------------------------------------------
+    @property
+    def title(self) -> str:
+        return self.el["标题"]
+
+    @property
+    def index_no(self) -> str:
+        return self.el["索引号"]
+
+    @property
+    def stage(self) -> str:
+        return self.el["过程"]
+
+    @property
+    def attribute(self) -> str:
+        return self.el["公开属性"]
+
+    @property
+    def written(self) -> dt.date:
+        return self.el["成文日期"]
+
+    @property
+    def published(self) -> dt.date:
+        return self.el["发布日期"]
+
+    @property
+    def doc_no(self) -> str:
+        return self.el.get("文号") or ""
+
+    @property
+    def domain(self) -> Domain:
+        return self.leaf.domain
+
+    @property
+    def matter(self) -> Matter:
+        return self.leaf.matter
+
+    @cached_property
+    def url(self) -> str:
+        return f"/xxgk/{self.index_no}/"
+
+    @cached_property
+    def out_path(self) -> str:
+        return f"xxgk/{self.index_no}/index.html"
+
+    @cached_property
+    def sort_key(self) -> tuple:
+        """Newest first, then by 索引号 so equal dates still sort the same every build."""
+        return (-self.published.toordinal(), self.index_no)
+
+    @cached_property
+    def summary(self) -> tuple:
+        """What listings and links show of an item: a change elsewhere re-renders only its page."""
+        return (self.title, self.index_no, self.published, self.org.code, self.stage, self.doc_no,
+                self.el.get("有效期至"), self.el.get("废止日期"))
+
+    def expired(self, today: dt.date) -> bool:
+        until = self.el.get("有效期至")
+        return bool(until and until < today) or bool(
+            self.el.get("废止日期") and self.el["废止日期"] <= today)
+
+    def validity(self, today: dt.date) -> str:
+        return "已失效" if self.expired(today) else "现行有效"
+
+
+@dataclass
+class Page:
+    """A fixed-column content page (公开指南, 制度, 年报)."""
+
+    source: str
+    column: str  # guide | rules | annual
+    slug: str  # '' for a single-page column
+    title: str
+    published: Optional[dt.date]
+    org: Optional[Org]
+    body: str
+    body_line: int
+    html: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"/{self.column}/" + (f"{self.slug}/" if self.slug else "")
+
+
+@dataclass
+class Site:
+    config: SiteConfig
+    catalog: Catalog
+    items: list[Item]  # every valid item, gated or not (counted, never rendered unless published)
+    published: list[Item]  # what passes the disclosure gate, newest first
+    pages: list[Page]
+    today: dt.date
+    held_back: dict[str, int] = field(default_factory=dict)  # reason → count
+    inputs_key: str = ""  # hash of site.toml and the catalogue files: what every page depends on
+    preview: bool = False  # drafts or future items let through (--drafts/--future): stamped, never deployed

@@ -1,0 +1,47 @@
+"""sitemap.xml and robots.txt.
+
+The sitemap lists the portal's HTML pages as the build wrote them (so it knows
+every page and only those), with an item's 发布日期 as its lastmod. The internal
+report (/_report/) and the 404 page are left out; robots.txt disallows /_report/.
+"""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Iterable
+from urllib.parse import urlparse
+
+from gkpub.content.model import Site
+
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+PRIVATE_DIRS = ("_report/",)
+
+
+def page_url(path: str) -> str | None:
+    """Site-relative URL of an output path, or None when it is no page for the sitemap."""
+    if not path.endswith("index.html") or path.startswith(PRIVATE_DIRS):
+        return None
+    return "/" + path[: -len("index.html")]
+
+
+def sitemap_xml(site: Site, paths: Iterable[str]) -> bytes:
+    lastmod = {i.url: i.published.isoformat() for i in site.published}
+    urls = sorted({u for u in map(page_url, paths) if u is not None})
+    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    for u in urls:
+        entry = ET.SubElement(root, f"{{{SITEMAP}}}url")
+        ET.SubElement(entry, f"{{{SITEMAP}}}loc").text = site.config.url(u)
+        if u in lastmod:
+            ET.SubElement(entry, f"{{{SITEMAP}}}lastmod").text = lastmod[u]
+    ET.register_namespace("", SITEMAP)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def robots_txt(site: Site) -> bytes:
+    prefix = urlparse(site.config.base_url).path.rstrip("/")
+    lines = ["User-agent: *"]
+    if site.preview:  # drafts and future items: nothing of a preview is for search engines
+        return "\n".join(lines + [f"Disallow: {prefix}/", ""]).encode("utf-8")
+    lines += [f"Disallow: {prefix}/{d}" for d in PRIVATE_DIRS]
+    lines += ["", f"Sitemap: {site.config.url('sitemap.xml')}", ""]
+    return "\n".join(lines).encode("utf-8")
