@@ -20,14 +20,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from gkpub.util.errors import ErrorList  # noqa: E402
 from gkpub.content.catalog import load_catalog  # noqa: E402
 from gkpub.content.config import load_config  # noqa: E402
-from gkpub.outputs.print.fonts import check_fonts  # noqa: E402
 from gkpub.content.loader import load_site  # noqa: E402
 from gkpub.outputs.print.board import print_all_boards  # noqa: E402
+from gkpub.outputs.print.fonts import check_fonts  # noqa: E402
 from gkpub.outputs.print.handbook import print_handbook  # noqa: E402
 from gkpub.outputs.print.render import paper  # noqa: E402
+from gkpub.util.errors import ErrorList  # noqa: E402
 
 SECTIONS = (
     ("一、适用对象", "具有本区户籍或持有本区居住证的{what}申请人，符合{matter}相关政策规定条件的，均可申请办理。"),

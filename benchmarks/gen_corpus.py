@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import random
 import re
 import shutil
 import sys
 import time
 import tomllib
 from pathlib import Path
-
-import random
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -34,9 +34,9 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
 from gkpub.content.frontmatter import Document, split_document  # noqa: E402
-from gkpub.rules.pii import id_check_char, luhn_ok  # noqa: E402
 from gkpub.content.pii_check import document_pii  # noqa: E402
 from gkpub.content.pii_sources import catalog_pii, site_toml_pii  # noqa: E402
+from gkpub.rules.pii import id_check_char, luhn_ok  # noqa: E402
 
 
 def load(site: Path) -> list[Document]:

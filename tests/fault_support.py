@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from conftest import MINI_CATALOG, MINI_TOML, REPO, TODAY, item_text, run, write_item
+
 from gkpub.store.staging import BUILDING_MARKER
 
 SECRET_TITLE = "翠微山林地补偿内部核查意见"

@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from a11y_support import page_kinds
 from browser import browser, serve
 from pdfcheck import assert_paper, page_texts

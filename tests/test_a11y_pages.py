@@ -6,10 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-
-from a11y_support import (REPO, axe_source, describe, item_pages, page_kinds, page_weight,
-                          reading_context, run_axe)
+from a11y_support import REPO, axe_source, describe, item_pages, page_kinds, page_weight, reading_context, run_axe
 from browser import browser, serve
+
 from gkpub.content.schema import STAGE_SLUGS
 
 DESKTOP, PHONE = 1280, 360

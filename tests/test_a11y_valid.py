@@ -5,7 +5,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from a11y_support import run_vnu
 
 BAD_PAGE = ('<!DOCTYPE html><html lang="zh-CN"><head><title>x</title></head>'

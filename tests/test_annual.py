@@ -6,9 +6,10 @@ from pathlib import Path
 
 from compliance_helpers import add_item
 from conftest import REPO, TODAY, run
-from gkpub.outputs.report.annual import annual_draft, count_year
+
 from gkpub.content.loader import load_site
 from gkpub.content.schema import DECISION_KINDS
+from gkpub.outputs.report.annual import annual_draft, count_year
 
 HEADINGS = ["## 一、总体情况", "## 二、主动公开政府信息情况", "## 三、收到和处理政府信息公开申请情况",
             "## 四、政府信息公开行政复议、行政诉讼情况", "## 五、存在的主要问题及改进情况", "## 六、其他需要报告的事项"]

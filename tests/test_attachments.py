@@ -11,11 +11,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from browser import serve
 from conftest import item_text, run, write_item
-from gkpub.content.vocab import DEFAULT_ATTACHMENT_TYPES, SCRIPT_CAPABLE_TYPES
 from test_validation import assert_fails, build, built  # noqa: F401 (built: a fixture)
+
+from gkpub.content.vocab import DEFAULT_ATTACHMENT_TYPES, SCRIPT_CAPABLE_TYPES
 
 INDEX = "11530000MB00000025/2026-00002"
 HELD_MARKER = "依申请公开材料的正文只向申请人提供"

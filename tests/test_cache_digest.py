@@ -12,8 +12,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import TODAY, item_text, run, tree_digest, write_item
+
 from gkpub.content.items import _fingerprint
 from gkpub.content.model import Attachment
 from gkpub.content.prepare import PrepareCache, prepare_all

@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from compliance_helpers import (DECISION, TODAY, add_item, add_leaf, append_toml, check_json, findings,
-                                index_no)
+from compliance_helpers import DECISION, TODAY, add_item, add_leaf, append_toml, check_json, findings, index_no
 from conftest import run
+
 from gkpub.content.loader import load_site
 
 

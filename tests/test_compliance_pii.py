@@ -6,9 +6,9 @@ import io
 from pathlib import Path
 
 import pytest
-
 from compliance_helpers import TODAY, add_item, append_toml
 from conftest import MINI_CATALOG, MINI_TOML, run, tree_digest
+
 from gkpub.rules.pii import id_check_char, luhn_ok
 
 ID17 = "43070219800101123"

@@ -7,11 +7,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from conftest import item_text, run, write_item
+from test_validation import TODAY, assert_fails, build, built  # noqa: F401 (built: a fixture)
+
 from gkpub.content.gate import GateOptions, apply_gate, hold_reason
 from gkpub.content.loader import load_site
-from test_validation import TODAY, assert_fails, build, built  # noqa: F401 (built: a fixture)
 
 IDX = "11530000MB00000025/2026-00002"
 PAGE = ("xxgk", "11530000MB00000025", "2026-00002", "index.html")

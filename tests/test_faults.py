@@ -26,10 +26,23 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import TODAY, run
-from fault_support import (MARKERS, SECRET_NO, CleanBuilds, build_here, killed, leaks, leftovers, make_site,
-                           readable, set_secret, start, tree, wait_for)
+from fault_support import (
+    MARKERS,
+    SECRET_NO,
+    CleanBuilds,
+    build_here,
+    killed,
+    leaks,
+    leftovers,
+    make_site,
+    readable,
+    set_secret,
+    start,
+    tree,
+    wait_for,
+)
+
 from gkpub.store.staging import BUILDING_MARKER, MANIFEST_NAME
 
 PUBLISHED, REQUEST, WITHHELD = "主动公开", "依申请公开", "不予公开"

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import REPO, run
+
 from gkpub.content.catalog import load_catalog
-from gkpub.content.config import load_config
-from gkpub.util.errors import ErrorList
-from gkpub.importer.values import is_checked, options, single
-from gkpub.content.model import Catalog
 from gkpub.content.catalog_table import element_value
+from gkpub.content.config import load_config
+from gkpub.content.model import Catalog
 from gkpub.content.schema import INHERITED_KEYS
+from gkpub.importer.values import is_checked, options, single
+from gkpub.util.errors import ErrorList
 
 # ---------------------------------------------------------------- fixtures
 

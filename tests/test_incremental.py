@@ -5,7 +5,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, TODAY, run, tree_digest
 
 ITEM = "content/items/yanglao/2026-09-gaoling-mingdan-hefeng.md"

@@ -9,14 +9,14 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from conftest import REPO, item_text, write_item
-from gkpub.content import markdown
 from test_validation import TODAY, assert_fails, build, built  # noqa: F401 (built: a fixture)
+
+from gkpub.content import markdown
 
 IDX = "11530000MB00000025/2026-00002"
 PAGE = ("xxgk", "11530000MB00000025", "2026-00002", "index.html")
@@ -212,7 +212,7 @@ def test_nesting_that_crashed_the_parser(built: Path) -> None:
 
 
 def test_normal_nesting_and_rules_pass_lint() -> None:
-    body = "".join("  " * i + "- 第{}级\n".format(i + 1) for i in range(8)) + "\n" + "-" * 300 + "\n\n" \
+    body = "".join("  " * i + f"- 第{i + 1}级\n" for i in range(8)) + "\n" + "-" * 300 + "\n\n" \
         + "> " * 8 + "引用\n\n" + " " * 200 + "缩进的代码\n"
     assert markdown.lint(body) == []
 

@@ -5,8 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, TODAY, item_text, run, write_item
+
 from gkpub.compliance.links import check_links
 
 BODY = """\

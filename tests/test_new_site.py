@@ -10,10 +10,10 @@ import pytest
 import yaml
 from conftest import REPO, TODAY, run
 
+from gkpub.authoring.new_site import PLACEHOLDER_CODE, STARTER
 from gkpub.content import siteschema
 from gkpub.content.config import load_config
 from gkpub.util.errors import ErrorList
-from gkpub.authoring.new_site import PLACEHOLDER_CODE, STARTER
 
 DAY = TODAY.isoformat()
 VALID_CODE = "11539901MB0000001" + siteschema.credit_check_char("11539901MB0000001")

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import REPO, TODAY, run
+
+from gkpub.content.catalog_table import COLUMNS
 from gkpub.content.loader import load_site
 from gkpub.content.model import Site
-from gkpub.content.catalog_table import COLUMNS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import TODAY, item_text, run, write_item
+
 from gkpub.store.outguard import OUTPUT_MARKER, marker_bytes
 
 

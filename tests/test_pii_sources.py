@@ -12,11 +12,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from compliance_helpers import TODAY, add_item, append_toml
 from conftest import run, tree_digest
-from gkpub.rules.pii import id_check_char, luhn_ok
+
 from gkpub.content.pii_sources import CACHE_NAME, attachment_pii
+from gkpub.rules.pii import id_check_char, luhn_ok
 
 ID17 = "43070219800101123"
 ID = ID17 + id_check_char(ID17)

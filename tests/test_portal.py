@@ -5,8 +5,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, TODAY, item_text, run, tree_digest, write_item
+
 from gkpub.content.loader import load_site
 from gkpub.content.schema import STAGE_SLUGS
 

@@ -11,10 +11,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from a11y_support import REPO, axe_source, describe, reading_context, run_axe, run_vnu
 from browser import browser, serve
 from conftest import TODAY, item_text, run, tree_digest, write_item
+
 from gkpub.store.outguard import OUTPUT_MARKER, marker_bytes
 
 BANNER = "预览，未发布"

@@ -6,10 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from conftest import HELD_BACK_TITLES, TODAY, print_cmd, print_site_items, write_item, item_text
-from pdfcheck import (assert_cjk_fonts_embedded, assert_paper, bookmarks, norm, page_texts,
-                      qr_codes)
+from conftest import HELD_BACK_TITLES, TODAY, item_text, print_cmd, print_site_items, write_item
+from pdfcheck import assert_cjk_fonts_embedded, assert_paper, bookmarks, norm, page_texts, qr_codes
 
 BASE = "https://www.test.example.gov.cn/"
 ITEMS = print_site_items()

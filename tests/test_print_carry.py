@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import TODAY, item_text, print_cmd, print_site_items, run, write_item
 from pdfcheck import page_texts
 

@@ -5,12 +5,12 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, TODAY
-from gkpub.content.loader import load_site
-from gkpub.outputs.print.board import board_items, boards
 from pdfcheck import assert_cjk_fonts_embedded, assert_paper, norm, page_texts, qr_codes
 from test_print_handbook import check_toc
+
+from gkpub.content.loader import load_site
+from gkpub.outputs.print.board import board_items, boards
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import TODAY, print_cmd
-from gkpub.outputs.print import fonts
 from pdfcheck import need_tool
+
+from gkpub.outputs.print import fonts
 
 
 def test_print_toolchain_is_installed() -> None:

@@ -6,10 +6,8 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-
 from conftest import HELD_BACK_TITLES, print_cmd, print_site_items
-from pdfcheck import (assert_cjk_fonts_embedded, assert_paper, bookmarks, norm, page_margins,
-                      page_texts, qr_codes)
+from pdfcheck import assert_cjk_fonts_embedded, assert_paper, bookmarks, norm, page_margins, page_texts, qr_codes
 
 BASE = "https://www.test.example.gov.cn/"
 ITEMS = print_site_items()

@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import TODAY, print_cmd, print_site_items
 from pdfcheck import assert_cjk_fonts_embedded, assert_paper, page_texts, qr_codes
 

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from browser import browser, serve
 from conftest import REPO, TODAY, item_text, run, write_item
 from search_support import SearchPage, expected, fragments, held_back_items, item_texts

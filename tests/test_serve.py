@@ -8,9 +8,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from browser import browser
 from conftest import TODAY, item_text, write_item
+
 from gkpub.build.builder import BuildOptions
 from gkpub.cli.serve import serve
 

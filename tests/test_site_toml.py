@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import MINI_TOML, run
+
 from gkpub.content.siteschema import KEYS, credit_check_char, credit_code_problem, site_table
 
 REPO = Path(__file__).resolve().parent.parent

@@ -5,7 +5,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import item_text, run, tree_digest, write_item
 
 TODAY = "2026-11-23"

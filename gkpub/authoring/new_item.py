@@ -7,8 +7,8 @@ from pathlib import Path
 
 from gkpub.content.catalog import load_catalog
 from gkpub.content.config import load_config
-from gkpub.util.errors import BuildFailed, ErrorList, UsageError, did_you_mean
 from gkpub.content.items import item_files
+from gkpub.util.errors import BuildFailed, ErrorList, UsageError, did_you_mean
 
 _INDEX_LINE = re.compile(r"^索引号\s*:\s*['\"]?([0-9A-Z]{9,18})/(\d{4})-(\d{5})", re.M)
 

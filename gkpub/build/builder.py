@@ -21,34 +21,50 @@ import gc
 import hashlib
 import os
 import sys
+from collections.abc import Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
 
-from gkpub.util.engine import engine_key
-from gkpub.util import faults
-from gkpub.store import locks, manifest as output_manifest
+from gkpub.build.progress import Progress
 from gkpub.compliance.checks import Report, check_site
-from gkpub.outputs.report.page import report_page
-from gkpub.util.errors import UsageError
 from gkpub.content.loader import LoadState, load_site
 from gkpub.content.model import Site
+from gkpub.content.theme import template_dirs
 from gkpub.outputs.opendata.publish import opendata_outputs
+from gkpub.outputs.report.page import report_page
+from gkpub.outputs.search.pagefind import (
+    BUNDLE_DIR,
+    find_pagefind,
+    index_current,
+    index_staged,
+    reindex_live,
+    retire_index,
+)
+from gkpub.outputs.web.render import Job, WebRenderer
+from gkpub.outputs.web.signatures import TemplateSigner
+from gkpub.store import locks
+from gkpub.store import manifest as output_manifest
+from gkpub.store.manifest import Record
 from gkpub.store.outguard import OUTPUT_MARKER, marker_bytes
 from gkpub.store.staging import (
-    BUILDING_MARKER, MANIFEST_NAME, StagedOutput, StatKey, Written, digest, fsync_dir, recover, stat_key,
-    staged, write_atomic, write_many
+    BUILDING_MARKER,
+    MANIFEST_NAME,
+    StagedOutput,
+    StatKey,
+    Written,
+    digest,
+    fsync_dir,
+    recover,
+    staged,
+    stat_key,
+    write_atomic,
+    write_many,
 )
-from gkpub.store.manifest import Record
+from gkpub.util import faults
+from gkpub.util.engine import engine_key
+from gkpub.util.errors import UsageError
 from gkpub.util.parallel import fork_map, worker_count
-from gkpub.build.progress import Progress
-from gkpub.outputs.search.pagefind import (
-    BUNDLE_DIR, find_pagefind, index_current, index_staged, reindex_live, retire_index
-)
-from gkpub.outputs.web.signatures import TemplateSigner
-from gkpub.content.theme import template_dirs
-from gkpub.outputs.web.render import Job, WebRenderer
 
 # Below this many pages, forking render workers costs more than it saves.
 PARALLEL_THRESHOLD = 600
@@ -62,7 +78,7 @@ class BuildOptions:
     drafts: bool = False
     future: bool = False
     search: bool = True
-    cache_dir: Optional[Path] = None  # None: no cache, always a full build
+    cache_dir: Path | None = None  # None: no cache, always a full build
     clean: bool = False  # ignore what the cache knows and rebuild everything
     progress: bool = False
 
@@ -71,7 +87,7 @@ class BuildOptions:
 class BuildResult:
     site: Site
     pages: int
-    report: Optional[Report] = None  # compliance findings, also written to public/_report/
+    report: Report | None = None  # compliance findings, also written to public/_report/
     rendered: int = 0  # pages rendered this time (all of them in a full build)
     incremental: bool = False
     removed: int = 0
@@ -178,19 +194,19 @@ class Builder:
         self.opts = opts
         self.state = LoadState() if keep_state else None
         self.files: dict[str, str] = {}  # the output's manifest: file → sha256 of its bytes
-        self.record: Optional[Record] = None  # set while self.files is known to match the disk
-        self.signer: Optional[TemplateSigner] = None  # kept: it remembers signatures already computed
+        self.record: Record | None = None  # set while self.files is known to match the disk
+        self.signer: TemplateSigner | None = None  # kept: it remembers signatures already computed
         self._env_key: tuple = ()
         self._env_obj = None
         self.out_key = f"{engine_key()}|{opts.drafts}|{opts.future}|{opts.today}"
-        self._manifest_seen: Optional[StatKey] = None  # the manifest file as this process left it
-        self._session: Optional[ExitStack] = None  # the locks, from run() to the end of the build
+        self._manifest_seen: StatKey | None = None  # the manifest file as this process left it
+        self._session: ExitStack | None = None  # the locks, from run() to the end of the build
         self._pending_extras = False  # run(extras=False) left the rest of the build to run_extras()
         self._marked = False  # the in-progress marker is in the output
         self._record_dirty = False  # stats re-confirmed: worth saving the record even if nothing changed
         self._prints_changed = False  # print/ changed since the manifest was written
         self._bundle_changed = False  # pagefind/ was rebuilt: digest it before saving the manifest
-        self._report: Optional[Report] = None
+        self._report: Report | None = None
 
     def _env(self, layouts: list[Path], site: Site):
         """The template environment, kept between builds while layouts and base URL stay."""
@@ -226,7 +242,7 @@ class Builder:
             session, self._session = self._session, None
             session.close()
 
-    def run(self, extras: bool = True, changed: Optional[set[str]] = None) -> BuildResult:
+    def run(self, extras: bool = True, changed: set[str] | None = None) -> BuildResult:
         """Build; with ``extras=False`` only the portal pages (see run_extras).
 
         ``changed``: item files a file watcher reported (others are trusted unchanged).
@@ -330,7 +346,7 @@ class Builder:
 
     # -- incremental build --------------------------------------------------------------------
 
-    def _previous(self) -> Optional[Record]:
+    def _previous(self) -> Record | None:
         """The cache's record of the output, if the output is verified to be what it says."""
         opts = self.opts
         out = opts.out_dir
@@ -510,7 +526,7 @@ def _doubt(reason: str) -> None:
     return None
 
 
-def _stat(path: Path) -> Optional[StatKey]:
+def _stat(path: Path) -> StatKey | None:
     try:
         return stat_key(os.stat(path))
     except OSError:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from gkpub.util.errors import BuildFailed, UsageError
 
@@ -54,10 +55,10 @@ def add_compliance_parsers(sub: argparse._SubParsersAction, site_args: Callable[
     c.add_argument("--force", action="store_true", help="覆盖已存在的目录文件")
 
 
-def build_summary(report: "Report", out: Path) -> str:
+def build_summary(report: Report, out: Path) -> str:
     """The line `gkpub build` prints after the pages: findings and where to read them."""
-    from gkpub.outputs.report.page import PATH
     from gkpub.compliance.text import summary_line
+    from gkpub.outputs.report.page import PATH
 
     return f"{summary_line(report)}详见 {out / PATH}（内部页面，未在网站中链接）；运行 gkpub check 可在终端查看。"
 
@@ -99,8 +100,8 @@ def run_link_check(args: argparse.Namespace, site_dir: Path) -> int:
 
 
 def run_report(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
-    from gkpub.outputs.report.annual import annual_draft, count_year
     from gkpub.content.loader import load_site
+    from gkpub.outputs.report.annual import annual_draft, count_year
 
     site = load_site(site_dir, today)
     counts = count_year(site, args.year)

@@ -8,7 +8,12 @@ import time
 from pathlib import Path
 
 from gkpub.cli.compliance import (
-    add_check_args, add_compliance_parsers, build_summary, run_check, run_import, run_report
+    add_check_args,
+    add_compliance_parsers,
+    build_summary,
+    run_check,
+    run_import,
+    run_report,
 )
 from gkpub.util.errors import BuildFailed, UsageError
 
@@ -137,8 +142,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"已新建：{path}")
             return 0
         if args.command == "print":
-            from gkpub.store.outguard import claim
             from gkpub.cli.printing import run_print
+            from gkpub.store.outguard import claim
             claim(_output_dir(args, site_dir, _default_cache(site_dir)))  # posters go in piece by piece
             return run_print(args, site_dir, today)
     except BuildFailed as exc:

@@ -5,8 +5,8 @@ import argparse
 import datetime as dt
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from gkpub.util.errors import UsageError
 
@@ -48,8 +48,8 @@ def run_print(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
 
 def _print(args: argparse.Namespace, site_dir: Path, today: dt.date, out_dir: Path) -> int:
     # imported here: loading WeasyPrint takes a moment and other commands don't need it
-    from gkpub.outputs.print.fonts import FontError, check_fonts
     from gkpub.content.loader import load_site
+    from gkpub.outputs.print.fonts import FontError, check_fonts
     from gkpub.outputs.print.render import PrintError, paper
 
     t0 = time.perf_counter()

@@ -13,7 +13,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Optional
 from urllib.parse import urlsplit
 
 from gkpub.build.builder import Builder, BuildOptions
@@ -142,7 +141,7 @@ class Rebuilder:
                     break
             self.rebuild()
 
-    def rebuild(self) -> Optional[float]:
+    def rebuild(self) -> float | None:
         t0 = time.perf_counter()
         try:
             result = self.builder.run(extras=False, changed=self._take_pending())
@@ -195,7 +194,7 @@ def watch(paths: list[Path], on_change) -> object:
 
 
 def serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
-          ready: Optional[threading.Event] = None, stop: Optional[threading.Event] = None) -> int:
+          ready: threading.Event | None = None, stop: threading.Event | None = None) -> int:
     """Run until Ctrl-C (or ``stop`` is set, for tests). Returns the exit code."""
     builder = Builder(opts, keep_state=True)
     state = ServeState()

@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from gkpub.content.model import Site
 from gkpub.compliance import coverage, timeliness
 from gkpub.compliance.findings import KINDS, Finding
+from gkpub.content.model import Site
 
 NOT_FOR_PORTAL = ("依申请公开", "不予公开")
 

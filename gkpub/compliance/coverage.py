@@ -5,12 +5,12 @@ Leaves whose 公开方式 is 依申请公开 are never expected to fill up and a
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from gkpub.content.model import Item, Leaf
 from gkpub.compliance.findings import Finding
-from gkpub.content.periods import leaf_period
 from gkpub.compliance.timeliness import Context
+from gkpub.content.model import Item, Leaf
+from gkpub.content.periods import leaf_period
 
 
 def _leaf_finding(kind: str, leaf: Leaf, message: str) -> Finding:

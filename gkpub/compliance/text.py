@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from gkpub.util.errors import ErrorList
 from gkpub.compliance.checks import Report
 from gkpub.compliance.findings import KIND_BY_ID, SEVERITY_NAMES
+from gkpub.util.errors import ErrorList
 
 
 def counts_line(report: Report) -> str:

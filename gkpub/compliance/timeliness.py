@@ -7,14 +7,14 @@ dated in the future is checked against the date it is set to go out.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
+from gkpub.compliance.findings import Finding
 from gkpub.content.feedback import KEY as FEEDBACK_KEY
 from gkpub.content.model import Item
 from gkpub.content.schema import PUBLISHED_ATTRIBUTES
 from gkpub.rules.timelimits import TimeLimit, days_late, deadline, parse_time_limit
 from gkpub.rules.workdays import CalendarYearMissing, WorkCalendar
-from gkpub.compliance.findings import Finding
 
 INTERPRETATION_WORKDAYS = 3
 FEEDBACK_WORKDAYS = 10

@@ -32,9 +32,9 @@ from urllib.parse import unquote
 
 from gkpub.content import vocab
 from gkpub.content.config import SiteConfig
-from gkpub.util.errors import ErrorList, allowed_list
 from gkpub.content.frontmatter import Document
 from gkpub.content.model import Attachment
+from gkpub.util.errors import ErrorList, allowed_list
 
 FIELD = "附件"
 EXAMPLE = "如 files/sqb.pdf"

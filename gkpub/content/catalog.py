@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from gkpub.content.periods import parse_update_period
 from gkpub.content.config import SiteConfig
 from gkpub.content.elements import ElementError, check_element
-from gkpub.util.errors import ContentError, ErrorList, allowed_list, did_you_mean
 from gkpub.content.frontmatter import LinedDict, SourceError, inside, load_yaml, read_text
 from gkpub.content.model import Catalog, Domain, Leaf, Matter
+from gkpub.content.periods import parse_update_period
 from gkpub.content.schema import CATALOG_LEAF_KEYS, FIELD_BY_KEY, INHERITED_KEYS
+from gkpub.util.errors import ContentError, ErrorList, allowed_list, did_you_mean
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DOMAIN_KEYS = ("领域", "类别", "说明", "事项") + INHERITED_KEYS

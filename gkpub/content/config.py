@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from gkpub.content import siteschema, vocab
-from gkpub.util.errors import ErrorList, did_you_mean
 from gkpub.content.siteopts import load_calendar
 from gkpub.rules.workdays import WorkCalendar
+from gkpub.util.errors import ErrorList, did_you_mean
 
 ORG_KINDS = siteschema.ORG_KINDS
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from gkpub.content.config import SiteConfig
-from gkpub.util.errors import allowed_list, did_you_mean
 from gkpub.content.schema import Field
+from gkpub.util.errors import allowed_list, did_you_mean
 
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 DOC_NO_RE = re.compile(r"^(\S+?)〔(\d{4})〕(\d+)号$")

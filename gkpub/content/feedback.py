@@ -9,8 +9,8 @@ checked against: published within 10 working days after the decision document's
 """
 from __future__ import annotations
 
-from gkpub.util.errors import ErrorList, did_you_mean
 from gkpub.content.model import Item
+from gkpub.util.errors import ErrorList, did_you_mean
 
 KEY = "意见反馈"
 STEP = "回应"

@@ -9,12 +9,12 @@ from typing import Any
 from gkpub.content.attachments import load_attachments
 from gkpub.content.config import SiteConfig
 from gkpub.content.elements import ElementError, check_element
-from gkpub.util.errors import ContentError, ErrorList, did_you_mean
 from gkpub.content.feedback import link_feedback
 from gkpub.content.frontmatter import inside
 from gkpub.content.model import Attachment, Catalog, Item, Leaf
 from gkpub.content.prepare import PrepareCache, Prepared, file_digest, prepare_all, read_file
 from gkpub.content.schema import FIELD_BY_KEY, FIELDS, PUBLISHED_ATTRIBUTES
+from gkpub.util.errors import ContentError, ErrorList, did_you_mean
 
 REQUIRED = [f.key for f in FIELDS if f.required]
 

@@ -5,29 +5,27 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from gkpub.content.catalog import load_catalog
-from gkpub.content.config import load_config
-from gkpub.util.errors import BuildFailed, ErrorList
+from gkpub.content.config import SiteConfig, load_config
 from gkpub.content.gate import GateOptions, apply_gate
 from gkpub.content.items import ItemMemo, load_items
-from gkpub.content.config import SiteConfig
 from gkpub.content.model import Catalog, Site
 from gkpub.content.pages import load_pages
 from gkpub.content.pii_sources import attachments_pii, catalog_pii, site_toml_pii
 from gkpub.content.prepare import PrepareCache
+from gkpub.util.errors import BuildFailed, ErrorList
 
 
 @dataclass
 class LoadState:
     """What one process keeps between loads of the same site (`gkpub serve`)."""
 
-    prepare: Optional[PrepareCache] = None
+    prepare: PrepareCache | None = None
     memo: ItemMemo = field(default_factory=ItemMemo)
-    changed: Optional[set[str]] = None  # item files a watcher saw change; None: check them all
-    config: Optional[SiteConfig] = None
-    catalog: Optional[Catalog] = None
+    changed: set[str] | None = None  # item files a watcher saw change; None: check them all
+    config: SiteConfig | None = None
+    catalog: Catalog | None = None
 
 
 def _site_inputs_key(site_dir: Path) -> str:
@@ -38,7 +36,7 @@ def _site_inputs_key(site_dir: Path) -> str:
 
 
 def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool = False,
-              cache_dir: Optional[Path] = None, state: Optional[LoadState] = None,
+              cache_dir: Path | None = None, state: LoadState | None = None,
               clean: bool = False) -> Site:
     """Load and validate everything; raise BuildFailed with every error found.
 

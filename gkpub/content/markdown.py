@@ -15,8 +15,9 @@ from __future__ import annotations
 import html as html_lib
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import markdown_it_pyrs
 

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import quote
 
 from gkpub.content.config import Org, SiteConfig
@@ -15,8 +15,8 @@ from gkpub.content.config import Org, SiteConfig
 class Leaf:
     """三级: one content element of a matter, the leaf of the catalogue."""
 
-    domain: "Domain"
-    matter: "Matter"
+    domain: Domain
+    matter: Matter
     code: str
     name: str
     elements: dict[str, Any]  # effective elements after domain → matter → leaf inheritance
@@ -38,7 +38,7 @@ class Leaf:
 
 @dataclass
 class Matter:
-    domain: "Domain"
+    domain: Domain
     code: str
     name: str
     elements: dict[str, Any]
@@ -114,8 +114,8 @@ class Item:
     attachments: list[Attachment] = field(default_factory=list)
     fingerprint: str = ""  # changes whenever the file or its attachments change
     # filled in after validation
-    interpretations: list["Item"] = field(default_factory=list)
-    interprets: Optional["Item"] = None
+    interpretations: list[Item] = field(default_factory=list)
+    interprets: Item | None = None
     html: str = ""
 
     # the elements used everywhere ------------------------------------------------
@@ -191,8 +191,8 @@ class Page:
     column: str  # guide | rules | annual
     slug: str  # '' for a single-page column
     title: str
-    published: Optional[dt.date]
-    org: Optional[Org]
+    published: dt.date | None
+    org: Org | None
     body: str
     body_line: int
     html: str = ""

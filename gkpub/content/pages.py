@@ -6,10 +6,10 @@ from pathlib import Path
 from gkpub.content import markdown
 from gkpub.content.config import SiteConfig
 from gkpub.content.elements import ElementError, parse_date
-from gkpub.util.errors import ErrorList, did_you_mean
 from gkpub.content.frontmatter import SourceError, split_document
 from gkpub.content.model import Page
 from gkpub.content.pii_check import document_pii
+from gkpub.util.errors import ErrorList, did_you_mean
 
 COLUMNS: dict[str, str] = {
     "guide": "政府信息公开指南",

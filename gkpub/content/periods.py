@@ -16,7 +16,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal, Optional
+from typing import Literal
 
 from gkpub.content.model import Leaf
 from gkpub.rules.timelimits import parse_count
@@ -61,7 +61,7 @@ NEWS_DEFAULT = UpdatePeriod(2, "weeks")
 POLICY_DEFAULT = UpdatePeriod(6, "months")
 
 
-def parse_update_period(text: str) -> Optional[UpdatePeriod]:
+def parse_update_period(text: str) -> UpdatePeriod | None:
     """The period, or None for a column without one (不定期); ValueError (Chinese) if unreadable."""
     s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
     s = s.removesuffix("更新").removesuffix("一次")
@@ -87,7 +87,7 @@ def is_news_like(leaf: Leaf) -> bool:
     return any(w in leaf.name for w in NEWS_WORDS)
 
 
-def leaf_period(leaf: Leaf) -> tuple[Optional[UpdatePeriod], str]:
+def leaf_period(leaf: Leaf) -> tuple[UpdatePeriod | None, str]:
     """(period, where it comes from) for a leaf; period None = never stale."""
     own = leaf.elements.get("更新周期")
     if own:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import bisect
 import math
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from gkpub.content.frontmatter import Document
 from gkpub.rules.pii import LINE_BREAK, PiiHit, scan

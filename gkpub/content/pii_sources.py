@@ -23,19 +23,27 @@ import os
 import re
 import tomllib
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable, Optional
+from typing import Any
 from xml.etree import ElementTree
 
+from gkpub.content.frontmatter import SourceError, load_yaml, read_text
+from gkpub.content.pii_check import (
+    Finding,
+    Leaves,
+    Owners,
+    located_pii,
+    paragraphs,
+    pii_message,
+    scalar_text,
+    yaml_fields,
+)
+from gkpub.rules.pii import LINE_BREAK, scan
 from gkpub.util.engine import engine_key
 from gkpub.util.errors import ContentError
-from gkpub.content.frontmatter import SourceError, load_yaml, read_text
-from gkpub.rules.pii import LINE_BREAK, scan
-from gkpub.content.pii_check import (
-    Finding, Leaves, Owners, located_pii, paragraphs, pii_message, scalar_text, yaml_fields
-)
 
 # A zipped format (xlsx, docx, ofd, zip) whose parts unpack to more than this is refused:
 # a small file can unpack to gigabytes.
@@ -247,7 +255,7 @@ def _csv_parts(data: bytes) -> list[_Part]:
         for row in reader:
             rows.append((start, [_cell(c) for c in row]))
             start = reader.line_num + 1
-    except csv.Error as exc:
+    except csv.Error:
         raise Unreadable(f"CSV 第 {reader.line_num} 行格式错误") from None
 
     def field(row: int, col: int, header: str) -> str:
@@ -459,7 +467,7 @@ def _findings(name: str, data: bytes, allow: tuple[str, ...]) -> list[Finding]:
 
 
 def attachment_pii(path: Path, rel: str, allow: tuple[str, ...] = (),
-                   cache: Optional["AttachmentScanCache"] = None) -> list[ContentError]:
+                   cache: AttachmentScanCache | None = None) -> list[ContentError]:
     """Unmasked numbers in the text of the attachment at ``path``, reported as ``rel`` (its
     path from the site directory, e.g. content/items/dibao/files/mingdan.xlsx, whose
     extension gives the type). With ``cache``, a file read before is not read again."""
@@ -479,7 +487,7 @@ class AttachmentScanCache:
     """Findings per attachment, keyed by the SHA-256 of its bytes; a cache made by other
     engine code or for another allow-list is not used. One JSON file under the cache dir."""
 
-    def __init__(self, cache_dir: Optional[Path], allow: tuple[str, ...], clean: bool = False):
+    def __init__(self, cache_dir: Path | None, allow: tuple[str, ...], clean: bool = False):
         self.file = cache_dir / CACHE_NAME if cache_dir else None
         self.tag = [engine_key(), list(allow)]
         self.entries: dict[str, list[list[Any]]] = {}
@@ -522,7 +530,7 @@ class AttachmentScanCache:
         self.dirty = False
 
 
-def attachments_pii(items: Iterable[Any], allow: tuple[str, ...], cache_dir: Optional[Path] = None,
+def attachments_pii(items: Iterable[Any], allow: tuple[str, ...], cache_dir: Path | None = None,
                     clean: bool = False) -> list[ContentError]:
     """Findings in every attachment of ``items`` (the published ones), each file read once.
 

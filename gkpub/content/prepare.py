@@ -10,13 +10,12 @@ import hashlib
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
-from gkpub.util.engine import engine_key
 from gkpub.content import markdown
 from gkpub.content.frontmatter import Document, SourceError, read_text, split_document
-from gkpub.util.parallel import fork_map
 from gkpub.content.pii_check import document_pii
+from gkpub.util.engine import engine_key
+from gkpub.util.parallel import fork_map
 
 # Below this many files to prepare, a process pool costs more than it saves.
 POOL_THRESHOLD = 400
@@ -26,8 +25,8 @@ POOL_THRESHOLD = 400
 class Prepared:
     path: Path
     digest: str  # sha1 of the file's bytes: the item's fingerprint for incremental builds
-    doc: Optional[Document] = None
-    source_error: Optional[tuple[int, str]] = None  # (line, message) when the file is unreadable
+    doc: Document | None = None
+    source_error: tuple[int, str] | None = None  # (line, message) when the file is unreadable
     md_problems: list[tuple[int, str]] = field(default_factory=list)
     html: str = ""
     pii: list[tuple[int, str, str]] = field(default_factory=list)  # (line, field, message)
@@ -72,7 +71,7 @@ class PrepareCache:
     dir; deleting it only costs a slower build.
     """
 
-    def __init__(self, cache_dir: Optional[Path], allow: tuple[str, ...], clean: bool = False):
+    def __init__(self, cache_dir: Path | None, allow: tuple[str, ...], clean: bool = False):
         self.file = cache_dir / "prepared.pickle" if cache_dir else None
         self.tag = (engine_key(), allow)
         self.entries: dict[str, Prepared] = {}
@@ -85,12 +84,12 @@ class PrepareCache:
             except Exception:  # a damaged cache is rebuilt, never trusted
                 self.entries = {}
 
-    def get(self, path: str, digest: str) -> Optional[Prepared]:
+    def get(self, path: str, digest: str) -> Prepared | None:
         """The cached file if it was prepared from bytes with this digest."""
         hit = self.entries.get(path)
         return hit if hit is not None and hit.digest == digest else None
 
-    def trusted(self, path: str) -> Optional[Prepared]:
+    def trusted(self, path: str) -> Prepared | None:
         """The cached file without reading it: only for a file a watcher saw no write to."""
         return self.entries.get(path)
 
@@ -114,14 +113,14 @@ class PrepareCache:
         self.dirty = False
 
 
-def prepare_all(paths: list[str], allow: tuple[str, ...], cache: Optional[PrepareCache] = None,
-                changed: Optional[set[str]] = None) -> list[Prepared]:
+def prepare_all(paths: list[str], allow: tuple[str, ...], cache: PrepareCache | None = None,
+                changed: set[str] | None = None) -> list[Prepared]:
     """Prepared files in the order of ``paths``, reusing the cache where the bytes are unchanged.
 
     ``changed`` (from a file watcher) names the only files that may differ from the cache;
     every other file is read and its digest compared.
     """
-    results: list[Optional[Prepared]] = [None] * len(paths)
+    results: list[Prepared | None] = [None] * len(paths)
     todo: list[int] = []
     read: dict[int, bytes] = {}  # bytes already read for a miss: prepared from exactly these
     for i, path in enumerate(paths):

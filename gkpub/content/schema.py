@@ -6,7 +6,6 @@ for the key table in the README (tests compare the two).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 STAGES: tuple[str, ...] = ("决策", "执行", "管理", "服务", "结果")
 STAGE_SLUGS: dict[str, str] = {
@@ -41,7 +40,7 @@ class Field:
     doc: str
     required: bool = False
     default: object = None
-    vocab: Optional[str] = None
+    vocab: str | None = None
     inherit: bool = False
     example: str = ""
     gate: bool = False

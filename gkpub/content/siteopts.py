@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from gkpub.util.errors import ErrorList
 from gkpub.rules.workdays import WorkCalendar
+from gkpub.util.errors import ErrorList
 
 REL = "site.toml"
 

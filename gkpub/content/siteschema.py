@@ -11,8 +11,9 @@ import datetime as dt
 import difflib
 import math
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from gkpub.util.errors import ErrorList, allowed_list, did_you_mean
 

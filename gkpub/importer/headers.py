@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Optional
 
 from gkpub.importer.sheets import Sheet
 
@@ -62,7 +61,7 @@ def norm(text: str) -> str:
     return re.sub(r"[\s*:：]", "", s)
 
 
-def role_of(text: str) -> Optional[str]:
+def role_of(text: str) -> str | None:
     return HEADER_ROLES.get(norm(text))
 
 
@@ -115,7 +114,7 @@ def _filled_right(top: list[str], sub: list[str]) -> list[str]:
     return out
 
 
-def find_header(sheet: Sheet, look: int = 15) -> Optional[Header]:
+def find_header(sheet: Sheet, look: int = 15) -> Header | None:
     """The header of ``sheet``, or None when no row names at least three known columns."""
     candidates = [(r, _score(sheet.rows[r])) for r in range(min(look, len(sheet.rows)))]
     best = max(candidates, key=lambda rc: (rc[1], -rc[0]), default=(0, 0))

@@ -7,21 +7,31 @@ Any other row becomes a leaf or an error naming its row number.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
-from gkpub.content.periods import parse_update_period
+from gkpub.content.catalog_table import split_cell
 from gkpub.content.config import SiteConfig
 from gkpub.content.elements import ElementError, check_element
-from gkpub.util.errors import ErrorList
-from gkpub.content.catalog_table import split_cell
+from gkpub.content.periods import parse_update_period
 from gkpub.content.schema import FIELD_BY_KEY
-from gkpub.rules.timelimits import parse_time_limit
 from gkpub.importer import values as V
 from gkpub.importer.headers import (
-    DOMAIN, DOMAIN_CODE, DOMAIN_NOTE, IGNORED_HEADERS, LEAF, LEAF_CODE, MATTER, MATTER_CODE, SKIP, Header,
-    norm, resolve_levels
+    DOMAIN,
+    DOMAIN_CODE,
+    DOMAIN_NOTE,
+    IGNORED_HEADERS,
+    LEAF,
+    LEAF_CODE,
+    MATTER,
+    MATTER_CODE,
+    SKIP,
+    Header,
+    norm,
+    resolve_levels,
 )
 from gkpub.importer.sheets import Sheet
+from gkpub.rules.timelimits import parse_time_limit
+from gkpub.util.errors import ErrorList
 
 FILL_DOWN = (DOMAIN, MATTER, "类别")  # hierarchy columns: a blank cell repeats the row above
 NAME_ROLES = (DOMAIN, MATTER, LEAF, DOMAIN_CODE, MATTER_CODE, LEAF_CODE, DOMAIN_NOTE)
@@ -48,7 +58,7 @@ class SheetResult:
 
 class RowReader:
     def __init__(self, where: str, sheet: Sheet, header: Header, cfg: SiteConfig, errors: ErrorList,
-                 domain: Optional[str], stage: Optional[str]):
+                 domain: str | None, stage: str | None):
         resolve_levels(header)
         self.where, self.sheet, self.header, self.cfg, self.errors = where, sheet, header, cfg, errors
         self.domain, self.stage = domain, stage
@@ -96,7 +106,7 @@ class RowReader:
             if record is not None:
                 result.records.append(record)
 
-    def _row(self, row: int, cells: list[str], last: dict[str, str]) -> Optional[LeafRecord]:
+    def _row(self, row: int, cells: list[str], last: dict[str, str]) -> LeafRecord | None:
         n_before = len(self.errors)
         names: dict[str, str] = {}
         texts: dict[str, str] = {}
@@ -173,7 +183,7 @@ class RowReader:
 
 
 def read_sheet(where: str, sheet: Sheet, header: Header, cfg: SiteConfig, errors: ErrorList,
-               domain: Optional[str], stage: Optional[str]) -> SheetResult:
+               domain: str | None, stage: str | None) -> SheetResult:
     result = SheetResult()
     reader = RowReader(where, sheet, header, cfg, errors, domain, stage)
     for col in header.columns:

@@ -16,16 +16,15 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from gkpub.content.catalog import SLUG_RE, load_catalog
 from gkpub.content.config import SiteConfig, load_config
-from gkpub.util.errors import ErrorList, UsageError
 from gkpub.content.frontmatter import SourceError, load_yaml, read_text
 from gkpub.importer.headers import DOMAIN_CODE, DOMAIN_NOTE, LEAF_CODE, MATTER_CODE, find_header
 from gkpub.importer.rows import LeafRecord, read_sheet
 from gkpub.importer.sheets import read_sheets
 from gkpub.importer.yamlout import DomainOut, LeafOut, MatterOut, domain_yaml
+from gkpub.util.errors import ErrorList, UsageError
 
 
 @dataclass
@@ -34,8 +33,8 @@ class ImportOptions:
     site_dir: Path
     out_dir: Path
     slugs: dict[str, str] = field(default_factory=dict)
-    domain: Optional[str] = None
-    stage: Optional[str] = None
+    domain: str | None = None
+    stage: str | None = None
     force: bool = False
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Optional
 
 from gkpub.content.catalog_table import split_cell
 from gkpub.content.schema import STAGES
@@ -88,7 +87,7 @@ def options(key: str, text: str) -> list[str]:
     return [canonical(key, p) for p in split_cell(key, text)]
 
 
-def single(key: str, values: list[str]) -> Optional[str]:
+def single(key: str, values: list[str]) -> str | None:
     uniq = list(dict.fromkeys(values))
     if not uniq:
         return None
@@ -104,7 +103,7 @@ def stage(text: str) -> str:
     return t
 
 
-def infer_stage(*names: str) -> Optional[str]:
+def infer_stage(*names: str) -> str | None:
     for name in names:
         for value, words in STAGE_WORDS:
             if any(w in name for w in words):

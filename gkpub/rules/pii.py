@@ -50,10 +50,11 @@ import bisect
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Iterable, Literal, Optional
+from typing import Literal
 
 Kind = Literal["身份证号", "手机号", "银行卡号"]
 ID_CARD: Kind = "身份证号"
@@ -326,7 +327,7 @@ class Normalized:
         return {p[4] for p in self.pieces if p[2] < ob and p[3] > oa}
 
 
-def normalize(text: str, windows: Optional[list[tuple[int, int]]] = None) -> Normalized:
+def normalize(text: str, windows: list[tuple[int, int]] | None = None) -> Normalized:
     """``text`` as the scanner reads it (see the module docstring), with the mapping back.
 
     With ``windows`` (sorted, disjoint source spans), only those are normalized: the
@@ -444,10 +445,10 @@ class _Run:
     # (spaces, tabs), "break" (a line break) or "cc" (after a country code written 8613…)
     seps: list[str]
     glued: list[bool]  # per separator: a decimal point, never a place to split
-    start_kinds: Optional[frozenset[str]]  # None: any kind may start at group 0
+    start_kinds: frozenset[str] | None  # None: any kind may start at group 0
     end_ok: bool  # the last group may end a number
     x_end: bool  # the last group ends with an X (an ID's check character)
-    cc_start: Optional[int]  # where a +86 / (+86) / 0086 prefix begins, if any
+    cc_start: int | None  # where a +86 / (+86) / 0086 prefix begins, if any
     cc_groups: int  # leading groups that are the country code
 
 
@@ -483,7 +484,7 @@ def _read_run(t: str, s: int, e: int) -> _Run:
     x_end = e < len(t) and t[e] in "Xx" and not (e + 1 < len(t) and t[e + 1].isascii() and t[e + 1].isalnum())
     after = e + (1 if x_end else 0)
     end_ok = not (after < len(t) and t[after].isascii() and t[after].isalnum())
-    start_kinds: Optional[frozenset[str]] = None
+    start_kinds: frozenset[str] | None = None
     letters = _LETTERS_BEFORE_RE.search(t, max(0, s - 8), s)
     if letters:
         word = letters.group(0).lower()
@@ -529,7 +530,7 @@ class _Context:
     def __init__(self, text: str, extracted: bool):
         self.text = text
         self.extracted = extracted
-        self._tables: Optional[list[tuple[int, int, list[list[str]]]]] = None
+        self._tables: list[tuple[int, int, list[list[str]]]] | None = None
 
     def before(self, a: int) -> str:
         """The line before ``a``, at most INLINE_CONTEXT characters."""
@@ -572,7 +573,7 @@ class _Context:
             tables.append((start, pos, rows))
         return tables
 
-    def kind_of_card(self, a: int) -> Optional[str]:
+    def kind_of_card(self, a: int) -> str | None:
         """"card", "serial" or None: the nearest word on the line before ``a``, else in the
         column header; else (extracted text) a card word anywhere above, where a serial word
         may as well head another column."""
@@ -634,7 +635,7 @@ class _Candidate:
 
 
 def _number_at(t: str, s: int, run: _Run, texts: list[str], i: int,
-               ctx: _Context) -> Optional[tuple[int, Kind]]:
+               ctx: _Context) -> tuple[int, Kind] | None:
     """(last group, kind) of the strongest number starting at group ``i``, if any."""
     n = len(texts)
     allowed = run.start_kinds if i == 0 and run.start_kinds is not None else None
@@ -796,7 +797,7 @@ def scan(text: str, allow: Iterable[str] = (), *, extracted: bool = False) -> li
     allowed_digits = {_digits(a) for a in allowed}
     ctx = _Context(t, extracted)
     out: list[PiiHit] = []
-    breaks: Optional[list[int]] = None
+    breaks: list[int] | None = None
     for m in runs:
         for a, b, kind in _run_hits(t, m.start(), m.end(), ctx):
             oa, ob = norm.source_span(a, b)

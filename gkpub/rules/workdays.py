@@ -14,11 +14,12 @@ the ``[calendar]`` table of site.toml (see :meth:`WorkCalendar.from_config`).
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 DATA_FILE = resources.files(__package__ or "gkpub.rules").joinpath("data", "holidays.toml")
 
@@ -121,7 +122,7 @@ class WorkCalendar:
 
     # ------------------------------------------------------------------ config
     @classmethod
-    def from_config(cls, cfg: Mapping[str, Any] | None) -> "WorkCalendar":
+    def from_config(cls, cfg: Mapping[str, Any] | None) -> WorkCalendar:
         """Build a calendar from site.toml's ``[calendar]`` table.
 
         Shape: ``{"holidays": ["2027-01-01", ...], "workdays": [...], "years": [2027]}``;

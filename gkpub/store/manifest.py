@@ -27,11 +27,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
-from gkpub.store.staging import (
-    IO_THREADS, MANIFEST_NAME, MARKER_FILES, StatKey, digest, stat_key, write_atomic
-)
+from gkpub.store.staging import IO_THREADS, MANIFEST_NAME, MARKER_FILES, StatKey, digest, stat_key, write_atomic
 
 RACY_NS = 2_000_000_000
 
@@ -72,7 +69,7 @@ def dump(files: dict[str, str]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def parse(data: bytes) -> Optional[dict[str, str]]:
+def parse(data: bytes) -> dict[str, str] | None:
     """The manifest's files, or None if it is not one gkpub wrote."""
     try:
         text = data.decode("utf-8")
@@ -91,7 +88,7 @@ def parse(data: bytes) -> Optional[dict[str, str]]:
     return files
 
 
-def read(out_dir: Path) -> Optional[tuple[bytes, dict[str, str]]]:
+def read(out_dir: Path) -> tuple[bytes, dict[str, str]] | None:
     try:
         data = (out_dir / MANIFEST_NAME).read_bytes()
     except OSError:
@@ -125,7 +122,7 @@ class Record:
         return cache_dir / f"output-{tag}.pickle"
 
     @classmethod
-    def load(cls, cache_dir: Path, out_dir: Path) -> Optional["Record"]:
+    def load(cls, cache_dir: Path, out_dir: Path) -> Record | None:
         try:
             data = pickle.loads(cls.location(cache_dir, out_dir).read_bytes())
             return cls(**data) if isinstance(data, dict) else None
@@ -160,14 +157,14 @@ def scan(root: Path, under: str = "") -> dict[str, StatKey]:
     return found
 
 
-def file_digest(path: Path) -> Optional[str]:
+def file_digest(path: Path) -> str | None:
     try:
         return digest(path.read_bytes())
     except OSError:
         return None
 
 
-def digest_files(root: Path, rels: list[str]) -> dict[str, Optional[str]]:
+def digest_files(root: Path, rels: list[str]) -> dict[str, str | None]:
     """rel → digest of its bytes now (None if unreadable), read over a thread pool."""
     if not rels:
         return {}
@@ -182,7 +179,7 @@ def _some(paths: list[str]) -> str:
 
 @dataclass
 class Verdict:
-    doubt: Optional[str]  # why the disk is not what the manifest says (in Chinese), or None
+    doubt: str | None  # why the disk is not what the manifest says (in Chinese), or None
     rechecked: int  # files whose digest had to be read again
     adopted: list[str]  # files under the adopted folder that were added, changed or removed
 

@@ -30,10 +30,10 @@ import os
 import re
 import shutil
 import sys
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Optional
 
 from gkpub.util import faults
 
@@ -177,7 +177,7 @@ def remove_tree(root: Path) -> None:
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-_libc: Optional[ctypes.CDLL] = None
+_libc: ctypes.CDLL | None = None
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -201,7 +201,7 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a))
 
 
-def swap_in(new: Path, target: Path) -> Optional[Path]:
+def swap_in(new: Path, target: Path) -> Path | None:
     """Put the directory ``new`` at ``target``; return where the old tree now is (to remove).
 
     ``new`` must be a sibling of ``target``. With the exchange, ``target`` is never missing;
@@ -227,12 +227,12 @@ def leftover_path(target: Path, kind: str) -> Path:
     return target.parent / f".{target.name}.{kind}-{os.getpid()}"
 
 
-def _leftover_kind(target: Path, name: str) -> Optional[str]:
+def _leftover_kind(target: Path, name: str) -> str | None:
     m = re.fullmatch(rf"\.{re.escape(target.name)}\.(tmp|old|pagefind|pagefind-old)-\d+", name)
     return m.group(1) if m else None
 
 
-def recover(target: Path, complete: Callable[[Path], bool] = lambda p: False) -> Optional[str]:
+def recover(target: Path, complete: Callable[[Path], bool] = lambda p: False) -> str | None:
     """After a killed build: put a whole tree back at ``target`` if it is missing, and remove
     every leftover working directory of ``target``. Returns a note for the user, if any.
 

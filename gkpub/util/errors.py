@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
 
 
 @dataclass(frozen=True, order=True)
@@ -26,7 +26,7 @@ class ContentError:
 class ErrorList:
     """Accumulates errors across a whole run so the editor sees all of them at once."""
 
-    root: Optional[Path] = None
+    root: Path | None = None
     errors: list[ContentError] = field(default_factory=list)
 
     def rel(self, path: Path | str) -> str:

@@ -37,10 +37,9 @@ import signal
 import threading
 import time
 from pathlib import Path
-from typing import Optional
 
 
-def _parse(spec: Optional[str]) -> Optional[tuple[str, int, str]]:
+def _parse(spec: str | None) -> tuple[str, int, str] | None:
     if not spec:
         return None
     name, _, rest = spec.partition(":")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from gkpub.content.model import Item, Site
 from gkpub.content.schema import STAGE_SLUGS

@@ -11,9 +11,9 @@ import io
 import json
 from typing import Any
 
+from gkpub.content.catalog_table import COLUMNS, ELEMENT_COLUMNS, catalog_rows, element_value
 from gkpub.content.model import Item, Site
 from gkpub.content.schema import FIELDS
-from gkpub.content.catalog_table import COLUMNS, ELEMENT_COLUMNS, catalog_rows, element_value
 
 # Keys that say how an item is handled internally rather than what it discloses.
 INTERNAL_KEYS = ("草稿", "附件")
@@ -73,7 +73,8 @@ def catalog_csv(site: Site) -> bytes:
 
 def catalog_xlsx(site: Site) -> bytes:
     from gkpub.outputs.opendata.xlsx import (
-        table_workbook, workbook_bytes
+        table_workbook,
+        workbook_bytes,
     )  # openpyxl takes 0.2 s to import: only when needed
 
     rows = [[row[c] for c in COLUMNS] for row in catalog_rows(site.catalog)]

@@ -4,14 +4,14 @@ Called by the build after the portal pages are rendered (the sitemap lists them)
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 
 from gkpub.content.model import Site
-from gkpub.outputs.web.render import WebRenderer
 from gkpub.outputs.opendata import files
 from gkpub.outputs.opendata.feeds import feed_xml, feeds
 from gkpub.outputs.opendata.sitemap import robots_txt, sitemap_xml
+from gkpub.outputs.web.render import WebRenderer
 
 
 @dataclass(frozen=True)

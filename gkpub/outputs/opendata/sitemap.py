@@ -7,7 +7,7 @@ report (/_report/) and the 404 page are left out; robots.txt disallows /_report/
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Iterable
+from collections.abc import Iterable
 from urllib.parse import urlparse
 
 from gkpub.content.model import Site

@@ -10,7 +10,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from typing import Sequence
+from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill

@@ -14,16 +14,23 @@ from urllib.parse import quote
 
 import jinja2
 
-from gkpub.outputs.print import carry as manifest
 from gkpub.content.config import SiteConfig, Township
-from gkpub.util.errors import UsageError, allowed_list, did_you_mean
 from gkpub.content.model import Item, Site
-from gkpub.store.staging import staged, write_atomic
-from gkpub.outputs.print.render import (
-    Paper, PrintItem, make_print_env, print_item, render_html, render_pdf, safe_filename, supervision_line
-)
 from gkpub.content.schema import STAGES
 from gkpub.content.vocab import BOARD_CHANNEL
+from gkpub.outputs.print import carry as manifest
+from gkpub.outputs.print.render import (
+    Paper,
+    PrintItem,
+    make_print_env,
+    print_item,
+    render_html,
+    render_pdf,
+    safe_filename,
+    supervision_line,
+)
+from gkpub.store.staging import staged, write_atomic
+from gkpub.util.errors import UsageError, allowed_list, did_you_mean
 
 ALL_BOARDS = "全部"
 

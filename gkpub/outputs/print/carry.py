@@ -20,8 +20,8 @@ from typing import Any
 
 from gkpub.content.config import SiteConfig
 from gkpub.content.model import Item, Site
-from gkpub.store.staging import StagedOutput, write_atomic
 from gkpub.outputs.print.render import body_html, safe_filename
+from gkpub.store.staging import StagedOutput, write_atomic
 
 MANIFEST = "manifest.json"
 BOARDS = "boards/"

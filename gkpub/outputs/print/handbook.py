@@ -8,13 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gkpub.outputs.print import carry as manifest
-from gkpub.util.errors import UsageError, allowed_list, did_you_mean
 from gkpub.content.model import Domain, Item, Matter, Site
-from gkpub.store.staging import write_atomic
+from gkpub.outputs.print import carry as manifest
 from gkpub.outputs.print.render import (
-    Paper, PrintError, PrintItem, make_print_env, print_item, render_html, render_pdf, safe_filename
+    Paper,
+    PrintError,
+    PrintItem,
+    make_print_env,
+    print_item,
+    render_html,
+    render_pdf,
+    safe_filename,
 )
+from gkpub.store.staging import write_atomic
+from gkpub.util.errors import UsageError, allowed_list, did_you_mean
 
 SERVICE_STAGE = "服务"
 

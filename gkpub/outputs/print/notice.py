@@ -4,14 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gkpub.outputs.print import carry as manifest
-from gkpub.util.errors import did_you_mean
 from gkpub.content.gate import GateOptions, hold_reason
 from gkpub.content.model import Item, Site
+from gkpub.outputs.print import carry as manifest
+from gkpub.outputs.print.render import PrintError, make_print_env, print_item, render_html, render_pdf, safe_filename
 from gkpub.store.staging import write_atomic
-from gkpub.outputs.print.render import (
-    PrintError, make_print_env, print_item, render_html, render_pdf, safe_filename
-)
+from gkpub.util.errors import did_you_mean
 
 HOLD_TEXT = {
     "依申请公开": "公开属性为「依申请公开」，只向申请人提供，不得张贴公示",

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -19,11 +19,9 @@ from markupsafe import Markup
 from gkpub.content import markdown
 from gkpub.content.config import SiteConfig
 from gkpub.content.model import Item
-from gkpub.outputs.print.qr import qr_svg
 from gkpub.content.theme import THEME_DIR, template_dirs
+from gkpub.outputs.print.qr import qr_svg
 from gkpub.outputs.web.render import make_env
-
-
 
 
 class PrintError(Exception):
@@ -70,7 +68,7 @@ _SHORT_CELL = re.compile(r"<(td)>([^<]{1,3})</\1>")
 _MD_NOISE = re.compile(r"[\s|:\-#*>`_~\[\]()!]+")
 
 
-def cn_date(d: Optional[dt.date]) -> str:
+def cn_date(d: dt.date | None) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
@@ -112,7 +110,7 @@ class PrintItem:
                                    and "<table" not in self.content)
 
     @property
-    def period(self) -> Optional[dict[str, dt.date]]:
+    def period(self) -> dict[str, dt.date] | None:
         return self.item.el.get("公示期")
 
     @property

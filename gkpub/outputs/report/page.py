@@ -7,10 +7,10 @@ items that are not published are counted, never described (`gkpub check` shows t
 """
 from __future__ import annotations
 
-from gkpub.outputs.web.render import WebRenderer
 from gkpub.compliance.checks import Report
 from gkpub.compliance.findings import KIND_BY_ID, SEVERITY_NAMES
 from gkpub.compliance.text import counts_line
+from gkpub.outputs.web.render import WebRenderer
 
 PATH = "_report/index.html"
 URL = "/_report/"

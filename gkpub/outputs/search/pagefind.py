@@ -21,9 +21,9 @@ import sys
 import time
 from pathlib import Path
 
+from gkpub.store.staging import fsync_dir, leftover_path, remove_tree, swap_in
 from gkpub.util import faults
 from gkpub.util.errors import UsageError
-from gkpub.store.staging import fsync_dir, leftover_path, remove_tree, swap_in
 
 PAGEFIND_VERSION = "1.6.0"  # pinned in package.json; installed by scripts/setup.sh
 BUNDLE_DIR = "pagefind"

@@ -5,9 +5,10 @@ in parallel, or only for what changed, and still come out byte-identical.
 """
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
-from typing import Any, Callable, Iterable, Iterator, NamedTuple
+from pathlib import Path
+from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
 import jinja2

@@ -14,7 +14,6 @@ import jinja2.meta
 
 from gkpub.outputs.web.render import Job
 
-
 # sha1(template source) → the names it references; parsing is the slow part of signing
 _REFERENCES: dict[str, tuple[str, ...]] = {}
 
