@@ -26,13 +26,14 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
+from gkpub.build.channels import CHANNELS, BuildContext, Payload, write_channels
 from gkpub.build.progress import Progress
 from gkpub.compliance.checks import Report, check_site
 from gkpub.content.loader import LoadState, load_site
 from gkpub.content.model import Site
 from gkpub.content.theme import template_dirs
-from gkpub.outputs.opendata.publish import opendata_outputs
-from gkpub.outputs.report.page import report_page
 from gkpub.outputs.search.pagefind import (
     BUNDLE_DIR,
     find_pagefind,
@@ -46,11 +47,9 @@ from gkpub.outputs.web.signatures import TemplateSigner
 from gkpub.store import locks
 from gkpub.store import manifest as output_manifest
 from gkpub.store.manifest import Record
-from gkpub.store.outguard import OUTPUT_MARKER, marker_bytes
 from gkpub.store.staging import (
     BUILDING_MARKER,
     MANIFEST_NAME,
-    StagedOutput,
     StatKey,
     Written,
     digest,
@@ -95,17 +94,6 @@ class BuildResult:
 
 def layouts_dir(site_dir: Path) -> list[Path]:
     return template_dirs(site_dir, "layouts")
-
-
-def asset_files(layouts: list[Path]) -> Iterable[tuple[str, Path]]:
-    found: dict[str, Path] = {}
-    for folder in reversed(layouts):  # the site's own assets replace the engine's
-        assets = folder / "assets"
-        if assets.is_dir():
-            for src in assets.rglob("*"):
-                if src.is_file():
-                    found["assets/" + src.relative_to(assets).as_posix()] = src
-    return sorted(found.items())
 
 
 def site_key(site: Site, opts: BuildOptions) -> str:
@@ -167,20 +155,6 @@ def render_to(root: Path, jobs: list[Job], progress: Progress, env=None, replace
     return written
 
 
-def extra_outputs(site: Site, renderer: WebRenderer, report: Report, page_paths: list[str],
-                  layouts: list[Path]) -> Iterable[tuple[str, bytes]]:
-    """Everything besides the portal pages, as (path, bytes)."""
-    yield from opendata_outputs(site, renderer, page_paths)
-    path, html = report_page(report, renderer)
-    yield path, html.encode("utf-8")
-    for rel, src in asset_files(layouts):
-        yield rel, src.read_bytes()
-    for item in site.published:
-        for att in item.attachments:
-            yield "files/" + att.rel, att.source.read_bytes()
-    yield OUTPUT_MARKER, marker_bytes(site.preview)  # the folder is gkpub's (see outguard)
-
-
 class Builder:
     """Builds one site into one output directory, as often as asked.
 
@@ -197,7 +171,7 @@ class Builder:
         self.record: Record | None = None  # set while self.files is known to match the disk
         self.signer: TemplateSigner | None = None  # kept: it remembers signatures already computed
         self._env_key: tuple = ()
-        self._env_obj = None
+        self._env_obj: jinja2.Environment | None = None
         self.out_key = f"{engine_key()}|{opts.drafts}|{opts.future}|{opts.today}"
         self._manifest_seen: StatKey | None = None  # the manifest file as this process left it
         self._session: ExitStack | None = None  # the locks, from run() to the end of the build
@@ -325,9 +299,7 @@ class Builder:
         report = check_site(site)
         with staged(opts.out_dir) as out:
             written = render_to(out.tmp, jobs, progress, renderer.env)
-            for path, data in extra_outputs(site, renderer, report, self.page_paths, layouts):
-                out.write_bytes(path, data)
-            _carry_prints(out, opts.out_dir, site)
+            write_channels(CHANNELS, self._context(site, renderer, report, layouts), out)
             out.flush()
             faults.point("extras")
             entries = {rel: (d, st) for rel, d, st in written + out.written}
@@ -345,6 +317,10 @@ class Builder:
         self._manifest_seen = _stat(opts.out_dir / MANIFEST_NAME)
 
     # -- incremental build --------------------------------------------------------------------
+
+    def _context(self, site: Site, renderer: WebRenderer, report: Report, layouts: list[Path]) -> BuildContext:
+        return BuildContext(site=site, renderer=renderer, report=report, page_paths=self.page_paths,
+                            layouts=layouts, out_dir=self.opts.out_dir)
 
     def _previous(self) -> Record | None:
         """The cache's record of the output, if the output is verified to be what it says."""
@@ -394,29 +370,19 @@ class Builder:
         opts = self.opts
         files = self.files
         report = check_site(site)
-        updates: list[tuple[str, bytes]] = []
-        produced: set[str] = set(page_paths)
-        for path, data in extra_outputs(site, renderer, report, page_paths, layouts_dir(opts.site_dir)):
-            produced.add(path)
-            if files.get(path) != digest(data):
-                updates.append((path, data))
-        self._write(updates)
-        self._remove(sorted(p for p in files if p not in produced and not p.startswith((BUNDLE_PREFIX, PRINT_PREFIX))))
+        if self._prints_changed:  # by `gkpub print`: nothing else may change, but the manifest
+            self._begin()         # must list what was printed
+            self._prints_changed = False
+        live = LiveSink(self)
+        produced = write_channels(CHANNELS, self._context(site, renderer, report, layouts_dir(opts.site_dir)), live)
+        live.flush()
+        produced.update(page_paths)
+        self._remove(sorted(p for p in files if p not in produced and not p.startswith(BUNDLE_PREFIX)))
         faults.point("extras")
-        self._carry_prints(site)
         self._update_search(site)
         self._finish()
         self._report = report
         return report
-
-    def _carry_prints(self, site: Site) -> None:
-        """Printed files as a full build would carry them over, changed in place."""
-        if self._prints_changed:
-            self._begin()  # nothing else may change, but the manifest must list what was printed
-            self._prints_changed = False
-        inplace = _InPlace(self)
-        _carry_prints(inplace, self.opts.out_dir, site)
-        self._remove(sorted(p for p in self.files if p.startswith(PRINT_PREFIX) and p not in inplace.produced))
 
     def _update_search(self, site: Site) -> None:
         """The index covers the whole site and was taken out before any page changed; bring
@@ -521,7 +487,8 @@ def build(opts: BuildOptions) -> BuildResult:
     return Builder(opts).run()
 
 
-def _doubt(reason: str) -> None:
+def _doubt(reason: str) -> Record | None:
+    """Say why the output is rebuilt whole; no record to build on."""
     print(f"提示：{reason}，本次全部重新生成。", file=sys.stderr, flush=True)
     return None
 
@@ -549,32 +516,24 @@ def _prune_empty_dirs(root: Path, removed: list[str]) -> None:
             parent = parent.parent
 
 
-class _InPlace:
-    """The slice of StagedOutput's interface that print carry-over uses, writing in place
-    (and only what differs); ``produced`` is what a full build would have carried over."""
+class LiveSink:
+    """The incremental build's sink: in the live folder, replace (each atomically) only the
+    files whose bytes differ from the manifest's; a file that already is its own source
+    (a printed file carried over) is left as it is."""
 
     def __init__(self, builder: Builder):
         self.builder = builder
         self.root = builder.opts.out_dir
-        self.produced: set[str] = set()
+        self.pending: list[tuple[str, bytes]] = []
 
-    def copy_file(self, src: Path, rel: str) -> None:
-        if src.resolve() == (self.root / rel).resolve():
-            self.produced.add(rel)  # already there, and verified against the manifest
-        else:
-            self.write_bytes(rel, src.read_bytes())
+    def put(self, rel: str, payload: Payload) -> None:
+        if isinstance(payload, Path):
+            if payload.resolve() == (self.root / rel).resolve():
+                return  # already there, and verified against the manifest
+            payload = payload.read_bytes()
+        if self.builder.files.get(rel) != digest(payload):
+            self.pending.append((rel, payload))
 
-    def write_text(self, rel: str, content: str) -> None:
-        self.write_bytes(rel, content.encode("utf-8"))
-
-    def write_bytes(self, rel: str, data: bytes) -> None:
-        self.produced.add(rel)
-        if self.builder.files.get(rel) != digest(data):
-            self.builder._write([(rel, data)])
-
-
-def _carry_prints(out: StagedOutput | _InPlace, out_dir: Path, site: Site) -> None:
-    """Posters from `gkpub print` outlive a web build while every item on them is unchanged
-    (print_manifest.carry_over); what it does not carry over is not in the output."""
-    from gkpub.outputs.print.carry import carry_over
-    carry_over(out, out_dir, site)  # type: ignore[arg-type]
+    def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        self.builder._write(pending)

@@ -169,7 +169,7 @@ def digest_files(root: Path, rels: list[str]) -> dict[str, str | None]:
     if not rels:
         return {}
     with ThreadPoolExecutor(IO_THREADS) as pool:
-        return dict(zip(rels, pool.map(lambda r: file_digest(root / r), rels, chunksize=64)))
+        return dict(zip(rels, pool.map(lambda r: file_digest(root / r), rels, chunksize=64), strict=True))
 
 
 def _some(paths: list[str]) -> str:

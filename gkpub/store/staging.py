@@ -290,6 +290,10 @@ class StagedOutput:
     def copy_file(self, src: Path, rel: str) -> None:
         self.write_bytes(rel, src.read_bytes())
 
+    def put(self, rel: str, payload: bytes | Path) -> None:
+        """A file's bytes, or a file to copy (the build's output channels give either)."""
+        self.write_bytes(rel, payload if isinstance(payload, bytes) else payload.read_bytes())
+
     def flush(self) -> None:
         """Write everything queued so far (before a tool reads the staged tree)."""
         self._drain()
