@@ -317,3 +317,26 @@ def demo_printed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert print_cmd("boards", *common) == 0
     assert print_cmd("handbook", *common) == 0
     return out / "print"
+
+
+# ---------------------------------------------------------------- markers
+# `pytest -m "not browser and not pdf and not pagefind"` runs the fast core; CI runs all.
+# A test is marked by the module it is in and by the session fixtures it uses.
+MODULE_MARKS = {
+    "browser": {"test_a11y_elder", "test_a11y_pages", "test_a11y_valid", "test_attachments", "test_preview",
+                "test_search", "test_serve"},
+    "pdf": {"test_a11y_elder", "test_attachments", "test_faults", "test_outguard", "test_pii_sources",
+            "test_print_board", "test_print_carry", "test_print_demo", "test_print_fonts", "test_print_handbook",
+            "test_print_notice", "test_wheel"},
+    "pagefind": {"test_faults", "test_search", "test_wheel"},
+}
+FIXTURE_MARKS = {"demo_public": "pagefind", "demo_printed": "pdf", "printed": "pdf"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
+        names = {mark for mark, modules in MODULE_MARKS.items() if module in modules}
+        names |= {mark for fixture, mark in FIXTURE_MARKS.items() if fixture in getattr(item, "fixturenames", ())}
+        for name in sorted(names):
+            item.add_marker(getattr(pytest.mark, name))
