@@ -48,6 +48,8 @@ CASES = [
      "level =", ["site.level", "「县级」不是公开层级", "可用：市级、区县级、街镇级"]),
     ("plain table as array", lambda t: t.replace("[site]", "[[site]]"),
      "[[site]]", ["应写作 [site] 段"]),
+    ("bad org code", lambda t: t.replace('code = "11530000MB00000025"', 'code = "11530000MB00000026"'),
+     'code = "11530000MB00000026"', ["org[2].code", "校验码", "应为「5」"]),
     ("risky attachment type", lambda t: t + APPEND + '[files]\nattachment_types = ["pdf", "svg"]\n',
      "attachment_types", ["files.attachment_types", "「svg」", "执行脚本"]),
 ]

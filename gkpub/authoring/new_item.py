@@ -62,7 +62,7 @@ def new_item(site_dir: Path, today: dt.date, org: str | None, catalog_path: str 
         f"公开主体: {org_obj.name}\n"
         f"成文日期: {d}\n"
         f"发布日期: {d}\n"
-        "# 文号: 青民发〔2026〕1号\n"
+        f"# 文号: {(org_obj.doc_prefix or ('机关代字',))[0]}〔{year}〕1号\n"
         "# 摘要: 一两句话的要点\n"
         "草稿: true\n"
         "---\n\n"

@@ -63,6 +63,9 @@ class SiteConfig:
     max_attachment_bytes: int = 50 * 1024 * 1024
     attachment_types: tuple[str, ...] = vocab.DEFAULT_ATTACHMENT_TYPES
     raw: dict[str, Any] = field(default_factory=dict)
+    # an org code in site.toml failed its check: items' 索引号 are then not matched against
+    # the codes (the site.toml error is the one to fix; matching would only echo it)
+    codes_unsure: bool = False
 
     # lookups -------------------------------------------------------------
     def org_by_name(self, name: str) -> Org | None:
@@ -179,6 +182,7 @@ def _load_orgs(cfg: SiteConfig, data: dict[str, Any], lines: siteschema.Lines,
             problem = siteschema.credit_code_problem(code)
             if problem:
                 errors.add(rel, lines.key_line("org", i, "code"), f"{where}.code", problem)
+                cfg.codes_unsure = True
         for value, seen, what, key in ((name, seen_names, "机关名称", "name"),
                                        (code, seen_codes, "机构代码", "code")):
             if value and value in seen:

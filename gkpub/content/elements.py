@@ -149,7 +149,7 @@ def check_element(fld: Field, value: Any, cfg: SiteConfig) -> Any:
         m = INDEX_NO_RE.match(out)
         if not m:
             raise ElementError(f"索引号「{out}」格式不对；应为 机构代码/年份-五位序号，如 11539901MB00002030/2026-00012")
-        if not cfg.org_by_code(m.group(1)):
+        if not cfg.org_by_code(m.group(1)) and not cfg.codes_unsure:
             codes = [o.code for o in cfg.orgs]
             raise ElementError(f"索引号的机构代码「{m.group(1)}」不属于 site.toml 中任何机关；{did_you_mean(m.group(1), codes)}")
     return out
