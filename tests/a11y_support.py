@@ -109,7 +109,6 @@ def page_kinds(public: Path) -> dict[str, str]:
         "item with footnotes": _first(public, "xxgk/*/*/index.html", 'class="footnotes"'),
         "expired item": _first(public, "xxgk/*/*/index.html", "notice-expired"),
         "404": "/404.html",
-        "report": "/_report/",
     }
     for optional in ("data", "search"):
         if (public / optional / "index.html").is_file():

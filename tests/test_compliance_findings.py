@@ -39,16 +39,17 @@ def test_late_publication_uses_the_leafs_time_limit(mini_site: Path, capsys) -> 
     assert "「5个工作日」" in late[0]["message"] and "「即时」" in late[1]["message"]
 
 
-def test_a_draft_past_its_deadline_is_late_but_never_described_on_the_portal(mini_site: Path, capsys) -> None:
+def test_a_draft_past_its_deadline_is_late_and_only_the_internal_report_names_it(mini_site: Path, capsys) -> None:
     add_item(mini_site, "draft.md", 2, 标题="内部草稿标题", 成文日期="2026-01-05", 发布日期="2026-01-06",
              草稿="true")
     [f] = of(findings(mini_site, capsys, "late"), "draft.md")
     assert f["field"] == "草稿" and "仍是草稿未发布" in f["message"]
     assert f["subject"] == "" and f["url"] == ""  # not public: the report page only counts it
     assert run("build", "--site", str(mini_site), "--today", TODAY, "--no-search") == 0
-    page = (mini_site / "public" / "_report" / "index.html").read_text(encoding="utf-8")
-    assert "内部草稿标题" not in page and "draft.md" not in page
-    assert "另有 1 项涉及尚未公开的信息" in page
+    page = (mini_site / "reports" / "compliance-report.html").read_text(encoding="utf-8")
+    assert "draft.md" in page and "未公开的信息" in page  # internal: outside the output
+    public = "".join(p.read_text(encoding="utf-8") for p in (mini_site / "public").rglob("*.html"))
+    assert "内部草稿标题" not in public and "draft.md" not in public
 
 
 def test_held_back_items_are_counted_not_checked(mini_site: Path, capsys) -> None:
@@ -230,15 +231,22 @@ def test_content_errors_always_fail(mini_site: Path, capsys) -> None:
     assert code == 1 and doc["ok"] is False and doc["errors"][0]["field"] == "过程"
 
 
-def test_report_page_is_internal_and_readable(mini_site: Path, capsys) -> None:
+def test_report_is_internal_and_readable(mini_site: Path, capsys) -> None:
+    """The report is a file beside the output, never in it: deploying public/ cannot publish it."""
     add_item(mini_site, "late.md", 2, 标题="迟到的通知", 成文日期="2026-01-27", 发布日期="2026-03-03")
     assert run("build", "--site", str(mini_site), "--today", TODAY, "--no-search") == 0
+    report = mini_site / "reports" / "compliance-report.html"
+    assert str(report) in capsys.readouterr().out
     public = mini_site / "public"
-    page = (public / "_report" / "index.html").read_text(encoding="utf-8")
+    page = report.read_text(encoding="utf-8")
     assert '<meta name="robots" content="noindex, nofollow">' in page
     assert "政务公开合规检查报告（内部）" in page and "逾期公开" in page and "迟到的通知" in page
     assert "逾期 1 个工作日" in page and "content/items/yanglao/late.md:6" in page
-    for html in public.rglob("*.html"):
-        if "_report" not in html.parts:
-            assert "_report" not in html.read_text(encoding="utf-8"), html
-    assert "_report" not in (public / "sitemap.xml").read_text(encoding="utf-8")
+    assert 'href="https://' in page and "<style>" in page  # readable from the disk: links absolute
+    for path in public.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".txt", ".json", ".csv"):
+            text = path.read_text(encoding="utf-8")
+            assert "合规检查报告" not in text and "_report" not in text and "late.md" not in text, path
+    # an incremental rebuild keeps it outside too, and a report folder inside the output is refused
+    assert run("build", "--site", str(mini_site), "--today", TODAY, "--no-search") == 0
+    assert not (public / "_report").exists() and report.is_file()

@@ -34,6 +34,7 @@ from gkpub.compliance.checks import Report, check_site
 from gkpub.content.loader import LoadState, load_site
 from gkpub.content.model import Site
 from gkpub.content.theme import template_dirs
+from gkpub.outputs.report.page import report_html, report_path
 from gkpub.outputs.search.pagefind import (
     BUNDLE_DIR,
     find_pagefind,
@@ -80,13 +81,15 @@ class BuildOptions:
     cache_dir: Path | None = None  # None: no cache, always a full build
     clean: bool = False  # ignore what the cache knows and rebuild everything
     progress: bool = False
+    report_dir: Path | None = None  # None: reports/ beside the output folder (outputs.report.page)
 
 
 @dataclass
 class BuildResult:
     site: Site
     pages: int
-    report: Report | None = None  # compliance findings, also written to public/_report/
+    report: Report | None = None  # compliance findings, also written to report_path
+    report_path: Path | None = None  # the internal report file, outside the output
     rendered: int = 0  # pages rendered this time (all of them in a full build)
     incremental: bool = False
     removed: int = 0
@@ -249,6 +252,10 @@ class Builder:
 
     def _run(self, extras: bool) -> BuildResult:
         opts = self.opts
+        out = opts.out_dir.resolve()
+        if self.report_file.resolve().is_relative_to(out):
+            raise UsageError(f"合规检查报告 {self.report_file} 不能写在输出目录 {opts.out_dir} 里："
+                             "输出目录会整个部署到网站")
         if opts.search:
             find_pagefind(opts.site_dir)  # a missing tool stops the build before any work, with the way out
         note = recover(opts.out_dir, _staging_complete)
@@ -274,7 +281,8 @@ class Builder:
         if record is None:
             self._full(site, renderer, jobs, sigs, layouts, progress)
             progress.done()
-            return BuildResult(site=site, pages=len(jobs), report=self._report, rendered=len(jobs))
+            return BuildResult(site=site, pages=len(jobs), report=self._report, rendered=len(jobs),
+                               report_path=self.report_file)
         changed = [j for j in jobs if record.sigs.get(j.path) != sigs[j.path] or j.path not in self.files]
         stale = sorted(p for p in record.sigs if p not in sigs)
         progress.stage("更新页面", total=len(changed))
@@ -288,6 +296,7 @@ class Builder:
         report = self.run_extras() if extras else None
         progress.done()
         return BuildResult(site=site, pages=len(jobs), report=report, rendered=len(changed),
+                           report_path=self.report_file if report is not None else None,
                            incremental=True, removed=len(stale))
 
     # -- full build ---------------------------------------------------------------------------
@@ -314,9 +323,26 @@ class Builder:
                 record.save(opts.cache_dir, opts.out_dir)
             faults.point("swap")
         self.files, self.record, self._report = files, record, report
+        self._write_report(report)
         self._manifest_seen = _stat(opts.out_dir / MANIFEST_NAME)
 
     # -- incremental build --------------------------------------------------------------------
+
+    @property
+    def report_file(self) -> Path:
+        return report_path(self.opts.out_dir, self.opts.report_dir)
+
+    def _write_report(self, report: Report) -> None:
+        """The internal report, beside the output and never in it (only when it changed)."""
+        path = self.report_file
+        html = report_html(report, self.renderer).encode("utf-8")
+        try:
+            if path.is_file() and path.read_bytes() == html:
+                return
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, html)
+        except OSError as e:
+            raise UsageError(f"网站已生成，但无法写入合规检查报告 {path}：{e.strerror or e}") from e
 
     def _context(self, site: Site, renderer: WebRenderer, report: Report, layouts: list[Path]) -> BuildContext:
         return BuildContext(site=site, renderer=renderer, report=report, page_paths=self.page_paths,
@@ -381,6 +407,7 @@ class Builder:
         faults.point("extras")
         self._update_search(site)
         self._finish()
+        self._write_report(report)
         self._report = report
         return report
 

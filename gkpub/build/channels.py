@@ -21,7 +21,6 @@ from gkpub.compliance.checks import Report
 from gkpub.content.model import Site
 from gkpub.outputs.opendata.publish import opendata_outputs
 from gkpub.outputs.print.carry import carry_over
-from gkpub.outputs.report.page import report_page
 from gkpub.outputs.web.render import WebRenderer
 from gkpub.store.outguard import OUTPUT_MARKER, marker_bytes
 from gkpub.util.errors import UsageError
@@ -81,14 +80,6 @@ class OpenData:
         yield from opendata_outputs(ctx.site, ctx.renderer, ctx.page_paths)
 
 
-class ReportPage:
-    name = "合规检查报告页"
-
-    def files(self, ctx: BuildContext) -> Iterator[tuple[str, Payload]]:
-        path, html = report_page(ctx.report, ctx.renderer)
-        yield path, html.encode("utf-8")
-
-
 class Assets:
     """The theme's assets, with the site's own ones in place of the theme's of the same name."""
     name = "样式和脚本（assets）"
@@ -125,7 +116,7 @@ class Marker:
         yield OUTPUT_MARKER, marker_bytes(ctx.site.preview)
 
 
-CHANNELS: tuple[Channel, ...] = (OpenData(), ReportPage(), Assets(), Attachments(), PrintCarry(), Marker())
+CHANNELS: tuple[Channel, ...] = (OpenData(), Assets(), Attachments(), PrintCarry(), Marker())
 
 
 def asset_files(layouts: list[Path]) -> list[tuple[str, Payload]]:

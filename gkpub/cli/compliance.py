@@ -55,12 +55,11 @@ def add_compliance_parsers(sub: argparse._SubParsersAction, site_args: Callable[
     c.add_argument("--force", action="store_true", help="覆盖已存在的目录文件")
 
 
-def build_summary(report: Report, out: Path) -> str:
+def build_summary(report: Report, path: Path) -> str:
     """The line `gkpub build` prints after the pages: findings and where to read them."""
     from gkpub.compliance.text import summary_line
-    from gkpub.outputs.report.page import PATH
 
-    return f"{summary_line(report)}详见 {out / PATH}（内部页面，未在网站中链接）；运行 gkpub check 可在终端查看。"
+    return f"{summary_line(report)}详见 {path}（内部报告，不在输出目录中，不随网站部署）；运行 gkpub check 可在终端查看。"
 
 
 def run_check(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:

@@ -115,8 +115,8 @@ def main(argv: list[str] | None = None) -> int:
                    else "全部重新生成")
             print(f"已生成 {result.pages} 个页面（{how}；发布 {len(result.site.published)} 条信息；"
                   f"未发布：{held}），用时 {time.perf_counter() - t0:.1f} 秒 → {out}")
-            if result.report is not None:
-                print(build_summary(result.report, out))
+            if result.report is not None and result.report_path is not None:
+                print(build_summary(result.report, result.report_path))
             return 0
         if args.command == "serve":
             from gkpub.build.builder import BuildOptions

@@ -1,8 +1,9 @@
 """sitemap.xml and robots.txt.
 
 The sitemap lists the portal's HTML pages as the build wrote them (so it knows
-every page and only those), with an item's 发布日期 as its lastmod. The internal
-report (/_report/) and the 404 page are left out; robots.txt disallows /_report/.
+every page and only those), with an item's 发布日期 as its lastmod; the 404 page is left
+out. robots.txt names no private folder: nothing internal is in the output to hide (the
+compliance report is written outside it, see outputs/report/page.py).
 """
 from __future__ import annotations
 
@@ -13,12 +14,11 @@ from urllib.parse import urlparse
 from gkpub.content.model import Site
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
-PRIVATE_DIRS = ("_report/",)
 
 
 def page_url(path: str) -> str | None:
     """Site-relative URL of an output path, or None when it is no page for the sitemap."""
-    if not path.endswith("index.html") or path.startswith(PRIVATE_DIRS):
+    if not path.endswith("index.html"):
         return None
     return "/" + path[: -len("index.html")]
 
@@ -42,6 +42,5 @@ def robots_txt(site: Site) -> bytes:
     lines = ["User-agent: *"]
     if site.preview:  # drafts and future items: nothing of a preview is for search engines
         return "\n".join(lines + [f"Disallow: {prefix}/", ""]).encode("utf-8")
-    lines += [f"Disallow: {prefix}/{d}" for d in PRIVATE_DIRS]
-    lines += ["", f"Sitemap: {site.config.url('sitemap.xml')}", ""]
+    lines += ["Disallow:", "", f"Sitemap: {site.config.url('sitemap.xml')}", ""]
     return "\n".join(lines).encode("utf-8")
