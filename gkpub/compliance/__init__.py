@@ -1,6 +1,4 @@
-"""Compliance checks: time limits, coverage and freshness, as of a given day.
+"""Compliance checks as of a given day: time limits, coverage and freshness, links.
 
-Kept free of imports so that the catalogue loader can use ``periods`` without a cycle;
-import the submodules: ``findings``, ``checks`` (run every check), ``text`` (terminal
-and JSON output), ``page`` (the internal report page).
-"""
+Submodules: ``findings`` (kinds), ``checks`` (run every check), ``timeliness``, ``coverage``,
+``text`` (terminal and JSON output), ``links`` (`gkpub check --links`)."""

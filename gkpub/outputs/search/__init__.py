@@ -1,0 +1,1 @@
+"""The full-text search index, made by Pagefind from the written pages."""

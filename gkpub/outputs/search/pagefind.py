@@ -2,7 +2,7 @@
 
 Pagefind reads the HTML the build wrote and writes a static bundle under ``pagefind/``
 (runtime JS + wasm, index chunks, one fragment per page). Only item pages carry
-``data-pagefind-body`` (layouts/item.html), so listings, navigation and fixed pages stay
+``data-pagefind-body`` (gkpub/theme/layouts/item.html), so listings, navigation and fixed pages stay
 out of the index, and so does everything the disclosure gate holds back (it has no page).
 
 Why the npm 1.6.0 extended binary and not the PyPI package (1.5.2): 1.6.0 segments Chinese
