@@ -69,7 +69,7 @@ def publication(ctx: Context) -> Iterator[Finding]:
                               f"{exc}（本篇的公开时限来自{'本篇' if field == '公开时限' else '标准目录'}）")
             continue
 
-        def check(item: Item = item) -> Iterator[Finding]:
+        def check(item: Item = item, limit: TimeLimit = limit) -> Iterator[Finding]:
             due = dues.get((item.written, limit))
             if due is None:
                 due = dues[item.written, limit] = deadline(item.written, limit, ctx.cal)
