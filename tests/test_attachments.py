@@ -159,7 +159,7 @@ def test_names_with_url_special_characters_make_working_links(built: Path, capsy
     record = next(r for r in records if r["索引号"] == INDEX)
     assert [a["名称"] for a in record["附件"]] == ODD_NAMES
     with serve(built / "public") as base:  # the standard library's server, as python3 -m http.server
-        for href, name in zip(hrefs, ODD_NAMES):
+        for href, name in zip(hrefs, ODD_NAMES, strict=True):
             assert fetch(base + href) == contents[name], (href, name)
         for a in record["附件"]:
             assert fetch(base + urlsplit(a["网址"]).path) == contents[a["名称"]], a

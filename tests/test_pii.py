@@ -9,7 +9,7 @@ from gkpub.rules.pii import PiiHit, mask, scan
 # Reference implementations written here, independent of gkpub.pii.
 def id18(first17: str) -> str:
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights)) % 11]
+    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights, strict=True)) % 11]
 
 
 def wrong_check(valid: str) -> str:

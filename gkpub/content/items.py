@@ -233,7 +233,7 @@ def load_items(site_dir: Path, cfg: SiteConfig, catalog: Catalog, errors: ErrorL
     items: list[Item] = []
     fresh: dict[str, tuple[str, Item | None, list[ContentError]]] = {}
     paths = _within_size_limit(item_files(site_dir, errors), cfg.max_item_bytes, errors)
-    for key, prep in zip(paths, prepare_all(paths, tuple(cfg.privacy_allow), cache, changed)):
+    for key, prep in zip(paths, prepare_all(paths, tuple(cfg.privacy_allow), cache, changed), strict=True):
         old = memo.entries.get(key) if memo else None
         if old is not None and old[0] == prep.digest and (
                 old[1] is None or old[1].fingerprint == _fingerprint(prep.digest, old[1].attachments)):

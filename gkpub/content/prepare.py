@@ -142,7 +142,7 @@ def prepare_all(paths: list[str], allow: tuple[str, ...], cache: PrepareCache | 
         # a pool pickles its jobs: let workers read the files rather than send the bytes
         jobs = [(Path(paths[i]), allow, None if pool else read.get(i)) for i in todo]
         done = fork_map(_prepare_job, jobs, chunksize=32) if pool else [_prepare_job(j) for j in jobs]
-        for i, prepared in zip(todo, done):
+        for i, prepared in zip(todo, done, strict=True):
             results[i] = prepared
             if cache:
                 cache.put(paths[i], prepared)

@@ -359,7 +359,7 @@ CREDIT_CODE_RE = re.compile(rf"^[{CREDIT_CHARS}]{{18}}$")
 
 def credit_check_char(first17: str) -> str:
     """The 18th character of a 统一社会信用代码 whose first 17 are ``first17``."""
-    total = sum(CREDIT_CHARS.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS))
+    total = sum(CREDIT_CHARS.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True))
     return CREDIT_CHARS[(31 - total % 31) % 31]
 
 

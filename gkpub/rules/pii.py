@@ -54,6 +54,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 from typing import Literal
 
 Kind = Literal["身份证号", "手机号", "银行卡号"]
@@ -75,7 +76,7 @@ _ID_CHECK = "10X98765432"
 
 def id_check_char(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character of an 18-digit ID number (GB 11643)."""
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS))
+    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11]
 
 
@@ -455,7 +456,7 @@ class _Run:
 def _read_run(t: str, s: int, e: int) -> _Run:
     groups = [(m.start() - s, m.end() - s) for m in _GROUP_RE.finditer(t, s, e)]
     seps: list[str] = []
-    for (_, b), (a2, _) in zip(groups, groups[1:]):
+    for (_, b), (a2, _) in pairwise(groups):
         sep = t[s + b:s + a2]
         if "\n" in sep or "\r" in sep:
             seps.append("break")
