@@ -142,7 +142,9 @@ def check_element(fld: Field, value: Any, cfg: SiteConfig) -> Any:
                 hint = did_you_mean(v, allowed)
                 raise ElementError(f"「{v}」不是允许的值；{hint}可用：{allowed_list(allowed)}")
         if fld.vocab == "orgs":
-            out = cfg.org_by_name(out).name  # short names → the official name
+            org = cfg.org_by_name(out)
+            assert org is not None  # out is in the vocabulary: the orgs' names and short names
+            out = org.name  # short names → the official name
     if fld.key == "文号" and out:
         out = normalize_doc_no(out)
     if fld.key == "索引号":

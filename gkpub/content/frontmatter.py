@@ -124,7 +124,10 @@ def _scalar(loader: _Loader, ev: yaml.ScalarEvent, line: int) -> Any:
         raise SourceError(line, "不支持 YAML 合并键「<<」；请把字段逐个写出来")
     if tag not in _SCALAR_TAGS:
         raise SourceError(line, _tag_message(tag))
-    node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, style=ev.style)
+    # The stubs type a node's marks as yaml.error.Mark only; the C loader's events carry
+    # yaml._yaml.Mark, which the constructors treat the same way (they only quote it in errors).
+    node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark,  # type: ignore[arg-type]
+                           style=ev.style)
     try:
         return loader.yaml_constructors[tag](loader, node)
     except ValueError:  # e.g. `0b_` matches the int pattern but is no number
@@ -221,7 +224,7 @@ def split_document(path: Path, text: str | None = None) -> Document:
     if not fm_text.strip():
         raise SourceError(1, "元数据是空的：两行 --- 之间至少要有 标题、索引号 等字段")
     meta = load_yaml(fm_text, line_offset=1)
-    if not isinstance(meta, dict):
+    if not isinstance(meta, LinedDict):  # every mapping load_yaml builds is one
         raise SourceError(2, "元数据应是「字段: 值」的形式，每行一个字段")
     body = "\n".join(lines[end + 1:])
     return Document(path=path, meta=meta, body=body, body_line=end + 2, fm_text=fm_text)

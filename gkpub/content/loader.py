@@ -63,7 +63,7 @@ def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool
     memo = None
     if state is not None and not errors:
         memo = state.memo
-        if key == memo.key and state.catalog is not None:
+        if key == memo.key and state.config is not None and state.catalog is not None:  # both set together
             # reused items point at the previous catalogue and organizations: keep those
             cfg, catalog = state.config, state.catalog
         memo.reset_if(key)

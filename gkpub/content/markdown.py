@@ -17,13 +17,17 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import markdown_it_pyrs
 
+if TYPE_CHECKING:
+    # the stubs' name for the rule names enable_many accepts (a Literal of them all)
+    from markdown_it_pyrs.markdown_it_pyrs import _PLUGIN_NAME
+
 T = TypeVar("T")
 
-_RULES = [
+_RULES: list[_PLUGIN_NAME] = [
     "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
     "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
     "strikethrough", "table", "footnote",
@@ -206,6 +210,6 @@ def lint(body: str) -> list[tuple[int, str]]:
         more = f"（本篇另有 {len(lines) - 1} 行同样的问题）" if len(lines) > 1 else ""
         problems.append((lines[0], message + more))
     if not unparsable:
-        for line in _images_without_alt(body):
-            problems.append((line, "图片缺少替代文字；请写成 ![图片内容说明](路径)"))
+        for image_line in _images_without_alt(body):
+            problems.append((image_line, "图片缺少替代文字；请写成 ![图片内容说明](路径)"))
     return problems

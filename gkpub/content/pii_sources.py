@@ -282,14 +282,17 @@ def _xlsx_parts(data: bytes) -> list[_Part]:
             first = ws.min_row or 1
             rows = [(first + i, [_cell(v) for v in row])
                     for i, row in enumerate(ws.iter_rows(values_only=True))]
-            title = ws.title
-            parts.append(_table_part(rows, lambda row, col, header, title=title:
-                                     f"{title}!{_col_name(col)}{row}"))
+            parts.append(_table_part(rows, _sheet_cell(ws.title)))
     except Exception as exc:  # a damaged sheet
         raise Unreadable(f"无法读取工作表：{type(exc).__name__}") from None
     finally:
         wb.close()
     return parts
+
+
+def _sheet_cell(title: str) -> Callable[[int, int, str], str]:
+    """Names a cell of the sheet ``title`` by its row and column, as Excel does: 表1!B3."""
+    return lambda row, col, header: f"{title}!{_col_name(col)}{row}"
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -400,11 +403,14 @@ def _zip_parts(data: bytes) -> list[_Part]:
         reader = _READERS.get(PurePosixPath(info.filename).suffix.lower())
         if info.is_dir() or reader is None or reader is _zip_parts or info.flag_bits & 0x1:
             continue
-        member = info.filename
         for part in _parts(reader, zf.read(info)):
-            parts.append(_Part(part.text, lambda line, column, part=part, member=member:
-                               _inside(member, part.where(line, column)), part.extracted))
+            parts.append(_Part(part.text, _in_member(info.filename, part), part.extracted))
     return parts
+
+
+def _in_member(member: str, part: _Part) -> Callable[[int, int], tuple[int, str]]:
+    """``part.where`` for a part read from the ZIP member ``member``."""
+    return lambda line, column: _inside(member, part.where(line, column))
 
 
 def _inside(member: str, where: tuple[int, str]) -> tuple[int, str]:

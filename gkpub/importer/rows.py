@@ -146,9 +146,9 @@ class RowReader:
             if value not in (None, "", []):
                 elements[key] = value
         for key, picked in ticked.items():  # checkbox sub-columns (a text column of the same key is ignored)
-            value = V.single(key, picked) if key in V.SINGLE_VALUED else list(dict.fromkeys(picked))
-            if value:
-                elements[key] = value
+            chosen = V.single(key, picked) if key in V.SINGLE_VALUED else list(dict.fromkeys(picked))
+            if chosen:
+                elements[key] = chosen
         inferred = False
         if "过程" not in elements:
             guess = V.infer_stage(names.get(LEAF, ""), names.get(MATTER, "")) or self.stage

@@ -122,8 +122,9 @@ class PrintItem:
 def print_item(item: Item, cfg: SiteConfig, n: int = 0, summarise: bool = False) -> PrintItem:
     url = cfg.url(item.url)
     summary = item.el.get("摘要")
-    use_summary = bool(summarise and summary and body_chars(item) > LONG_BODY_CHARS)
-    if use_summary:
+    use_summary = False
+    if summarise and summary and body_chars(item) > LONG_BODY_CHARS:
+        use_summary = True
         content = Markup("<p>") + summary + Markup("</p>")
     else:
         content = body_html(item, cfg)
