@@ -18,8 +18,8 @@ SETUP_HINT = "请运行 GKPUB_EXTRAS=test bash scripts/setup.sh（或 bash scrip
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
             "best-practice"]  # and axe's best practices: heading order, unique landmarks, all text in one
-AXE_RUN = ("axe.run(document, {runOnly: {type: 'tag', values: %s}, resultTypes: ['violations']})"
-           % json.dumps(AXE_TAGS))
+AXE_RUN = (f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(AXE_TAGS)}}}, "
+           "resultTypes: ['violations']})")
 
 
 def vnu_command() -> list[str]:

@@ -98,20 +98,20 @@ ENT = "".join(f"&#{ord(c)};" for c in ID[:6]) + ID[6:]
 HEX = "".join(f"&#x{ord(c):x};" for c in ID)
 ESC = "".join(f"\\u{ord(c):04x}" for c in ID[:8]) + ID[8:]
 
-I, M, C = "身份证号", "手机号", "银行卡号"
+IDN, M, C = "身份证号", "手机号", "银行卡号"  # the kinds of number: ID number, mobile, bank card
 # name: (front-matter fields or body, kind, value shown in the message, masked form, field)
 FORMS: dict[str, tuple[dict[str, str], str, str, str, str]] = {
-    "id-6-8-4": ({"body": f"张三 身份证号 {ID_684}"}, I, ID_684, f"{ID[:4]}** ******** {ID[14:]}", "正文"),
-    "id-groups-of-4": ({"body": f"张三 {ID_4S}"}, I, ID_4S, f"{ID[:4]} **** **** **{ID[14:16]} {ID[16:]}", "正文"),
-    "id-line-break": ({"body": f"张三 身份证号 {ID[:9]}\n{ID[9:]}"}, I, f"{ID[:9]}⏎{ID[9:]}", ID_MASKED, "正文"),
-    "id-nbsp": ({"body": f"张三 {ID[:6]}\u00a0{ID[6:]}"}, I, f"{ID[:6]}[U+00A0]{ID[6:]}", ID_MASKED, "正文"),
-    "id-zero-width": ({"body": f"张三 {ID[:6]}\u200b{ID[6:]}"}, I, f"{ID[:6]}[U+200B]{ID[6:]}", ID_MASKED, "正文"),
-    "id-soft-hyphen": ({"body": f"张三 {ID[:6]}\u00ad{ID[6:]}"}, I, f"{ID[:6]}[U+00AD]{ID[6:]}", ID_MASKED, "正文"),
-    "id-prefix-ID": ({"body": f"证件 ID{ID}"}, I, ID, ID_MASKED, "正文"),
-    "id-prefix-G": ({"body": f"学籍号 G{ID}"}, I, ID, ID_MASKED, "正文"),
-    "id-entities": ({"body": f"张三 {ENT}"}, I, ENT, ID_MASKED, "正文"),
-    "id-hex-entities": ({"body": f"张三 {HEX}"}, I, HEX, ID_MASKED, "正文"),
-    "id-yaml-u-escape": ({"摘要": f'"经办人身份证 {ESC}"'}, I, ESC, ID_MASKED, "摘要"),
+    "id-6-8-4": ({"body": f"张三 身份证号 {ID_684}"}, IDN, ID_684, f"{ID[:4]}** ******** {ID[14:]}", "正文"),
+    "id-groups-of-4": ({"body": f"张三 {ID_4S}"}, IDN, ID_4S, f"{ID[:4]} **** **** **{ID[14:16]} {ID[16:]}", "正文"),
+    "id-line-break": ({"body": f"张三 身份证号 {ID[:9]}\n{ID[9:]}"}, IDN, f"{ID[:9]}⏎{ID[9:]}", ID_MASKED, "正文"),
+    "id-nbsp": ({"body": f"张三 {ID[:6]}\u00a0{ID[6:]}"}, IDN, f"{ID[:6]}[U+00A0]{ID[6:]}", ID_MASKED, "正文"),
+    "id-zero-width": ({"body": f"张三 {ID[:6]}\u200b{ID[6:]}"}, IDN, f"{ID[:6]}[U+200B]{ID[6:]}", ID_MASKED, "正文"),
+    "id-soft-hyphen": ({"body": f"张三 {ID[:6]}\u00ad{ID[6:]}"}, IDN, f"{ID[:6]}[U+00AD]{ID[6:]}", ID_MASKED, "正文"),
+    "id-prefix-ID": ({"body": f"证件 ID{ID}"}, IDN, ID, ID_MASKED, "正文"),
+    "id-prefix-G": ({"body": f"学籍号 G{ID}"}, IDN, ID, ID_MASKED, "正文"),
+    "id-entities": ({"body": f"张三 {ENT}"}, IDN, ENT, ID_MASKED, "正文"),
+    "id-hex-entities": ({"body": f"张三 {HEX}"}, IDN, HEX, ID_MASKED, "正文"),
+    "id-yaml-u-escape": ({"摘要": f'"经办人身份证 {ESC}"'}, IDN, ESC, ID_MASKED, "摘要"),
     "mobile-dots": ({"body": "联系电话 138.1234.5678"}, M, "138.1234.5678", "138.****.5678", "正文"),
     "mobile-4-3-4": ({"body": "联系电话 1381 234 5678"}, M, "1381 234 5678", "138* *** 5678", "正文"),
     "mobile-Tel": ({"body": "Tel13812345678"}, M, MOBILE, "138****5678", "正文"),
@@ -119,7 +119,7 @@ FORMS: dict[str, tuple[dict[str, str], str, str, str, str]] = {
                   "622202 *********0128", "正文"),
     "title": ({"标题": "关于张三（138\u00a01234\u00a05678）申请高龄津贴的公示"}, M,
               "138[U+00A0]1234[U+00A0]5678", "138****5678", "标题"),
-    "keywords": ({"关键词": f'[高龄津贴, "{HEX}"]'}, I, HEX, ID_MASKED, "关键词"),
+    "keywords": ({"关键词": f'[高龄津贴, "{HEX}"]'}, IDN, HEX, ID_MASKED, "关键词"),
     # only the YAML parser shows these: an escaped line break, an integer in hexadecimal
     "parsed-only": ({"摘要": '"咨询手机 1381234\\\n  5678"'}, M, MOBILE, "138****5678", "摘要"),
     "hex-integer": ({"处理决定数": f"{int(MOBILE):#x}"}, M, MOBILE, "138****5678", "处理决定数"),

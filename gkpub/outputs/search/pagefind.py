@@ -121,8 +121,8 @@ def run_pagefind(site_root: Path, bundle: Path) -> None:
     stdout, stderr = proc.communicate()
     if proc.returncode != 0:
         detail = (stderr or stdout).strip().splitlines()[-5:]
-        raise SearchIndexFailed("生成检索索引失败（Pagefind 退出码 %d）：%s"
-                                % (proc.returncode, " / ".join(detail) or "无输出"))
+        raise SearchIndexFailed(f"生成检索索引失败（Pagefind 退出码 {proc.returncode}）："
+                                f"{' / '.join(detail) or '无输出'}")
     faults.point("indexed")
 
 
