@@ -40,7 +40,10 @@ _ANY_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
 _LINK_TARGET_RE = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]+\]:\s*<?(\S+)|<([a-zA-Z]+:[^>\s]*)>")
 _HEADING_RE = re.compile(r"<h([2-4])>(.*?)</h\1>", re.S)
 _TAG_RE = re.compile(r"<[^>]+>")
-_EMPTY_TH_RE = re.compile(r'<th scope="col"( style="[^"]*")?>\s*</th>')
+_EMPTY_TH_RE = re.compile(r'<th scope="col"( class="[^"]*")?>\s*</th>')
+# a column's alignment (| --: |) as a class: no style attribute, which a CSP without
+# 'unsafe-inline' for styles would drop (theme CSS: .align-left/.align-center/.align-right)
+_ALIGN_RE = re.compile(r' style="text-align:(left|center|right)"')
 # markdown-it-footnote 0.2's inline notes (`^[...]`) panic on any non-ASCII text after the
 # bracket and take exponential time on unclosed ones (40 bytes: hours): refused before parsing.
 _INLINE_NOTE_RE = re.compile(r"\^\[")
@@ -93,7 +96,8 @@ def _decorate(html: str) -> str:
                 f'<div class="table-wrap" tabindex="0" role="region" aria-label="第{n}个表格"><table>{part}'
                 for n, part in enumerate(parts[1:], start=1))
         html = html.replace("</table>", "</table></div>")
-        html = html.replace("<th>", '<th scope="col">').replace("<th style=", '<th scope="col" style=')
+        html = _ALIGN_RE.sub(r' class="align-\1"', html)
+        html = html.replace("<th>", '<th scope="col">').replace("<th class=", '<th scope="col" class=')
         html = _EMPTY_TH_RE.sub(r"<td\1></td>", html)  # an empty header cell heads nothing
     if '<section class="footnotes">' in html:
         # The notes as a named block rather than a section without a heading (which the

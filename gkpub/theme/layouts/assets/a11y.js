@@ -1,7 +1,8 @@
 /* gkpub reading settings: 长辈版 (elder mode), text size (A− / A / A+) and 打印.
  * Remembered across pages in localStorage. The classes on <html> are set before the first
- * paint by the inline script in base.html (so there is no flash); this file only wires the
- * buttons. Without JavaScript the settings bar stays hidden and the page works as it is. */
+ * paint by assets/a11y-early.js, loaded blocking in <head> (so there is no flash); this file
+ * only wires the buttons. Without JavaScript the settings bar stays hidden and the page works
+ * as it is. */
 (function () {
   "use strict";
   var root = document.documentElement;
