@@ -887,8 +887,10 @@ def write_hugo(out: Path, docs, items, cfg: dict) -> None:
         (layouts / rel).write_text(text.lstrip("\n"), encoding="utf-8")
 
 
+# Templates with long lines are plain strings: a backslash at the end of a line joins it to the
+# next (the templates hold no other backslash).
 HUGO_LAYOUTS = {
-    "baseof.html": r"""
+    "baseof.html": """
 <!doctype html>
 <html lang="zh-CN">
 <head>
@@ -908,8 +910,10 @@ footer{border-top:1px solid #999;margin-top:2rem;font-size:.9em}
 <body>
 <header>
 <p><a href="{{ "/" | relURL }}">{{ site.Title }}</a> · {{ site.Params.subtitle }}</p>
-<nav aria-label="五公开">{{ range site.Params.stages }}<a href="{{ printf "/stages/%s/" .slug | relURL }}">{{ .name }}公开</a>{{ end }}</nav>
-<nav aria-label="公开目录">{{ range site.Params.domains }}<a href="{{ printf "/domains/%s/" .slug | relURL }}">{{ .name }}</a>{{ end }}</nav>
+<nav aria-label="五公开">{{ range site.Params.stages }}\
+<a href="{{ printf "/stages/%s/" .slug | relURL }}">{{ .name }}公开</a>{{ end }}</nav>
+<nav aria-label="公开目录">{{ range site.Params.domains }}\
+<a href="{{ printf "/domains/%s/" .slug | relURL }}">{{ .name }}</a>{{ end }}</nav>
 </header>
 <main>
 {{ block "main" . }}{{ end }}
@@ -940,20 +944,22 @@ footer{border-top:1px solid #999;margin-top:2rem;font-size:.9em}
 </article>
 {{ end }}
 """,
-    "home.html": r"""
+    "home.html": """
 {{ define "main" }}
 {{ $n := site.Params.homeLatest }}
 {{ range site.Params.stages }}
 <section>
 <h2><a href="{{ printf "/stages/%s/" .slug | relURL }}">{{ .name }}公开</a></h2>
 <ul class="items">
-{{ with index site.Taxonomies.stages .slug }}{{ range first $n .Pages }}{{ partial "item-row.html" . }}{{ end }}{{ end }}
+{{ with index site.Taxonomies.stages .slug }}\
+{{ range first $n .Pages }}{{ partial "item-row.html" . }}{{ end }}{{ end }}
 </ul>
 </section>
 {{ end }}
 <section>
 <h2>公开目录</h2>
-<ul>{{ range site.Params.domains }}<li><a href="{{ printf "/domains/%s/" .slug | relURL }}">{{ .name }}</a></li>{{ end }}</ul>
+<ul>{{ range site.Params.domains }}\
+<li><a href="{{ printf "/domains/%s/" .slug | relURL }}">{{ .name }}</a></li>{{ end }}</ul>
 </section>
 {{ end }}
 """,
@@ -993,17 +999,20 @@ footer{border-top:1px solid #999;margin-top:2rem;font-size:.9em}
 <p>您访问的页面不存在或已被移除。请返回<a href="{{ "/" | relURL }}">首页</a>，或通过上方的五公开和公开目录栏目查找。</p>
 {{ end }}
 """,
-    "_partials/item-row.html": r"""
-<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <span>{{ .Params.org_name }} {{ .Date.Format "2006-01-02" }}</span></li>
+    "_partials/item-row.html": """
+<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> \
+<span>{{ .Params.org_name }} {{ .Date.Format "2006-01-02" }}</span></li>
 """,
-    "_partials/pager.html": r"""
+    "_partials/pager.html": """
 {{ $p := .Paginator }}
 {{ if gt $p.TotalPages 1 }}
 <nav class="pager" aria-label="分页">
 {{ with $p.Prev }}<a href="{{ .URL }}">上一页</a>{{ end }}
 {{ range $p.Pagers }}
-{{ if or (eq .PageNumber 1) (eq .PageNumber $p.TotalPages) (and (ge .PageNumber (sub $p.PageNumber 2)) (le .PageNumber (add $p.PageNumber 2))) }}
-{{ if eq .PageNumber $p.PageNumber }}<span aria-current="page">{{ .PageNumber }}</span>{{ else }}<a href="{{ .URL }}">{{ .PageNumber }}</a>{{ end }}
+{{ if or (eq .PageNumber 1) (eq .PageNumber $p.TotalPages) \
+(and (ge .PageNumber (sub $p.PageNumber 2)) (le .PageNumber (add $p.PageNumber 2))) }}
+{{ if eq .PageNumber $p.PageNumber }}<span aria-current="page">{{ .PageNumber }}</span>\
+{{ else }}<a href="{{ .URL }}">{{ .PageNumber }}</a>{{ end }}
 {{ end }}
 {{ end }}
 {{ with $p.Next }}<a href="{{ .URL }}">下一页</a>{{ end }}

@@ -80,7 +80,8 @@ def not_personal(rng: random.Random) -> str:
         f"金额 {rng.randint(10**10, 10**11 - 1)}.{rng.randint(10, 99)} 元。",
         f"公示期 {year}.0{rng.randint(1, 9)}.1{rng.randint(0, 9)}-{year}.0{rng.randint(1, 9)}.2{rng.randint(0, 8)}，"
         f"咨询电话 0871-6511{rng.randint(1000, 9999)}，服务热线 400-820-{rng.randint(1000, 9999)}，12345。",
-        f"统一社会信用代码 11539901MB0000{rng.randint(100, 999)}D，索引号 11539901MB00002030/{year}-{rng.randint(1, 99999):05d}，"
+        f"统一社会信用代码 11539901MB0000{rng.randint(100, 999)}D，"
+        f"索引号 11539901MB00002030/{year}-{rng.randint(1, 99999):05d}，"
         f"订单号 DD{rng.randint(10**10, 10**11 - 1)}，批次 {luhn_complete(rng, '95', 19)}。",
         "",
     ])

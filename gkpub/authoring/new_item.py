@@ -39,7 +39,8 @@ def new_item(site_dir: Path, today: dt.date, org: str | None, catalog_path: str 
         raise BuildFailed(errors)
     org_obj = cfg.org_by_name(org or cfg.government)
     if org_obj is None:
-        raise UsageError(f"没有公开主体「{org}」；{did_you_mean(org or '', cfg.org_names)}可用：{'、'.join(cfg.org_names)}")
+        raise UsageError(f"没有公开主体「{org}」；{did_you_mean(org or '', cfg.org_names)}"
+                         f"可用：{'、'.join(cfg.org_names)}")
     catalog = load_catalog(site_dir, cfg, errors)
     leaves = catalog.leaf_by_path()
     leaf = None

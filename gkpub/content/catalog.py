@@ -140,7 +140,8 @@ def load_catalog(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> Catalog:
             l_codes: set[str] = set()
             for l_node in leaves:
                 if not isinstance(l_node, dict):
-                    errors.add(rel, _line(m_node, "公开内容", m_line), "公开内容", "每项公开内容应有「名称」「代码」「过程」等要素")
+                    errors.add(rel, _line(m_node, "公开内容", m_line), "公开内容",
+                               "每项公开内容应有「名称」「代码」「过程」等要素")
                     continue
                 l_line = min(l_node.lines.values()) if isinstance(l_node, LinedDict) and l_node.lines else 0
                 _check_keys(l_node, LEAF_KEYS, rel, errors, l_line)
@@ -150,7 +151,8 @@ def load_catalog(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> Catalog:
                 if "过程" not in el:
                     errors.add(rel, l_line, "过程", f"公开内容「{l_name}」缺少过程；可用：决策、执行、管理、服务、结果")
                 if "公开主体" not in el:
-                    errors.add(rel, l_line, "公开主体", f"公开内容「{l_name}」缺少公开主体（可在领域、事项或本项中给出）")
+                    errors.add(rel, l_line, "公开主体",
+                               f"公开内容「{l_name}」缺少公开主体（可在领域、事项或本项中给出）")
                 matter.leaves.append(Leaf(domain=domain, matter=matter, code=l_code, name=l_name,
                                           elements=el, source=rel, line=l_line))
             domain.matters.append(matter)

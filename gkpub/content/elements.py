@@ -35,7 +35,8 @@ def parse_date(value: Any) -> dt.date:
     try:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
-        raise ElementError(f"「{text}」这一天不存在（{int(m.group(2))}月没有{int(m.group(3))}日或月份不对）；请核对日期") from None
+        raise ElementError(f"「{text}」这一天不存在（{int(m.group(2))}月没有{int(m.group(3))}日或月份不对）；"
+                           "请核对日期") from None
 
 
 def normalize_doc_no(text: str) -> str:
@@ -44,7 +45,8 @@ def normalize_doc_no(text: str) -> str:
     if DOC_NO_RE.match(text):
         return text
     m = _DOC_NO_LOOSE.match(text)
-    hint = f"应写作「{m.group(1)}〔{m.group(2)}〕{m.group(3)}号」" if m else "格式为 机关代字〔年份〕序号号，如 青民发〔2026〕5号"
+    hint = (f"应写作「{m.group(1)}〔{m.group(2)}〕{m.group(3)}号」" if m
+            else "格式为 机关代字〔年份〕序号号，如 青民发〔2026〕5号")
     raise ElementError(f"文号「{text}」格式不对；{hint}（年份用六角括号〔〕）")
 
 
@@ -150,8 +152,10 @@ def check_element(fld: Field, value: Any, cfg: SiteConfig) -> Any:
     if fld.key == "索引号":
         m = INDEX_NO_RE.match(out)
         if not m:
-            raise ElementError(f"索引号「{out}」格式不对；应为 机构代码/年份-五位序号，如 11539901MB00002030/2026-00012")
+            raise ElementError(f"索引号「{out}」格式不对；"
+                               "应为 机构代码/年份-五位序号，如 11539901MB00002030/2026-00012")
         if not cfg.org_by_code(m.group(1)) and not cfg.codes_unsure:
             codes = [o.code for o in cfg.orgs]
-            raise ElementError(f"索引号的机构代码「{m.group(1)}」不属于 site.toml 中任何机关；{did_you_mean(m.group(1), codes)}")
+            raise ElementError(f"索引号的机构代码「{m.group(1)}」不属于 site.toml 中任何机关；"
+                               f"{did_you_mean(m.group(1), codes)}")
     return out

@@ -80,7 +80,8 @@ def _compose(loader: _Loader, offset: int) -> Any:
             if ev.tag not in (None, "!", _COLLECTION_TAGS[type(ev)]):
                 raise SourceError(line, _tag_message(ev.tag))
             if len(stack) >= MAX_DEPTH:
-                raise SourceError(line, f"YAML 嵌套超过 {MAX_DEPTH} 层；元数据和目录用不到这么深的列表或映射，请检查括号是否配对")
+                raise SourceError(line, f"YAML 嵌套超过 {MAX_DEPTH} 层；"
+                                        "元数据和目录用不到这么深的列表或映射，请检查括号是否配对")
             if isinstance(ev, yaml.SequenceStartEvent):
                 stack.append(_Open([], line))
             else:

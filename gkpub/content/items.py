@@ -125,7 +125,8 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
         leaf = leaves.get(path.replace(" ", ""))
         if leaf is None:
             errors.add(rel, lines.get("目录", 0), "目录",
-                       f"「{path}」不在标准目录中；{did_you_mean(path, leaves)}格式为「领域/事项/公开内容」，目录见 content/catalog/")
+                       f"「{path}」不在标准目录中；{did_you_mean(path, leaves)}"
+                       "格式为「领域/事项/公开内容」，目录见 content/catalog/")
     own = set(el)
     if leaf is not None:  # inheritance: the item's own value wins
         for key, value in leaf.elements.items():
@@ -153,7 +154,8 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
         for b in el["公开栏"]:
             if b not in allowed:
                 errors.add(rel, lines.get("公开栏", 0), "公开栏",
-                           f"「{b}」不是公开栏；{did_you_mean(b, allowed)}可用：全部、街镇名或社区/村名（见 site.toml）")
+                           f"「{b}」不是公开栏；{did_you_mean(b, allowed)}"
+                           "可用：全部、街镇名或社区/村名（见 site.toml）")
 
     attachments = []
     if "附件" in meta and meta["附件"]:
@@ -264,7 +266,8 @@ def link_items(items: list[Item], errors: ErrorList) -> None:
         other = by_index.get(item.index_no)
         if other is not None:
             errors.add(item.source, item.lines.get("索引号", 0), "索引号",
-                       f"索引号「{item.index_no}」与 {other.source} 重复；索引号必须唯一（可用 gkpub new item 取下一个）")
+                       f"索引号「{item.index_no}」与 {other.source} 重复；"
+                       "索引号必须唯一（可用 gkpub new item 取下一个）")
             continue
         by_index[item.index_no] = item
     for item in sorted(items, key=lambda i: i.source):
@@ -274,7 +277,8 @@ def link_items(items: list[Item], errors: ErrorList) -> None:
         policy = by_index.get(target)
         if policy is None:
             errors.add(item.source, item.lines.get("解读", 0), "解读",
-                       f"找不到索引号为「{target}」的政策文件；{did_you_mean(target, by_index)}解读应填写被解读文件的索引号")
+                       f"找不到索引号为「{target}」的政策文件；{did_you_mean(target, by_index)}"
+                       "解读应填写被解读文件的索引号")
         elif policy is item:
             errors.add(item.source, item.lines.get("解读", 0), "解读", "解读不能指向自己")
         else:

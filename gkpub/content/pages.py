@@ -32,7 +32,8 @@ def load_pages(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> list[Page]
         elif len(parts) == 2 and parts[0] in COLUMNS:
             column, slug = parts
         else:
-            errors.add(rel, 0, "", f"栏目页面应放在 content/pages/ 下：guide.md、rules/*.md 或 annual/<年份>.md；{did_you_mean(parts[0], COLUMNS)}")
+            errors.add(rel, 0, "", "栏目页面应放在 content/pages/ 下：guide.md、rules/*.md 或 annual/<年份>.md；"
+                                   f"{did_you_mean(parts[0], COLUMNS)}")
             continue
         try:
             doc = split_document(path)
@@ -57,7 +58,8 @@ def load_pages(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> list[Page]
             org = cfg.org_by_name(str(meta["发布机构"]))
             if org is None:
                 errors.add(rel, meta.lines.get("发布机构", 0), "发布机构",
-                           f"「{meta['发布机构']}」不在 site.toml 的 [[org]] 中；{did_you_mean(str(meta['发布机构']), cfg.org_names)}")
+                           f"「{meta['发布机构']}」不在 site.toml 的 [[org]] 中；"
+                           f"{did_you_mean(str(meta['发布机构']), cfg.org_names)}")
         problems, html = markdown.check_and_render(doc.body)
         for line, message in problems:
             errors.add(rel, doc.body_line + line - 1, "正文", message)

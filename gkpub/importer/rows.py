@@ -202,5 +202,6 @@ def read_sheet(where: str, sheet: Sheet, header: Header, cfg: SiteConfig, errors
         result.notes.append(f"{where} 第 {rows} 行的公开时限无法识别，已照原文导入；gkpub check 会提示无法计算期限")
     inferred = [r for r in result.records if r.inferred_stage]
     if inferred:
-        result.notes.append(f"{where} 有 {len(inferred)} 行没有填写过程，已按名称推断（目录文件中标有「推断」），请核对")
+        result.notes.append(f"{where} 有 {len(inferred)} 行没有填写过程，"
+                            "已按名称推断（目录文件中标有「推断」），请核对")
     return result

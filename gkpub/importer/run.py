@@ -138,7 +138,8 @@ def import_catalog(opts: ImportOptions) -> int:
         records += result.records
         notes += result.notes
     if not found_header:
-        errors.add(where_file, 0, "", "没有找到标准目录的表头；表头应包含 一级事项/一级目录、二级事项、公开内容、公开依据 等列")
+        errors.add(where_file, 0, "",
+                   "没有找到标准目录的表头；表头应包含 一级事项/一级目录、二级事项、公开内容、公开依据 等列")
     domains = assemble(records, opts, existing_slugs(opts.site_dir / "content" / "catalog"), errors) if records else []
     for note in notes:
         print(f"提示：{note}", file=sys.stderr)
@@ -157,8 +158,8 @@ def import_catalog(opts: ImportOptions) -> int:
         print("提示：没有找到 site.toml，未核对公开主体；请在站点目录中运行，或用 --site 指定", file=sys.stderr)
     existing = [n for n in files if (opts.out_dir / n).exists()]
     if existing and not opts.force:
-        print(f"以下目录文件已存在：{'、'.join(existing)}；确认要覆盖请加 --force，或用 --out 指定其他目录。未写入任何文件。",
-              file=sys.stderr)
+        print(f"以下目录文件已存在：{'、'.join(existing)}；"
+              "确认要覆盖请加 --force，或用 --out 指定其他目录。未写入任何文件。", file=sys.stderr)
         return 1
     opts.out_dir.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():

@@ -41,7 +41,8 @@ def _read_xlsx(path: Path) -> list[Sheet]:
     try:
         wb = load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise UsageError(f"无法读取 Excel 文件 {path.name}：{exc}；请确认它是 .xlsx 格式（.xls 请先在 Excel 中另存为 .xlsx）") from None
+        raise UsageError(f"无法读取 Excel 文件 {path.name}：{exc}；"
+                         "请确认它是 .xlsx 格式（.xls 请先在 Excel 中另存为 .xlsx）") from None
     sheets: list[Sheet] = []
     for ws in wb.worksheets:
         rows = [[cell_text(c) for c in row] for row in ws.iter_rows(values_only=True)]

@@ -57,9 +57,13 @@ def _shared(leaves: list[LeafOut], key: str) -> Any:
     return first if first is not _MISSING and all(v == first for v in values) else _MISSING
 
 
+# YAML indicators: a bare scalar starting with one would read back as something else (or not at all)
+_INDICATORS = ("#", "-", "[", "{", "!", "&", "*", "|", ">", "'", '"', "%", "@", "`")
+
+
 def scalar(text: str) -> str:
     """``text`` as a YAML scalar: bare when it reads back the same, else double-quoted."""
-    if text and text == text.strip() and not text.startswith(("#", "-", "[", "{", "!", "&", "*", "|", ">", "'", '"', "%", "@", "`")):
+    if text and text == text.strip() and not text.startswith(_INDICATORS):
         try:
             if load_yaml(f"k: {text}") == {"k": text}:
                 return text

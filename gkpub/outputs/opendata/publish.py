@@ -35,8 +35,9 @@ DATA_FILES: tuple[DataFile, ...] = (
              files.catalog_csv),
     DataFile("catalog.json", "标准目录（JSON）", "按 领域 → 事项 → 公开内容 分层，含各要素、栏目网址和已发布信息数。",
              files.catalog_json),
-    DataFile("items.json", "公开信息（JSON）", "本网站已公开的全部信息及其要素：索引号、标题、发布机构、成文日期、发布日期、文号、"
-             "所属目录等。", files.items_json),
+    DataFile("items.json", "公开信息（JSON）",
+             "本网站已公开的全部信息及其要素：索引号、标题、发布机构、成文日期、发布日期、文号、所属目录等。",
+             files.items_json),
 )
 
 
