@@ -101,7 +101,8 @@ class SearchPage:
         self.page.evaluate("document.getElementById('search-form').dataset.state = 'waiting'")
 
     def open(self, query: str = "") -> None:
-        self.page.goto(self.base + "/search/" + (f"?{query}" if "=" in query else f"?q={quote(query)}" if query else ""))
+        search = f"?{query}" if "=" in query else f"?q={quote(query)}" if query else ""
+        self.page.goto(self.base + "/search/" + search)
         self.wait()
 
     def type(self, text: str) -> None:

@@ -83,7 +83,8 @@ def test_annual_counts_on_the_demo() -> None:
     assert c.decisions["行政许可"] > 0 and c.decisions["行政处罚"] > 0
     regs = [i for i in counted if i.el.get("文件类型") == "行政规范性文件"]
     assert c.docs["行政规范性文件"].issued == sum(1 for i in regs if i.written.year == 2026) > 0
-    assert c.docs["行政规范性文件"].repealed == sum(1 for i in regs if i.el.get("废止日期") and i.el["废止日期"].year == 2026)
+    assert c.docs["行政规范性文件"].repealed == sum(1 for i in regs
+                                                    if i.el.get("废止日期") and i.el["废止日期"].year == 2026)
     assert c.docs["行政规范性文件"].in_force == sum(1 for i in regs if not i.expired(end)) > 0
     assert c.fees == round(sum(i.el.get("收费金额") or 0 for i in formed), 4)
     assert c.considered == len(formed)

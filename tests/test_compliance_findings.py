@@ -154,25 +154,31 @@ def test_empty_leaf_skips_on_request_leaves(mini_site: Path, capsys) -> None:
     empty = findings(mini_site, capsys, "empty_leaf")
     assert [f["subject"] for f in empty] == ["养老服务/高龄津贴/发放名单", "养老服务/高龄津贴/工作动态"]
     f = empty[0]
-    assert f["file"] == "content/catalog/yanglao.yaml" and f["line"] == 17 and f["url"] == "/domain/yanglao/gaoling/mingdan/"
+    assert f["file"] == "content/catalog/yanglao.yaml" and f["line"] == 17
+    assert f["url"] == "/domain/yanglao/gaoling/mingdan/"
 
 
 def test_stale_leaf_defaults_news_two_weeks_policy_six_months(mini_site: Path, capsys) -> None:
     add_leaf(mini_site, NEWS_LEAF)
     add_item(mini_site, "news.md", 2, 目录="养老服务/高龄津贴/工作动态", 成文日期="2026-11-01", 发布日期="2026-11-02")
     stale = {f["subject"]: f["message"] for f in findings(mini_site, capsys, "stale_leaf")}
-    assert "更新周期「6个月」（默认：政策、通知类栏目），应在 2026-09-05 前更新" in stale["养老服务/高龄津贴/政策文件"]
-    assert "更新周期「2周」（默认：动态类栏目），应在 2026-11-16 前更新，已超过 7 天" in stale["养老服务/高龄津贴/工作动态"]
+    assert ("更新周期「6个月」（默认：政策、通知类栏目），应在 2026-09-05 前更新"
+            in stale["养老服务/高龄津贴/政策文件"])
+    assert ("更新周期「2周」（默认：动态类栏目），应在 2026-11-16 前更新，已超过 7 天"
+            in stale["养老服务/高龄津贴/工作动态"])
     # fresh enough on 2026-11-16
-    assert "养老服务/高龄津贴/工作动态" not in {f["subject"] for f in findings(mini_site, capsys, "stale_leaf", today="2026-11-16")}
+    fresh = findings(mini_site, capsys, "stale_leaf", today="2026-11-16")
+    assert "养老服务/高龄津贴/工作动态" not in {f["subject"] for f in fresh}
 
 
 def test_stale_leaf_uses_the_catalogues_period(mini_site: Path, capsys) -> None:
     cat = mini_site / "content" / "catalog" / "yanglao.yaml"
     text = cat.read_text(encoding="utf-8")
-    cat.write_text(text.replace("        代码: zhengce\n", "        代码: zhengce\n        更新周期: 12个月\n"), encoding="utf-8")
+    cat.write_text(text.replace("        代码: zhengce\n", "        代码: zhengce\n        更新周期: 12个月\n"),
+                   encoding="utf-8")
     assert not findings(mini_site, capsys, "stale_leaf")
-    cat.write_text(text.replace("        代码: zhengce\n", "        代码: zhengce\n        更新周期: 不定期\n"), encoding="utf-8")
+    cat.write_text(text.replace("        代码: zhengce\n", "        代码: zhengce\n        更新周期: 不定期\n"),
+                   encoding="utf-8")
     assert not findings(mini_site, capsys, "stale_leaf", today="2030-01-01")
 
 

@@ -35,7 +35,8 @@ def test_duplicate_key_in_front_matter(built: Path, capsys) -> None:
     write_item(built, "b.md", "---\n标题: 名单\n索引号: " + IDX + "\n公开属性: 依申请公开\n"
                "目录: 养老服务/高龄津贴/政策文件\n成文日期: 2026-03-02\n发布日期: 2026-03-05\n"
                "公开属性: 主动公开\n---\n正文。\n")
-    assert_fails(built, capsys, "content/items/yanglao/b.md:8: 字段「公开属性」重复（第 4 行已写过）；每个字段只能写一次")
+    assert_fails(built, capsys,
+                 "content/items/yanglao/b.md:8: 字段「公开属性」重复（第 4 行已写过）；每个字段只能写一次")
     assert not (built / "public").joinpath(*PAGE).exists()
 
 
@@ -49,7 +50,8 @@ def test_duplicate_key_nested_in_front_matter(built: Path, capsys) -> None:
 def test_duplicate_key_in_catalogue(built: Path, capsys) -> None:
     cat = _catalog(built)
     cat.write_text(cat.read_text(encoding="utf-8") + "        过程: 决策\n", encoding="utf-8")
-    assert_fails(built, capsys, "content/catalog/yanglao.yaml:21: 字段「过程」重复（第 19 行已写过）；每个字段只能写一次")
+    assert_fails(built, capsys,
+                 "content/catalog/yanglao.yaml:21: 字段「过程」重复（第 19 行已写过）；每个字段只能写一次")
 
 
 # ------------------------------------------------------------------ empty gate and required values

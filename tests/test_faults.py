@@ -158,7 +158,8 @@ def test_markers_are_found_where_a_published_item_shows(tmp_path: Path) -> None:
     set_secret(site, PUBLISHED)
     assert build_here(site, out, True) == 0
     found = leaks(out)
-    for where in (SECRET_PAGE, "data/items.json", "feed.xml", "sitemap.xml", "pagefind/fragment/", "stage/juece/index.html"):
+    for where in (SECRET_PAGE, "data/items.json", "feed.xml", "sitemap.xml", "pagefind/fragment/",
+                  "stage/juece/index.html"):
         assert any(f.startswith(where) for f in found), (where, found)
     assert {f.split(": ", 1)[1] for f in found if f.startswith("pagefind/fragment/")} == set(MARKERS)
 

@@ -23,8 +23,9 @@ SHULI_HEADER = ["一级目录", "二级目录", "三级目录", "过程", "项�
                 "公开方式", "", "公开时限", "公开格式", "监督方式"]
 SHULI_SUB = ["", "", "", "", "", "", "", "", "主动", "依申请", "", "", ""]
 SHULI_ROWS = [
-    ["养老服务", "高龄津贴", "政策文件", "决策", "行政给付", "1.补贴对象 2.补贴标准", "《中华人民共和国老年人权益保障法》",
-     "区民政局", "■", "□", "自信息形成或变更之日起20个工作日内", "文本", "0871-60000002"],
+    ["养老服务", "高龄津贴", "政策文件", "决策", "行政给付", "1.补贴对象 2.补贴标准",
+     "《中华人民共和国老年人权益保障法》", "区民政局", "■", "□", "自信息形成或变更之日起20个工作日内", "文本",
+     "0871-60000002"],
     ["", "", "发放名单", "结果公开", "行政给付类", "姓名、补贴金额", "《中华人民共和国老年人权益保障法》",
      "测试区民政局", "√", "", "5个工作日", "文本、图表", "0871-60000002"],
     ["", "养老机构", "备案信息", "管理", "其他行政行为", "机构名称；地址；床位数", "《养老机构管理办法》",
@@ -138,7 +139,8 @@ def test_db31_sheet_with_groups_title_row_and_inferred_stage(mini_site: Path, tm
     catalog = load_imported(mini_site, out)
     assert [d.slug for d in catalog.domains] == ["yanglao"] and catalog.domains[0].category == "公共服务事项"
     leaves = leaf_map(catalog)
-    assert list(leaves) == ["养老服务/高龄津贴/办事指南", "养老服务/高龄津贴/发放名单", "养老服务/养老机构监管/监督检查结果"]
+    assert list(leaves) == ["养老服务/高龄津贴/办事指南", "养老服务/高龄津贴/发放名单",
+                            "养老服务/养老机构监管/监督检查结果"]
     guide = leaves["养老服务/高龄津贴/办事指南"]
     assert guide["过程"] == "服务" and guide["要素"] == ["申领条件", "申请材料"]
     assert guide["公开渠道"] == ["政府网站", "两微一端", "社区/村/企事业单位公示栏"]
@@ -229,7 +231,8 @@ def effective(catalog: Catalog) -> list[tuple]:
 
 
 @pytest.mark.parametrize("name", ["catalog.xlsx", "catalog.csv"])
-def test_round_trip_export_import_gives_the_same_catalogue(demo_public: Path, tmp_path: Path, name: str, capsys) -> None:
+def test_round_trip_export_import_gives_the_same_catalogue(demo_public: Path, tmp_path: Path, name: str,
+                                                           capsys) -> None:
     site = tmp_path / "site"
     site.mkdir()
     shutil.copy(REPO / "site.toml", site / "site.toml")

@@ -165,8 +165,9 @@ def test_symlink_leaving_the_site_is_an_error(built: Path, capsys, tmp_path: Pat
     (outside / "b.md").write_text(item_text(索引号=IDX, 标题="站外的文件"), encoding="utf-8")
     source, name = (outside / "b.md", "b.md") if kind == "file" else (outside, "linked")
     os.symlink(source, built / "content" / "items" / "yanglao" / name)
-    err = assert_fails(built, capsys, f"content/items/yanglao/{name}: 「{name}」是指向站点目录以外（{source}）的符号链接；"
-                                      "请把文件本身放进 content/")
+    err = assert_fails(built, capsys,
+                       f"content/items/yanglao/{name}: 「{name}」是指向站点目录以外（{source}）的符号链接；"
+                       "请把文件本身放进 content/")
     assert "站外的文件" not in err
     assert not built.joinpath("public", *PAGE).exists()
 
@@ -201,7 +202,8 @@ def test_inline_footnote_refused_with_line(built: Path, capsys) -> None:
     body = "第一段。\n\n第二段^[这是注释]。\n\n`^[` 在代码中可以。\n\n" + "^[" * 40
     write_item(built, "b.md", item_text(索引号=IDX, body=body))
     t0 = time.perf_counter()
-    assert_fails(built, capsys, "b.md:10: 字段「正文」: 正文不支持行内脚注「^[…]」；请改用脚注写法", "本篇另有 1 行同样的问题")
+    assert_fails(built, capsys, "b.md:10: 字段「正文」: 正文不支持行内脚注「^[…]」；请改用脚注写法",
+                 "本篇另有 1 行同样的问题")
     assert time.perf_counter() - t0 < 5
 
 

@@ -186,7 +186,8 @@ def test_docx_attachment(mini_site: Path, capsys) -> None:
     assert f"请改为「{ID_MASKED}」" in err
     assert f"{FILES}/list.docx: 字段「表格 1 第 2 行」: 发现未遮蔽的银行卡号「{CARD}」" in err
     assert f"{FILES}/list.docx: 字段「第 3 段」: 发现未遮蔽的手机号「{MOBILE}」" in err
-    assert f"{FILES}/list.docx: 字段「页眉第 1 段」: 发现未遮蔽的手机号「139-1234-5678」；请改为「139-****-5678」" in err
+    assert (f"{FILES}/list.docx: 字段「页眉第 1 段」: 发现未遮蔽的手机号「139-1234-5678」；"
+            "请改为「139-****-5678」") in err
 
 
 def pdf_bytes(pages: list[str]) -> bytes:

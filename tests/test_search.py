@@ -222,7 +222,8 @@ def test_incremental_builds_keep_the_index_true(mini_site: Path) -> None:
 
     public = mini_site / "public"
     secret = "西岭村内部审核意见"
-    write_item(mini_site, "second.md", item_text(标题="关于发放第二批高龄津贴的通知", 索引号="11530000MB00000025/2026-00002"))
+    write_item(mini_site, "second.md",
+               item_text(标题="关于发放第二批高龄津贴的通知", 索引号="11530000MB00000025/2026-00002"))
     build()
     assert len(fragments(public)) == 2
     before = sorted(p.name for p in (public / "pagefind").rglob("*"))

@@ -40,7 +40,8 @@ def test_parse_accepts(text: str, kind: str, n: int) -> None:
     assert parse_time_limit(text) == TimeLimit(kind, n)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("text", ["", "及时", "尽快", "一个月", "20", "工作日", "0个工作日", "十十个工作日", "20个小时"])
+@pytest.mark.parametrize("text", ["", "及时", "尽快", "一个月", "20", "工作日", "0个工作日", "十十个工作日",
+                                  "20个小时"])
 def test_parse_rejects_with_chinese_message(text: str) -> None:
     with pytest.raises(ValueError) as exc:
         parse_time_limit(text)

@@ -74,7 +74,8 @@ def test_doc_number_form(built: Path, capsys) -> None:
 
 
 def test_catalog_path_not_in_catalogue(built: Path, capsys) -> None:
-    write_item(built, "b.md", item_text(**{"索引号": "11530000MB00000025/2026-00002", "目录": "养老服务/高龄津贴/政策"}))
+    write_item(built, "b.md",
+               item_text(**{"索引号": "11530000MB00000025/2026-00002", "目录": "养老服务/高龄津贴/政策"}))
     assert_fails(built, capsys, "字段「目录」", "不在标准目录中", "是不是「养老服务/高龄津贴/政策文件」")
 
 
@@ -150,7 +151,8 @@ def test_index_number_code_must_be_an_org(built: Path, capsys) -> None:
 def test_script_and_javascript_links_refused(built: Path, capsys) -> None:
     body = "第一段。\n\n<script>alert(1)</script>\n\n[点我](javascript:alert(1))\n\n![](x.png)\n"
     write_item(built, "b.md", item_text(**{"索引号": "11530000MB00000025/2026-00002", "body": body}))
-    assert_fails(built, capsys, "b.md:10: 字段「正文」", "b.md:12: 字段「正文」", "b.md:14: 字段「正文」", "不允许的协议", "替代文字")
+    assert_fails(built, capsys, "b.md:10: 字段「正文」", "b.md:12: 字段「正文」", "b.md:14: 字段「正文」",
+                 "不允许的协议", "替代文字")
 
 
 def test_bad_site_toml(built: Path, capsys) -> None:
