@@ -89,7 +89,8 @@ def _decorate(html: str) -> str:
     if "<table>" in html:
         tables = html.count("<table>")
         if tables == 1:
-            html = html.replace("<table>", '<div class="table-wrap" tabindex="0" role="region" aria-label="表格"><table>')
+            html = html.replace("<table>",
+                                '<div class="table-wrap" tabindex="0" role="region" aria-label="表格"><table>')
         else:  # each scroll region needs a name of its own
             parts = html.split("<table>")
             html = parts[0] + "".join(
@@ -201,7 +202,8 @@ def lint(body: str) -> list[tuple[int, str]]:
             continue
         m = _DANGEROUS_TAG_RE.search(line)
         if m:
-            problems.append((n, f"正文中不允许脚本或嵌入式 HTML（「{m.group(0).strip()}」）；请用 Markdown 书写，附件用「附件」字段"))
+            problems.append((n, f"正文中不允许脚本或嵌入式 HTML（「{m.group(0).strip()}」）；"
+                                "请用 Markdown 书写，附件用「附件」字段"))
             continue
         for target_m in _LINK_TARGET_RE.finditer(line):
             target = next(g for g in target_m.groups() if g is not None)
@@ -209,7 +211,8 @@ def lint(body: str) -> list[tuple[int, str]]:
                 problems.append((n, f"链接「{target[:40]}」使用了不允许的协议；只能链接 http(s)、站内路径或附件"))
         tag = _ANY_TAG_RE.search(line)
         if tag and "`" not in line:
-            problems.append((n, f"正文中不能使用 HTML 标签「{tag.group(0)[:30]}」（会原样显示为文字）；请用 Markdown 写法，如 **加粗**、空行分段、| 表格 |"))
+            problems.append((n, f"正文中不能使用 HTML 标签「{tag.group(0)[:30]}」（会原样显示为文字）；"
+                                "请用 Markdown 写法，如 **加粗**、空行分段、| 表格 |"))
     for message, lines in unparsable.items():  # once each: a broken file can repeat them 100k times
         more = f"（本篇另有 {len(lines) - 1} 行同样的问题）" if len(lines) > 1 else ""
         problems.append((lines[0], message + more))
