@@ -127,6 +127,11 @@ NOTES: dict[str, tuple[str, ...]] = {
         "数据服务中心的网站上查询。下面是格式正确（校验码有效）的占位代码，不是真实代码：发布第一条信息之前",
         "必须换成本机关的代码。每条信息的索引号都以它开头，而索引号一经公开就不再改变。",
     ),
+    "org.office": (
+        "依申请公开的受理机构（office 开头的各项）显示在政府信息公开指南和本机关的公开页面上，",
+        "《条例》第十二条要求公布它的名称、办公地址、办公时间、联系电话、传真号码和互联网联系方式。",
+        "本级政府应当填写；部门、街镇没有填写的，页面上写明其申请由本级政府的受理机构统一受理。",
+    ),
     "township": ("每个社区、村有一块公开栏（公示栏），gkpub print boards 为每块公开栏生成海报。",),
     "vocab": ("写出的词表替换内置词表（不是追加），所以要列出全部可用的值。",),
     "calendar": (
@@ -164,7 +169,13 @@ def _values(v: SiteValues) -> dict[str, Any]:
 
 def _examples(v: SiteValues) -> dict[str, Any]:
     nxt = v.today.year + 1
-    return {**EXAMPLES, "township.org": v.government, "calendar.holidays": [f"{nxt}-01-01"],
+    office = {
+        "org.office": f"{v.government}办公室", "org.office_address": f"{v.city}{v.district}……",
+        "org.office_hours": "工作日 9:00—12:00、13:30—17:30", "org.office_postcode": "000000",
+        "org.office_phone": "0000-00000000", "org.office_fax": "0000-00000000",
+        "org.office_email": "zwgk@example.gov.cn", "org.office_url": "https://www.example.gov.cn/ysq/",
+    }
+    return {**EXAMPLES, **office, "township.org": v.government, "calendar.holidays": [f"{nxt}-01-01"],
             "calendar.workdays": [f"{nxt}-02-06"], "calendar.years": [nxt]}
 
 

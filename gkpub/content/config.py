@@ -16,6 +16,28 @@ ORG_KINDS = siteschema.ORG_KINDS
 
 
 @dataclass(frozen=True)
+class Office:
+    """An org's receiving office for 依申请公开 (政府信息公开工作机构, 条例 第四条、第十二条)."""
+
+    name: str
+    address: str = ""
+    hours: str = ""
+    postcode: str = ""
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+    url: str = ""  # the online channel (在线申请)
+
+
+# site.toml keys of an office, by Office field ("name" is the key "office" itself)
+OFFICE_KEYS = {"name": "office", "address": "office_address", "hours": "office_hours",
+               "postcode": "office_postcode", "phone": "office_phone", "fax": "office_fax",
+               "email": "office_email", "url": "office_url"}
+OFFICE_REQUIRED = ("address", "phone")  # an office a resident cannot find or call is no office
+_OFFICE_LABELS = {"office_address": "办公地址", "office_phone": "联系电话"}
+
+
+@dataclass(frozen=True)
 class Org:
     name: str
     short: str
@@ -25,6 +47,7 @@ class Org:
     address: str = ""
     phone: str = ""
     supervision_phone: str = ""
+    office: Office | None = None  # None: the government's office receives (SiteConfig.receiver)
 
 
 @dataclass(frozen=True)
@@ -79,6 +102,33 @@ class SiteConfig:
             if o.code == code:
                 return o
         return None
+
+    @property
+    def government_org(self) -> Org | None:
+        return self.org_by_name(self.government)
+
+    def receiver(self, org: Org) -> Org | None:
+        """The org whose office receives ``org``'s 依申请公开 requests: the org itself when it has
+        an office, else the government (its office receives for every body without one)."""
+        if org.office is not None:
+            return org
+        gov = self.government_org
+        return gov if gov is not None and gov.office is not None else None
+
+    @property
+    def receiving_orgs(self) -> list[Org]:
+        """The orgs with their own office, the government first."""
+        gov = self.government_org
+        own = [o for o in self.orgs if o.office is not None]
+        return sorted(own, key=lambda o: o is not gov)
+
+    @property
+    def received_by_government(self) -> list[Org]:
+        """The orgs without an office of their own, whose requests the government's office receives."""
+        gov = self.government_org
+        if gov is None or gov.office is None:
+            return []
+        return [o for o in self.orgs if o.office is None and o is not gov]
 
     @property
     def org_names(self) -> list[str]:
@@ -196,13 +246,35 @@ def _load_orgs(cfg: SiteConfig, data: dict[str, Any], lines: siteschema.Lines,
         # of this org into "unknown org" errors
         cfg.orgs.append(Org(name=name, short=o.get("short") or name, code=code, kind=o.get("kind", ""),
                             doc_prefix=tuple(o["doc_prefix"]), address=o["address"],
-                            phone=o["phone"], supervision_phone=o["supervision_phone"]))
+                            phone=o["phone"], supervision_phone=o["supervision_phone"],
+                            office=_office(o, i, lines, errors)))
     if "org" in data and not cfg.orgs and not errors:
         errors.add(rel, 0, "[[org]]", "至少要配置一个公开主体（[[org]] 段）")
     if cfg.government and cfg.orgs and not cfg.org_by_name(cfg.government):
         errors.add(rel, lines.key_line("site", 0, "government"), "site.government",
                    f"「{cfg.government}」不在 [[org]] 中；{did_you_mean(cfg.government, cfg.org_names)}"
                    "本级政府要先在 [[org]] 中写一段")
+
+
+def _office(o: dict[str, Any], i: int, lines: siteschema.Lines, errors: ErrorList) -> Office | None:
+    """The org's receiving office from its office_* keys (already schema-checked), or None."""
+    values = {f: o.get(k, "").strip() for f, k in OFFICE_KEYS.items()}
+    where = f"org[{i + 1}]"
+    given = [k for f, k in OFFICE_KEYS.items() if values[f] and f != "name"]
+    if not values["name"]:
+        if given:
+            errors.add(siteschema.REL, lines.key_line("org", i, given[0]), f"{where}.office",
+                       f"写了受理机构的联系方式（{given[0]}），但缺少受理机构名称；请加一行 "
+                       "office = \"……（政府信息公开工作机构名称）\"，或删去 office_ 开头的各项，"
+                       "由本级政府的受理机构统一受理")
+        return None
+    missing = [OFFICE_KEYS[f] for f in OFFICE_REQUIRED if not values[f]]
+    if missing:
+        shown = "、".join(f"{k}（{_OFFICE_LABELS[k]}）" for k in missing)
+        errors.add(siteschema.REL, lines.key_line("org", i, "office"), f"{where}.{missing[0]}",
+                   f"受理机构「{values['name']}」缺少 {shown}；《条例》第十二条要求公布受理机构的"
+                   "名称、办公地址、办公时间、联系电话、传真号码和互联网联系方式")
+    return Office(**values)
 
 
 def _load_townships(cfg: SiteConfig, data: dict[str, Any], lines: siteschema.Lines,

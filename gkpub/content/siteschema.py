@@ -32,7 +32,7 @@ class Table:
 class Key:
     table: str
     name: str
-    kind: str  # str | url | int | bool | strlist | datelist | intlist | extlist
+    kind: str  # str | url | email | postcode | int | bool | strlist | datelist | intlist | extlist
     required: bool = False
     default: Any = None
     allowed: tuple[str, ...] = ()
@@ -80,6 +80,16 @@ KEYS: tuple[Key, ...] = (
     Key("org", "address", "str", False, "", doc="地址"),
     Key("org", "phone", "str", False, "", doc="联系电话"),
     Key("org", "supervision_phone", "str", False, "", doc="监督电话"),
+    # issue 12 part C: the org's receiving office for 依申请公开 (条例 第十二条 lists its contacts)
+    Key("org", "office", "str", False, "",
+        doc="依申请公开的受理机构（政府信息公开工作机构）名称；不填时本机关的申请由本级政府的受理机构统一受理"),
+    Key("org", "office_address", "str", False, "", doc="受理机构的办公地址（填了 office 时必填）"),
+    Key("org", "office_hours", "str", False, "", doc="受理机构的办公时间，如「工作日 9:00—12:00、13:30—17:30」"),
+    Key("org", "office_postcode", "postcode", False, "", doc="受理机构的邮政编码（6 位数字）"),
+    Key("org", "office_phone", "str", False, "", doc="受理机构的联系电话（填了 office 时必填）"),
+    Key("org", "office_fax", "str", False, "", doc="受理机构的传真号码"),
+    Key("org", "office_email", "email", False, "", doc="受理机构的电子邮箱"),
+    Key("org", "office_url", "url", False, "", doc="在线申请的网址（依申请公开平台），http(s):// 开头"),
     Key("township", "name", "str", True, doc="街镇名称，如「禾丰街道」"),
     Key("township", "org", "str", True, doc="该街镇的公开主体，必须是某个 [[org]] 的 name"),
     Key("township", "communities", "strlist", False, [], doc="社区、村名称的列表"),
@@ -200,6 +210,8 @@ def _type_error(key: Key) -> str:
     return {
         "str": "应为文字（用英文双引号括起来）",
         "url": "应为网址文字，如 \"https://www.example.gov.cn/\"",
+        "email": "应为电子邮箱文字，如 \"zwgk@example.gov.cn\"",
+        "postcode": "应为 6 位数字的文字（用英文双引号括起来），如 \"665100\"",
         "int": "应为整数（不加引号）",
         "bool": "应为 true 或 false",
         "strlist": "应为文字列表，如 [\"甲\", \"乙\"]",
@@ -212,11 +224,15 @@ def _type_error(key: Key) -> str:
 def _check_value(key: Key, value: Any) -> str | None:
     """None when ``value`` fits ``key``; otherwise the Chinese problem."""
     kind = key.kind
-    if kind in ("str", "url"):
+    if kind in ("str", "url", "email", "postcode"):
         if not isinstance(value, str):
             return _type_error(key)
         if key.required and not value.strip():
             return "不能为空"
+        if kind == "email" and value and not _EMAIL.match(value):
+            return f"「{value}」不是电子邮箱地址；应写作 名称@域名，如 \"zwgk@example.gov.cn\""
+        if kind == "postcode" and value and not re.fullmatch(r"[0-9]{6}", value):
+            return f"「{value}」不是邮政编码；邮政编码是 6 位数字，如 \"665100\""
         if kind == "url" and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
             return "应是 http:// 或 https:// 开头的网址"
         if key.allowed and value not in key.allowed:
@@ -255,6 +271,10 @@ def _check_value(key: Key, value: Any) -> str | None:
         ok = all(isinstance(v, int) and not isinstance(v, bool) for v in value)
         return None if ok else _type_error(key)
     raise AssertionError(kind)
+
+
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 
 
 def _first_duplicate(values: list[Any]) -> Any:
@@ -380,7 +400,8 @@ def credit_code_problem(code: str) -> str | None:
 # -- docs ---------------------------------------------------------------------------------
 
 _KIND_NAMES = {
-    "str": "文字", "url": "网址", "int": "整数", "bool": "true/false", "strlist": "文字列表",
+    "str": "文字", "url": "网址", "email": "电子邮箱", "postcode": "邮政编码", "int": "整数",
+    "bool": "true/false", "strlist": "文字列表",
     "datelist": "日期列表", "intlist": "整数列表", "extlist": "扩展名列表",
 }
 
