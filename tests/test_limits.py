@@ -75,9 +75,9 @@ def test_alias_bomb_in_catalogue_is_refused_fast_and_small(built: Path) -> None:
     probe = (
         "import json, sys, time, tracemalloc\n"
         "from pathlib import Path\n"
-        "from gkpub.catalog import load_catalog\n"
-        "from gkpub.config import load_config\n"
-        "from gkpub.errors import ErrorList\n"
+        "from gkpub.content.catalog import load_catalog\n"
+        "from gkpub.content.config import load_config\n"
+        "from gkpub.util.errors import ErrorList\n"
         "site = Path(sys.argv[1]); errors = ErrorList(root=site); cfg = load_config(site, errors)\n"
         "tracemalloc.start(); t0 = time.perf_counter(); load_catalog(site, cfg, errors)\n"
         "print(json.dumps([time.perf_counter() - t0, tracemalloc.get_traced_memory()[1],\n"

@@ -6,7 +6,7 @@ import pytest
 from gkpub.rules.pii import PiiHit, mask, scan
 
 
-# Reference implementations written here, independent of gkpub.pii.
+# Reference implementations written here, independent of gkpub.rules.pii.
 def id18(first17: str) -> str:
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights, strict=True)) % 11]
