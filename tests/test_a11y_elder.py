@@ -105,7 +105,7 @@ def test_text_size_switch(site) -> None:
 
 
 def test_settings_apply_before_the_script_file_loads(site) -> None:
-    """The inline script in <head> sets 长辈版 before the first paint; a11y.js only wires buttons."""
+    """assets/a11y-early.js (blocking, in <head>) sets 长辈版 before the first paint; a11y.js only wires buttons."""
     base, kinds, b = site
     context = b.new_context(viewport=PHONE)
     context.add_init_script("localStorage.setItem('gkpub-elder', '1'); localStorage.setItem('gkpub-size', '2')")
