@@ -346,7 +346,7 @@ class Builder:
 
     def _context(self, site: Site, renderer: WebRenderer, report: Report, layouts: list[Path]) -> BuildContext:
         return BuildContext(site=site, renderer=renderer, report=report, page_paths=self.page_paths,
-                            layouts=layouts, out_dir=self.opts.out_dir)
+                            layouts=layouts, out_dir=self.opts.out_dir, cache_dir=self.opts.cache_dir)
 
     def _previous(self) -> Record | None:
         """The cache's record of the output, if the output is verified to be what it says."""

@@ -18,9 +18,12 @@ from pathlib import Path
 from typing import Protocol
 
 from gkpub.compliance.checks import Report
+from gkpub.content.forms import has_guide
 from gkpub.content.model import Site
 from gkpub.outputs.opendata.publish import opendata_outputs
 from gkpub.outputs.print.carry import carry_over
+from gkpub.outputs.print.fonts import FontError
+from gkpub.outputs.print.form import application_forms
 from gkpub.outputs.web.render import WebRenderer
 from gkpub.store.outguard import OUTPUT_MARKER, marker_bytes
 from gkpub.util.errors import UsageError
@@ -40,6 +43,7 @@ class BuildContext:
     page_paths: list[str]
     layouts: list[Path]
     out_dir: Path  # the live output folder (the previous build's files, e.g. printed ones)
+    cache_dir: Path | None = None  # the build cache (BuildOptions.cache_dir), for costly files
 
 
 class Channel(Protocol):
@@ -108,6 +112,22 @@ class PrintCarry:
         return found.pairs
 
 
+class ApplicationForms:
+    """The 政府信息公开申请表 PDFs the 指南 links (outputs.print.form), whenever the site has a
+    指南: rendered with WeasyPrint only when their inputs changed, else taken from the cache.
+    Without a CJK font the build stops with the way out, rather than publish boxes or a dead link."""
+    name = "政府信息公开申请表"
+
+    def files(self, ctx: BuildContext) -> list[tuple[str, Payload]]:
+        if not has_guide(ctx.site):
+            return []
+        try:
+            forms = application_forms(ctx.site, ctx.cache_dir)
+        except FontError as exc:
+            raise UsageError(f"政府信息公开指南提供下载的申请表（PDF）无法生成：{exc}") from None
+        return [(f.form.path, f.pdf) for f in forms]
+
+
 class Marker:
     """The file that says this folder is gkpub's output (see store.outguard)."""
     name = "输出目录标记"
@@ -116,7 +136,8 @@ class Marker:
         yield OUTPUT_MARKER, marker_bytes(ctx.site.preview)
 
 
-CHANNELS: tuple[Channel, ...] = (OpenData(), Assets(), Attachments(), PrintCarry(), Marker())
+# ApplicationForms first: the one that may stop for a missing font does so before the others write
+CHANNELS: tuple[Channel, ...] = (ApplicationForms(), OpenData(), Assets(), Attachments(), PrintCarry(), Marker())
 
 
 def asset_files(layouts: list[Path]) -> list[tuple[str, Payload]]:
