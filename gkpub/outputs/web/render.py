@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import jinja2
 
+from gkpub.content.forms import FORMS
 from gkpub.content.model import Domain, Item, Leaf, Matter, Site
 from gkpub.content.pages import COLUMNS
 from gkpub.content.schema import STAGE_SLUGS, STAGES
@@ -49,6 +50,7 @@ def make_env(layouts: Path | list[Path], prefix: str) -> jinja2.Environment:
     env.globals["STAGES"] = STAGES
     env.globals["STAGE_SLUGS"] = STAGE_SLUGS
     env.globals["COLUMNS"] = COLUMNS
+    env.globals["FORMS"] = FORMS  # the 申请表 the 指南 links (_office.html)
     return env
 
 
