@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gkpub.cli.argparse_zh import int_arg
 from gkpub.util.errors import BuildFailed, UsageError
 
 if TYPE_CHECKING:
@@ -25,30 +26,27 @@ def add_check_args(c: argparse.ArgumentParser) -> None:
                    help="有「警告」级别的合规问题时也以退出码 1 结束（供编辑仓库的 CI 使用）；「提示」不影响")
     c.add_argument("--links", action="store_true",
                    help="改为检查已生成的网站：失效的站内链接、页内锚点和附件（先运行 gkpub build）")
-    c.add_argument("--out", type=Path, default=None,
-                   help="与 --links 一起使用：已生成网站的目录，默认为 站点目录/public")
 
 
 def add_compliance_parsers(sub: argparse._SubParsersAction, site_args: Callable[..., None]) -> None:
+    """``site_args(parser, out=kind, today=…)`` adds --site, --out and --today (cli.main)."""
     r = sub.add_parser("report", help="生成报告草稿")
-    kinds = r.add_subparsers(dest="report_kind", metavar="种类", parser_class=type(r))
+    kinds = r.add_subparsers(dest="report_kind", metavar="种类")
     kinds.required = True
     a = kinds.add_parser("annual", help="政府信息公开工作年度报告草稿（Markdown）")
-    a.add_argument("year", type=int, metavar="年份", help="报告年度，如 2026")
-    site_args(a)
-    a.add_argument("--out", type=Path, default=None, help="写入这个文件；省略时输出到屏幕")
+    a.add_argument("year", type=int_arg(1900, 9999), metavar="年份", help="报告年度，如 2026")
+    site_args(a, out="report")
 
     i = sub.add_parser("import", help="导入已有的表格")
-    what = i.add_subparsers(dest="import_kind", metavar="种类", parser_class=type(i))
+    what = i.add_subparsers(dest="import_kind", metavar="种类")
     what.required = True
     c = what.add_parser("catalog", help="把标准目录表（.xlsx 或 .csv）转换为 content/catalog/*.yaml")
     c.add_argument("file", type=Path, metavar="文件", help="标准目录表：.xlsx 或 .csv（UTF-8 或 GBK）")
-    site_args(c)
-    c.add_argument("--out", type=Path, default=None, help="输出目录，默认为 站点目录/content/catalog")
+    site_args(c, out="import", today=False)  # an import reads no dates
     c.add_argument("--slug", action="append", default=[], metavar="领域=代码",
                    help="领域的网址代码，如 --slug 养老服务=yanglao（可多次使用）；"
                         "省略时沿用站点中同名领域的代码，否则依次用 d01、d02…")
-    c.add_argument("--domain", default=None,
+    c.add_argument("--domain", default=None, metavar="领域",
                    help="表中没有领域列时（如 DB31/T 1297 样式），所有行属于这个领域；默认用工作表名称")
     c.add_argument("--stage", default=None, metavar="过程",
                    help="表中没有「过程」且无法从名称推断时使用的五公开环节")
@@ -59,7 +57,8 @@ def build_summary(report: Report, path: Path) -> str:
     """The line `gkpub build` prints after the pages: findings and where to read them."""
     from gkpub.compliance.text import summary_line
 
-    return f"{summary_line(report)}详见 {path}（内部报告，不在输出目录中，不随网站部署）；运行 gkpub check 可在终端查看。"
+    return (f"{summary_line(report)}详见 {path}（内部报告，不在输出目录中，不随网站部署）；"
+            "运行 gkpub check 可在终端查看。")
 
 
 def run_check(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
@@ -111,7 +110,8 @@ def run_report(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
     out = args.out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    print(f"已生成 {args.year} 年度报告草稿 → {out}（统计了 {counts.considered} 条信息；其余部分请补充完整）")
+    if args.verbosity:  # not -q
+        print(f"已生成 {args.year} 年度报告草稿 → {out}（统计了 {counts.considered} 条信息；其余部分请补充完整）")
     return 0
 
 

@@ -6,17 +6,21 @@ last good pages served and shows the error over the page, as the terminal prints
 """
 from __future__ import annotations
 
+import errno
 import functools
 import http.server
+import io
 import json
+import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from gkpub.build.builder import Builder, BuildOptions
-from gkpub.util.errors import BuildFailed
+from gkpub.util.errors import BuildFailed, UsageError
 
 DEBOUNCE = 0.08  # seconds of quiet after a save before rebuilding (editors write in bursts)
 WATCHED = ("content", "layouts", "print")
@@ -99,8 +103,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 class Rebuilder:
     """Rebuilds after changes, one build at a time, and tells the browser."""
 
-    def __init__(self, builder: Builder, state: ServeState, out=sys.stdout, err=sys.stderr):
+    def __init__(self, builder: Builder, state: ServeState, out=sys.stdout, err=sys.stderr,
+                 verbose: bool = False):
         self.builder, self.state, self.out, self.err = builder, state, out, err
+        self.verbose = verbose  # -v: name the files each rebuild was for
         self.dirty = threading.Event()
         self.stopping = threading.Event()
         self.pending: set[str] | None = set()  # files reported changed; None: unknown, check all
@@ -143,8 +149,12 @@ class Rebuilder:
 
     def rebuild(self) -> float | None:
         t0 = time.perf_counter()
+        changed = self._take_pending()
+        if self.verbose:
+            what = "、".join(sorted(Path(p).name for p in changed)) if changed else "（未知，全部核对）"
+            print(f"{time.strftime('%H:%M:%S')} 有变化：{what}", file=self.err, flush=True)
         try:
-            result = self.builder.run(extras=False, changed=self._take_pending())
+            result = self.builder.run(extras=False, changed=changed)
         except BuildFailed as exc:
             text = exc.errors.report()
             with self.state.lock:
@@ -193,12 +203,41 @@ def watch(paths: list[Path], on_change) -> object:
     return observer
 
 
+def bind(host: str, port: int, handler: Callable[..., http.server.BaseHTTPRequestHandler]
+         ) -> http.server.ThreadingHTTPServer:
+    """The preview server, listening; a Chinese UsageError (exit 2) when it cannot listen there."""
+    try:
+        return http.server.ThreadingHTTPServer((host, port), handler)
+    except socket.gaierror:
+        raise UsageError(f"无法监听地址 {host}：找不到这个主机名；请用 --host 改正，如 --host 127.0.0.1") from None
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(f"端口 {port} 已被占用（{host}:{port}），可能另一个 gkpub serve 正在运行；"
+                             f"请用 --port 换一个端口，如 --port {port + 1 if port < 65535 else 8000}") from None
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise UsageError(f"没有权限监听端口 {port}（小于 1024 的端口需要管理员权限）；"
+                             f"请用 --port 换一个端口，如 --port 8000") from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise UsageError(f"无法监听地址 {host}：本机没有这个地址；请用 --host 改正，如 --host 127.0.0.1") from None
+        raise UsageError(f"无法在 {host}:{port} 上监听：{exc.strerror or exc}；请用 --host 或 --port 另选") from None
+
+
 def serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
-          ready: threading.Event | None = None, stop: threading.Event | None = None) -> int:
-    """Run until Ctrl-C (or ``stop`` is set, for tests). Returns the exit code."""
-    builder = Builder(opts, keep_state=True)
+          ready: threading.Event | None = None, stop: threading.Event | None = None,
+          verbosity: int = 1) -> int:
+    """Run until Ctrl-C (or ``stop`` is set, for tests). Returns the exit code.
+
+    ``verbosity``: 0 (-q) drops the line after each rebuild, 2 (-v) names what changed."""
     state = ServeState()
-    rebuilder = Rebuilder(builder, state)
+    handler = functools.partial(type("Handler", (_Handler,), {"state": state}), directory=str(opts.out_dir))
+    server = bind(host, port, handler)  # before the first build: a port in use is known at once
+    try:
+        builder = Builder(opts, keep_state=True)
+    except BaseException:
+        server.server_close()
+        raise
+    out = io.StringIO() if verbosity == 0 else sys.stdout
+    rebuilder = Rebuilder(builder, state, out=out, verbose=verbosity >= 2)
     try:
         builder.run()
         builder.tidy()
@@ -208,8 +247,10 @@ def serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
         if not opts.out_dir.is_dir():
             print("首次生成失败，没有可以显示的页面；修改内容后会自动重试。", file=sys.stderr)
             opts.out_dir.mkdir(parents=True, exist_ok=True)
-    handler = functools.partial(type("Handler", (_Handler,), {"state": state}), directory=str(opts.out_dir))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
+    except BaseException:
+        server.server_close()
+        builder.close()
+        raise
     server.daemon_threads = True
     watched = [opts.site_dir / d for d in WATCHED] + [opts.site_dir / "site.toml"]
     observer = watch(watched, rebuilder.changed)
