@@ -8,7 +8,7 @@ from gkpub.content.schema import FIELDS
 from gkpub.content.vocab import FIXED_VOCABS
 
 _KIND_NAMES = {
-    "str": "文字", "text": "文字（可多行）", "date": "日期", "list": "列表", "bool": "是/否",
+    "str": "文字", "text": "文字（可多行）", "date": "日期", "time": "时刻", "list": "列表", "bool": "是/否",
     "int": "整数", "number": "数字", "period": "起止日期", "attachments": "附件列表",
 }
 _VOCAB_NOTE = {

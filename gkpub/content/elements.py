@@ -12,6 +12,7 @@ from gkpub.content.schema import Field
 from gkpub.util.errors import allowed_list, did_you_mean
 
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 DOC_NO_RE = re.compile(r"^(\S+?)〔(\d{4})〕(\d+)号$")
 _DOC_NO_LOOSE = re.compile(r"^(\S+?)\s*[\[【(（〔［]\s*(\d{4})\s*[\]】)）〕］]\s*第?\s*0*(\d+)\s*号?$")
 INDEX_NO_RE = re.compile(r"^([0-9A-Z]{9,18})/(\d{4})-(\d{5})$")
@@ -37,6 +38,16 @@ def parse_date(value: Any) -> dt.date:
     except ValueError:
         raise ElementError(f"「{text}」这一天不存在（{int(m.group(2))}月没有{int(m.group(3))}日或月份不对）；"
                            "请核对日期") from None
+
+
+def parse_time(value: Any) -> str:
+    """A time of day as ``HH:MM`` (24-hour clock); 9:30 becomes 09:30."""
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    m = TIME_RE.match(text) if text is not None else None
+    if not m:
+        shown = text if text is not None else _shown(value)
+        raise ElementError(f"「{shown}」不是时刻；应写作 HH:MM（24 小时制），如 09:30、15:00")
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
 
 
 def normalize_doc_no(text: str) -> str:
@@ -107,6 +118,7 @@ _KIND_CHECKS: dict[str, Callable[[Any], Any]] = {
     "str": _check_str,
     "text": _check_str,
     "date": parse_date,
+    "time": parse_time,
     "list": _check_list,
     "bool": _check_bool,
     "int": _check_int,

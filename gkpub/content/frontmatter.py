@@ -2,7 +2,8 @@
 
 Dates are deliberately left as strings by the YAML loader: PyYAML turns
 ``2026-02-30`` into an exception without a location, while we want to say
-which file, which line and which field holds the impossible date.
+which file, which line and which field holds the impossible date. Times of day
+(``发布时间: 10:30``) stay strings too, not YAML 1.1's base-60 numbers.
 
 The same loader reads the catalogue: it fails closed on everything YAML allows but a
 disclosure item never needs (duplicate keys, anchors and aliases, tags, deep nesting).
@@ -121,6 +122,8 @@ def _scalar(loader: _Loader, ev: yaml.ScalarEvent, line: int) -> Any:
         tag = loader.resolve(yaml.ScalarNode, ev.value, ev.implicit)
     elif tag != _TAG + "str":  # `!!str` forces text; other written-out tags are refused
         raise SourceError(line, _tag_message(tag))
+    if tag in (_TAG + "int", _TAG + "float") and ":" in ev.value:
+        tag = _TAG + "str"  # YAML 1.1 base 60: `10:30` would be the number 630, not a time of day
     if tag == _TAG + "merge":  # `<<`: only useful with aliases
         raise SourceError(line, "不支持 YAML 合并键「<<」；请把字段逐个写出来")
     if tag not in _SCALAR_TAGS:

@@ -28,7 +28,7 @@ DEFAULT_AUDIENCE = "全社会"
 class Field:
     """One front-matter key.
 
-    kind: str | text | date | bool | list | int | number | period | attachments
+    kind: str | text | date | time | bool | list | int | number | period | attachments
     vocab: name of a vocabulary (see vocab.py) the value (or each list element) must be in.
     inherit: the catalogue leaf may supply the value.
     gate: the value decides whether the item is published: written empty (``公开属性:``,
@@ -60,6 +60,8 @@ FIELDS: tuple[Field, ...] = (
     Field("删减说明", "text", "删减后公开时必填：删去了什么、依据哪条"),
     Field("成文日期", "date", "文件形成日期 YYYY-MM-DD", required=True),
     Field("发布日期", "date", "对外发布日期 YYYY-MM-DD，不得早于成文日期", required=True, gate=True),
+    Field("发布时间", "time", "发布日期当天的发布时刻 HH:MM（24 小时制），用于网页元数据 PubDate；省略时为 00:00",
+          example="09:30"),
     Field("文号", "str", "机关代字〔年份〕序号号，如 青民发〔2026〕5号"),
     Field("公开渠道", "list", "公开渠道和载体", vocab="channels", inherit=True,
           default=["政府网站"]),
