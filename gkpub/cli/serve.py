@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 from urllib.parse import urlsplit
 
 from gkpub.build.builder import Builder, BuildOptions
@@ -103,9 +104,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 class Rebuilder:
     """Rebuilds after changes, one build at a time, and tells the browser."""
 
-    def __init__(self, builder: Builder, state: ServeState, out=sys.stdout, err=sys.stderr,
-                 verbose: bool = False):
-        self.builder, self.state, self.out, self.err = builder, state, out, err
+    def __init__(self, builder: Builder, state: ServeState, out: TextIO | None = None,
+                 err: TextIO | None = None, verbose: bool = False):
+        # the streams of the moment, not of import time (a test's capture may have replaced them)
+        self.out = out if out is not None else sys.stdout
+        self.err = err if err is not None else sys.stderr
+        self.builder, self.state = builder, state
         self.verbose = verbose  # -v: name the files each rebuild was for
         self.dirty = threading.Event()
         self.stopping = threading.Event()
