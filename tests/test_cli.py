@@ -303,11 +303,12 @@ def test_closed_pipe_exits_quietly(demo_copy: Path, args: list[str]) -> None:
         os.close(w)
     _, err = proc.communicate(timeout=120)
     assert "Traceback" not in err and "BrokenPipe" not in err, err
-    assert err == ""
+    assert err in ("", "gkpub: 输出在读完之前被关闭（例如接了 | head），其余内容没有输出。\n"), err
     if args[0] == "check":
-        assert proc.returncode == 141  # 128 + SIGPIPE, as a shell reports for `cat big | head -1`
+        assert err.count("\n") == 1
+        assert proc.returncode == 2  # an environment problem, told in one line
     else:  # argparse ignores a failed write of its help; what is still buffered fails at gkpub's flush
-        assert proc.returncode in (0, 141)
+        assert proc.returncode in (0, 2)
 
 
 def test_check_into_head(demo_copy: Path) -> None:
@@ -315,8 +316,8 @@ def test_check_into_head(demo_copy: Path) -> None:
     cmd = " ".join(gkpub_cmd("check", "--site", str(demo_copy), *T)) + " | head -1"
     proc = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True, text=True, env=env(), timeout=120)
     assert proc.stdout.startswith("检查通过：") and proc.stdout.count("\n") == 1
-    assert "Traceback" not in proc.stderr and proc.stderr == ""
-    assert proc.returncode in (0, 141)
+    assert "Traceback" not in proc.stderr and proc.stderr.count("\n") <= 1
+    assert proc.returncode in (0, 2)
 
 
 def test_unwritable_out(mini_site: Path, tmp_path: Path, capsys) -> None:

@@ -2,9 +2,8 @@
 
 Exit codes: 0 ok; 1 content errors (what the site's files say is wrong, fixed by editing them);
 2 a usage error or a problem with the environment (a mistyped command or option, a port in use,
-an output folder that cannot be written); 130 interrupted (Ctrl-C); 141 whoever read standard
-output stopped reading (``gkpub check | head -1``), the status a shell shows for any program a
-closed pipe stops (128 + SIGPIPE).
+an output folder that cannot be written, standard output closed early as in
+``gkpub check | head -1``: one line on stderr, no traceback); 130 interrupted (Ctrl-C).
 
 Options every command takes: ``-q`` (no summary on success; errors and hints still go to
 stderr), ``-v`` (more detail, on stderr so stdout stays what the command produces).
@@ -35,7 +34,7 @@ from gkpub.cli.compliance import (
 )
 from gkpub.util.errors import BuildFailed, UsageError
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_PIPE = 0, 1, 2, 130, 141
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 QUIET, NORMAL, VERBOSE = 0, 1, 2
 
 EXIT_CODES = ("退出码：0 成功；1 内容有错误；2 命令用法错误或运行环境问题（如端口被占用、输出目录无法写入）；"
@@ -344,7 +343,11 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
     except BrokenPipeError:
         _stdout_to_devnull()
-        return EXIT_PIPE
+        try:
+            print("gkpub: 输出在读完之前被关闭（例如接了 | head），其余内容没有输出。", file=sys.stderr)
+        except OSError:
+            pass  # stderr closed too: nothing left to tell
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("\ngkpub: 已中断。", file=sys.stderr)
         return EXIT_INTERRUPTED
