@@ -62,7 +62,7 @@ def test_item_page_metadata(demo_public: Path, demo_site) -> None:
         assert f"<th scope=\"row\">{label}</th>" in html
     assert item.index_no in html and item.doc_no in html and item.org.name in html
     assert f'<meta name="ArticleTitle" content="{item.title}">' in html
-    assert f'<meta name="PubDate" content="{item.published.isoformat()}">' in html
+    assert f'<meta name="PubDate" content="{item.published.isoformat()} {item.el.get("发布时间", "00:00")}">' in html
     for name in ("SiteName", "SiteIDCode", "ColumnName", "ContentSource"):
         assert f'<meta name="{name}"' in html
     assert re.search(r"\d{4}-\d{2}-\d{2}", html)

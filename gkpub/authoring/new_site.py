@@ -134,6 +134,12 @@ NOTES: dict[str, tuple[str, ...]] = {
     ),
     "township": ("每个社区、村有一块公开栏（公示栏），gkpub print boards 为每块公开栏生成海报。",),
     "vocab": ("写出的词表替换内置词表（不是追加），所以要列出全部可用的值。",),
+    # issue 12 part B: a column page's own page metadata
+    "column": (
+        "每个网页都带有《政府网站发展指引》的网页元数据。栏目页的栏目描述和栏目关键词由标准目录和栏目内容自动生成；",
+        "要用本站自己的说法时，按栏目网址写一段 [[column]]。领域、事项页的描述取自标准目录文件的「说明」。",
+        "网页分享到微信等时显示的图片是 layouts/assets/share.png（不放时用主题自带的图片），建议 300×300 像素以上。",
+    ),
     "calendar": (
         "内置了国务院办公厅已公布年份的节假日安排。新一年的安排公布后（通常在11月），",
         "如果 gkpub 还没有更新，在这里补充。下面的日期只是格式示例，请按通知填写。",
@@ -150,6 +156,10 @@ EXAMPLES: dict[str, Any] = {
     "vocab.domains": ["财政预决算", "社会救助", "养老服务"],
     "privacy.allow": ["13800000000"],
     "files.attachment_types": ["pdf", "docx", "xlsx", "ofd"],
+    # issue 12 part B
+    "column.url": "/",
+    "column.description": "某某区人民政府信息公开平台：按五公开环节和基层政务公开标准目录公开全区的政府信息。",
+    "column.keywords": ["某某区", "政务公开", "政府信息公开"],
 }
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from gkpub.content import siteschema, vocab
+from gkpub.content.columnmeta import ColumnText, load_columns
 from gkpub.content.siteopts import load_calendar
 from gkpub.rules.workdays import WorkCalendar
 from gkpub.util.errors import ErrorList, did_you_mean
@@ -85,6 +86,7 @@ class SiteConfig:
     max_item_bytes: int = 2 * 1024 * 1024
     max_attachment_bytes: int = 50 * 1024 * 1024
     attachment_types: tuple[str, ...] = vocab.DEFAULT_ATTACHMENT_TYPES
+    columns: dict[str, ColumnText] = field(default_factory=dict)  # [[column]]: a column page's own metadata
     raw: dict[str, Any] = field(default_factory=dict)
     # an org code in site.toml failed its check: items' 索引号 are then not matched against
     # the codes (the site.toml error is the one to fix; matching would only echo it)
@@ -188,6 +190,7 @@ def load_config(site_dir: Path, errors: ErrorList) -> SiteConfig | None:
     )
     _load_orgs(cfg, data, lines, errors)
     _load_townships(cfg, data, lines, errors)
+    cfg.columns = load_columns(data, lines, errors, [o.code for o in cfg.orgs])
     voc = data.get("vocab", {})
     for key in ("channels", "matter_types", "domains"):
         if key in voc:

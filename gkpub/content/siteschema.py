@@ -51,6 +51,8 @@ TABLES: tuple[Table, ...] = (
     Table("calendar", False, False, "工作日历的补充：节假日、调休上班日"),
     Table("limits", False, False, "生成时接受的文件大小上限"),
     Table("files", False, False, "附件"),
+    # issue 12 part B: page metadata (政府网站发展指引 网页元数据) of the column pages
+    Table("column", True, False, "栏目页的网页元数据：改写自动生成的栏目描述和关键词（每个栏目一段）"),
 )
 
 ORG_KINDS = ("区政府", "区级部门", "街镇")
@@ -107,6 +109,13 @@ KEYS: tuple[Key, ...] = (
         doc="一个附件的大小上限，MB"),
     Key("files", "attachment_types", "extlist", False, None,
         doc="允许的附件类型（扩展名，不含点）；省略时用内置列表"),
+    # issue 12 part B: page metadata of the column pages (ColumnDescription, ColumnKeywords)
+    Key("column", "url", "str", True,
+        doc="栏目页的网址路径：首页 \"/\"，或 \"/stage/juece/\"、\"/catalog/\"、\"/org/机构代码/\"、\"/guide/\" 等；"
+            "领域、事项、公开内容页的描述取自标准目录（说明、名称），在目录文件中修改"),
+    Key("column", "description", "str", False, "",
+        doc="栏目描述（ColumnDescription），一两句话；省略时由栏目内容生成"),
+    Key("column", "keywords", "strlist", False, [], doc="栏目关键词（ColumnKeywords）；省略时由栏目内容生成"),
 )
 
 TABLE_BY_NAME = {t.name: t for t in TABLES}

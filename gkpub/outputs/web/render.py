@@ -17,6 +17,7 @@ from gkpub.content.forms import FORMS
 from gkpub.content.model import Domain, Item, Leaf, Matter, Site
 from gkpub.content.pages import COLUMNS
 from gkpub.content.schema import STAGE_SLUGS, STAGES
+from gkpub.outputs.web.pagemeta import page_meta
 
 
 class Job(NamedTuple):
@@ -93,7 +94,9 @@ class WebRenderer:
         return sorted(out, key=lambda i: i.sort_key)
 
     def render(self, template: str, **ctx: Any) -> str:
-        return self.env.get_template(template).render(**self.base_ctx, **ctx)
+        """``ctx`` names the page (``page_url``) and what it shows; the page's metadata comes from it."""
+        meta = page_meta(self.site, template, ctx)
+        return self.env.get_template(template).render(**self.base_ctx, **ctx, meta=meta)
 
     def _listing(self, base_path: str, template: str, items: list[Item], deps: tuple = (),
                  **ctx: Any) -> Iterator[Job]:
