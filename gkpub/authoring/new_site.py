@@ -20,6 +20,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from gkpub import __version__
 from gkpub.content import siteschema
 from gkpub.util.errors import ErrorList, UsageError
 
@@ -65,6 +66,7 @@ class SiteValues:
         return {
             "district": self.district, "government": self.government, "today": self.today.isoformat(),
             "year": str(year), "last_year": str(year - 1), "index_no": f"{self.code}/{year}-00001",
+            "gkpub_version": __version__,  # the ci/ templates install the gkpub that made the site
         }
 
 
