@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(fonts-noto-cjk fontconfig libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium)
 if [[ ",${GKPUB_EXTRAS:-}," == *",test,"* ]]; then
-  # tests/test_nginx.py runs deploy/nginx/ in a real nginx, with Debian's brotli module
-  APT_PACKAGES+=(nginx libnginx-mod-http-brotli-filter)
+  # tests/test_nginx.py runs deploy/nginx/ in a real nginx, with Debian's brotli module;
+  # tests/test_ci_templates.py publishes with rsync as the CI templates do
+  APT_PACKAGES+=(nginx libnginx-mod-http-brotli-filter rsync)
 fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
