@@ -326,6 +326,15 @@ def test_site_toml_column_table(mini_site: Path, capsys: pytest.CaptureFixture[s
     org = head_of(mini_site / "public/org/11530000MB00000025/index.html")
     assert org.one("ColumnKeywords").split(",")[-1] == "十二"  # the site's own list is never cut
     assert "测试区民政局" in org.one("ColumnDescription")  # the description is still generated
+    assert head_of(mini_site / "public/guide/index.html").one("ColumnDescription") == "测试区的政府信息公开指南。"
+    (mini_site / "content/pages").mkdir()
+    guide_md = "---\n标题: 测试区政府信息公开指南\n发布日期: 2026-03-01\n---\n本指南说明如何获取政府信息。\n"
+    (mini_site / "content/pages/guide.md").write_text(guide_md, encoding="utf-8")
+    code, err = build(mini_site, capsys)
+    assert code == 0, err
+    guide = head_of(mini_site / "public/guide/index.html")  # now an article: the site's words are its Description
+    assert guide.one("Description") == "测试区的政府信息公开指南。" and guide.one("PubDate") == "2026-03-01 00:00"
+    assert guide.one("ContentSource") == "测试区人民政府" and "ColumnDescription" not in guide.names
     toml.write_text(good + '\n[[column]]\nurl = "/domain/yanglao/"\ndescription = "甲"\n'
                     '\n[[column]]\nurl = "/guide"\ndescription = "乙"\n'
                     '\n[[column]]\nurl = "/guide/"\nkeywords = ["丙"]\n'
