@@ -162,6 +162,17 @@ class WorkCalendar:
 
     def is_workday(self, d: date) -> bool:
         self._check(d)
+        return self._workday(d)
+
+    def status(self, d: date) -> bool | None:
+        """Like :meth:`is_workday`, but None instead of raising for a year without a calendar.
+
+        For reasoning about what is decidable without that year (see
+        ``timelimits.judge``): an unknown day might be a working day or not.
+        """
+        return self._workday(d) if d.year in self._years else None
+
+    def _workday(self, d: date) -> bool:
         if d in self._extra_holidays:
             return False
         if d in self._extra_workdays:
