@@ -64,8 +64,11 @@ def test_held_back_items_are_counted_not_checked(mini_site: Path, capsys) -> Non
 # ---------------------------------------------------------------- calendar and time limits
 
 def test_year_without_calendar_is_a_finding_not_a_crash(mini_site: Path, capsys) -> None:
-    add_item(mini_site, "old.md", 2, 成文日期="2019-05-06", 发布日期="2019-05-08")
-    add_item(mini_site, "next.md", 3, 成文日期="2026-12-20", 发布日期="2027-01-05")
+    # Only when the missing year can change the verdict (cases that cannot: tests/test_time_rules.py).
+    # old.md: 35 days of 2019 (no table) lie between, any 20 of them could be working days.
+    add_item(mini_site, "old.md", 2, 成文日期="2019-05-06", 发布日期="2019-06-10")
+    # next.md: 9 working days left in 2026 (12-21..25, 12-28..31), 24 days of 2027 before 01-25.
+    add_item(mini_site, "next.md", 3, 成文日期="2026-12-20", 发布日期="2027-01-25")
     found = findings(mini_site, capsys, "no_calendar")
     assert {f["file"].split("/")[-1] for f in found} == {"old.md", "next.md"}
     msg = of(found, "next.md")[0]["message"]

@@ -24,13 +24,14 @@ class Kind:
 # Display order is this order.
 KINDS: tuple[Kind, ...] = (
     Kind("late", "逾期公开", "warning",
-         "发布日期晚于「成文日期 + 公开时限」（默认20个工作日，按工作日历计算）。"),
+         "发布日期晚于「起算日 + 公开时限」（默认20个工作日，按工作日历计算）。起算日按公开时限的写法：成文日期"
+         "（填写了变更日期的为变更日期），所解读政策、所反馈决策文件的发布日期，或本篇填写的起算日期。"),
     Kind("late_interpretation", "解读滞后", "warning",
          "政策解读应与政策同步发布，最迟不超过政策发布后3个工作日。"),
     Kind("late_feedback", "意见反馈滞后", "warning",
          "征求意见采纳情况的反馈应在决策文件发布后10个工作日内发布。"),
     Kind("no_calendar", "缺少工作日历", "warning",
-         "期限跨越没有工作日历的年份，无法判断是否按时公开；请在 site.toml 的 [calendar] 中补充。"),
+         "结论取决于没有工作日历的年份（是否按时、公示期是否足够），无法判断；请在 site.toml 的 [calendar] 中补充。"),
     Kind("time_limit_unknown", "公开时限无法识别", "warning",
          "公开时限的写法无法识别，无法计算期限。"),
     Kind("empty_leaf", "空栏目", "warning",

@@ -13,7 +13,7 @@ from gkpub.content.feedback import link_feedback
 from gkpub.content.frontmatter import inside
 from gkpub.content.model import Attachment, Catalog, Item, Leaf
 from gkpub.content.prepare import PrepareCache, Prepared, file_digest, prepare_all, read_file
-from gkpub.content.schema import FIELD_BY_KEY, FIELDS, PUBLISHED_ATTRIBUTES
+from gkpub.content.schema import CHANGED_KEY, FIELD_BY_KEY, FIELDS, PUBLISHED_ATTRIBUTES
 from gkpub.util.errors import ContentError, ErrorList, did_you_mean
 
 REQUIRED = [f.key for f in FIELDS if f.required]
@@ -146,6 +146,12 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
         errors.add(rel, lines.get("发布日期", 0), "发布日期", f"发布日期 {p} 早于成文日期 {w}；发布不能早于成文")
     if el.get("有效期至") and w and el["有效期至"] < w:
         errors.add(rel, lines.get("有效期至", 0), "有效期至", f"有效期至 {el['有效期至']} 早于成文日期 {w}")
+    changed = el.get(CHANGED_KEY)  # issue #14 T1: the 公开时限 counts from it
+    if changed and w and changed < w:
+        errors.add(rel, lines.get(CHANGED_KEY, 0), CHANGED_KEY, f"变更日期 {changed} 早于成文日期 {w}")
+    elif changed and p and changed > p:
+        errors.add(rel, lines.get(CHANGED_KEY, 0), CHANGED_KEY,
+                   f"变更日期 {changed} 晚于发布日期 {p}；变更后重新发布的，请把发布日期改为重新发布的日期")
     if el.get("公开属性") == "删减后公开" and not el.get("删减说明"):
         errors.add(rel, lines.get("公开属性", 0), "删减说明",
                    "删减后公开的信息必须填写「删减说明」：删去了哪些内容、依据哪条规定")

@@ -23,6 +23,11 @@ DECISION_KINDS: tuple[str, ...] = ("行政许可", "行政处罚", "行政强制
 DEFAULT_TIME_LIMIT = "自信息形成或变更之日起20个工作日内"
 DEFAULT_AUDIENCE = "全社会"
 
+# Issue #14 part T1 (time rules): the days a time limit may count from, and a leaf's 公示 minimum.
+CHANGED_KEY = "变更日期"
+START_KEY = "起算日期"
+NOTICE_LENGTH_KEY = "公示期限"
+
 
 @dataclass(frozen=True)
 class Field:
@@ -82,6 +87,13 @@ FIELDS: tuple[Field, ...] = (
     Field("解读", "str", "本篇是解读时，填被解读政策的索引号"),
     Field("意见反馈", "str", "本篇是征求意见采纳情况的反馈时，填所反馈的决策文件的索引号"
           "（信息环节即为「回应」）；应在该文件发布后10个工作日内发布"),
+    # Issue #14 part T1 (time rules): the day the 公开时限 counts from.
+    Field(CHANGED_KEY, "date", "信息变更的日期 YYYY-MM-DD（条例第二十六条「形成或者变更之日起」）：填写后，"
+          "「自信息形成或变更之日起」一类的公开时限从这一天起算，而不是成文日期；不得早于成文日期，"
+          "不得晚于发布日期（变更后重新发布时，发布日期写重新发布的日期）"),
+    Field(START_KEY, "date", "公开时限从另一事件起算时（如目录写「自审核确认之日起5个工作日内」「自资金发放之日起"
+          "20个工作日内」），该事件发生的日期 YYYY-MM-DD；未填写时按成文日期计算，合规检查的提示中会说明。"
+          "「自政策文件发布之日起」按「解读」「意见反馈」所指文件的发布日期计算，不用填写"),
     Field("摘要", "text", "一两句话的要点，列表页和公开栏海报使用"),
     Field("附件", "attachments", "附件列表：文件路径（相对本篇所在目录）或 {名称, 文件}",
           default=[]),
