@@ -43,6 +43,7 @@ def check_site(site: Site) -> Report:
     found += timeliness.feedback(ctx)
     found += coverage.columns(ctx, site.catalog.leaves)
     found += coverage.notices(ctx)
+    found += coverage.notice_rules(ctx)
     found.sort(key=lambda f: f.sort_key)
     counts = {a: sum(1 for i in site.items if i.attribute == a) for a in NOT_FOR_PORTAL}
     return Report(today=site.today, findings=found, items=len(site.items),

@@ -40,6 +40,11 @@ KINDS: tuple[Kind, ...] = (
          "栏目最近一次发布距今超过其更新周期（默认：动态类2周，政策、通知类6个月）。"),
     Kind("notice_ended", "公示期已结束", "info",
          "公示期已经结束的信息：请发布公示结果，或填写「有效期至」将其标为已失效。"),
+    # Issue #14 part T1 (time rules): 公示 length and start.
+    Kind("notice_too_short", "公示期不足", "warning",
+         "公示期短于标准目录规定的「公示期限」（日历日或工作日，首尾两天都计入）。"),
+    Kind("notice_before_publication", "公示早于发布", "warning",
+         "公示期的开始日期早于信息的发布日期：发布之前公众看不到公示，公示期应自发布之日或之后开始。"),
 )
 KIND_BY_ID: dict[str, Kind] = {k.id: k for k in KINDS}
 _KIND_ORDER: dict[str, int] = {k.id: n for n, k in enumerate(KINDS)}

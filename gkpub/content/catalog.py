@@ -11,7 +11,8 @@ from gkpub.content.elements import ElementError, check_element
 from gkpub.content.frontmatter import LinedDict, SourceError, inside, load_yaml, read_text
 from gkpub.content.model import Catalog, Domain, Leaf, Matter
 from gkpub.content.periods import parse_update_period
-from gkpub.content.schema import CATALOG_LEAF_KEYS, FIELD_BY_KEY, INHERITED_KEYS
+from gkpub.content.schema import CATALOG_LEAF_KEYS, FIELD_BY_KEY, INHERITED_KEYS, NOTICE_LENGTH_KEY
+from gkpub.rules.timelimits import parse_notice_length
 from gkpub.util.errors import ContentError, ErrorList, allowed_list, did_you_mean
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -33,7 +34,7 @@ def _check_keys(node: dict, allowed: tuple[str, ...], rel: str, errors: ErrorLis
 
 def _elements(node: dict, cfg: SiteConfig, rel: str, errors: ErrorList, inherited: dict) -> dict:
     out = dict(inherited)
-    for key in INHERITED_KEYS + ("要素", "类别", "更新周期"):
+    for key in INHERITED_KEYS + ("要素", "类别", "更新周期", NOTICE_LENGTH_KEY):
         if key not in node:
             continue
         value = node[key]
@@ -52,9 +53,10 @@ def _elements(node: dict, cfg: SiteConfig, rel: str, errors: ErrorList, inherite
             value = [str(v) for v in value]
         else:
             value = str(value)
-            if key == "更新周期":
+            check = {"更新周期": parse_update_period, NOTICE_LENGTH_KEY: parse_notice_length}.get(key)
+            if check is not None:
                 try:
-                    parse_update_period(value)
+                    check(value)
                 except ValueError as exc:
                     errors.add(rel, line, key, str(exc))
                     continue

@@ -111,3 +111,5 @@ INHERITED_KEYS: tuple[str, ...] = tuple(f.key for f in FIELDS if f.inherit)
 
 # Elements a catalogue leaf may carry (besides 名称); 要素 is the leaf's content list.
 CATALOG_LEAF_KEYS: tuple[str, ...] = ("名称", "要素") + INHERITED_KEYS + ("类别", "更新周期")
+# Issue #14 part T1: 公示期限, the shortest a 公示 of this leaf may run (「7日」「不少于5个工作日」).
+CATALOG_LEAF_KEYS += (NOTICE_LENGTH_KEY,)
