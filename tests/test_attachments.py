@@ -67,7 +67,6 @@ def test_an_items_markdown_source_is_never_an_attachment(built: Path, capsys) ->
 @pytest.mark.parametrize("target, where", [
     ("../../../../site.toml", "site.toml"),
     ("../../../catalog/yanglao.yaml", "content/catalog"),
-    ("../../../pages/guide.txt", "content/pages"),
     ("../../../../layouts/assets/note.txt", "layouts"),
     ("../../../../print/board.txt", "print"),
     ("../../../../public/data/catalog.csv", "public"),

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from gkpub.compliance.checks import Report
+from gkpub.content.bodyfiles import served_files
 from gkpub.content.forms import has_guide
 from gkpub.content.model import Site
 from gkpub.outputs.opendata.publish import opendata_outputs
@@ -93,12 +94,15 @@ class Assets:
 
 
 class Attachments:
-    name = "附件"
+    """The 附件 of published items and of the fixed pages, and the images and files their
+    bodies show or link (content/bodyfiles.py): each file once, however many refer to it.
+    A held-back item's files come out only through something published that refers to them
+    (never one held as 依申请公开 or 不予公开: the loader refuses that)."""
+    name = "附件和正文图片"
 
     def files(self, ctx: BuildContext) -> Iterator[tuple[str, Payload]]:
-        for item in ctx.site.published:
-            for att in item.attachments:
-                yield "files/" + att.rel, att.source
+        for rel, att in sorted(served_files([*ctx.site.published, *ctx.site.pages]).items()):
+            yield "files/" + rel, att.source
 
 
 class PrintCarry:

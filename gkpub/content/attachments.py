@@ -6,9 +6,11 @@ checked before it is copied; each refusal names the item, the line and the file:
 - the path is relative to the item's folder and stays inside ``content/``;
 - a symbolic link is followed only when the file it leads to is inside the site
   directory (the rule item files follow); a link leading out of the site is an error;
-- never a file the build reads as content: Markdown (other items' sources, including
-  held-back ones), ``content/catalog/``, ``content/pages/``, ``site.toml``, ``layouts/``,
-  ``print/``, the default output ``public/`` and files in hidden folders (``.cache``, ``.git``);
+- never a file the build reads as content: Markdown (other items' and fixed pages' sources,
+  including held-back ones), ``content/catalog/``, ``site.toml``, ``layouts/``, ``print/``, the
+  default output ``public/`` and files in hidden folders (``.cache``, ``.git``). Other files
+  under ``content/pages/`` are the fixed pages' attachments (the build reads only the ``.md``
+  files there);
 - the type (the extension, case-insensitive) is on ``SiteConfig.attachment_types`` and is
   never one a browser may run as a page or script (``vocab.SCRIPT_CAPABLE_TYPES``), even
   when a site lists it;
@@ -39,7 +41,7 @@ from gkpub.util.errors import ErrorList, allowed_list
 FIELD = "附件"
 EXAMPLE = "如 files/sqb.pdf"
 # Parts of the site the build reads (or writes) itself, relative to the site directory.
-SOURCE_DIRS = ("content/catalog", "content/pages", "layouts", "print", "public")
+SOURCE_DIRS = ("content/catalog", "layouts", "print", "public")
 SOURCE_FILES = ("site.toml",)
 # How many leading bytes the markup check reads.
 SNIFF_BYTES = 1024
@@ -84,14 +86,14 @@ def _attachment(doc: Document, entry: Any, cfg: SiteConfig, content_dir: Path) -
     check_type(file, cfg)
     if not os.path.lexists(lexical):
         raise Refused(f"找不到附件文件「{file}」（应在 content/{out_rel}）{_encoded_hint(doc, file)}")
-    real = _followed(file, lexical, out_rel, cfg.root, content_dir)
+    real = followed(file, lexical, out_rel, cfg.root, content_dir)
     if real.name != lexical.name:
         check_type(file, cfg, real)
     if not real.is_file():
         raise Refused(f"附件「{file}」不是文件；请写出文件本身的路径，{EXAMPLE}")
     size = real.stat().st_size
     if size > cfg.max_attachment_bytes:
-        raise Refused(f"附件「{file}」有 {_mb(size, up=True)}，超过每个附件 {_mb(cfg.max_attachment_bytes)} 的上限；"
+        raise Refused(f"附件「{file}」有 {mb(size, up=True)}，超过每个附件 {mb(cfg.max_attachment_bytes)} 的上限；"
                       "请压缩或拆分文件，或在 site.toml 的 [limits] attachment_max_mb 中调整上限")
     if looks_like_markup(real):
         raise Refused(f"附件「{file}」的内容是网页或 XML 标记（以「<」开头），不是 "
@@ -99,26 +101,30 @@ def _attachment(doc: Document, entry: Any, cfg: SiteConfig, content_dir: Path) -
     return Attachment(name=name, source=real, rel=out_rel)
 
 
-def check_type(file: str, cfg: SiteConfig, real: Path | None = None) -> None:
-    """The extension of ``file`` (or of the file a link leads to) is a type the portal serves."""
+def check_type(file: str, cfg: SiteConfig, real: Path | None = None, noun: str = "附件") -> None:
+    """The extension of ``file`` (or of the file a link leads to) is a type the portal serves.
+
+    ``noun`` names the file in messages: 附件, or 链接的文件 for a link in a page body.
+    """
     shown = real.name if real is not None else file
     via = f"（符号链接「{file}」指向的文件「{real.name}」）" if real is not None else ""
     ext = _ext(shown)
     allowed = [t.lower().lstrip(".") for t in cfg.attachment_types]
     choices = f"可用类型：{allowed_list(allowed, limit=len(allowed))}"
     if ext == "md":
-        raise Refused(f"附件「{file}」{via}是 Markdown 源文件，网站把它当作信息内容读取，"
+        raise Refused(f"{noun}「{file}」{via}是 Markdown 源文件，网站把它当作信息内容读取，"
                       f"不能作为附件（否则未公开信息的全文也会被发布）；{choices}")
     if ext in vocab.SCRIPT_CAPABLE_TYPES:
-        raise Refused(f"附件「{file}」{via}的类型 .{ext} 可能在浏览器中执行脚本，不能作为附件；"
+        raise Refused(f"{noun}「{file}」{via}的类型 .{ext} 可能在浏览器中执行脚本，不能作为附件；"
                       f"请转换为 PDF 或 PNG 等；{choices}")
     if ext not in allowed:
         what = f"的类型 .{ext} " if ext else "没有扩展名，"
-        raise Refused(f"附件「{file}」{via}{what}不在允许的附件类型中；{choices}"
+        raise Refused(f"{noun}「{file}」{via}{what}不在允许的附件类型中；{choices}"
                       "（可在 site.toml 的 [files] attachment_types 中调整）")
 
 
-def _followed(file: str, lexical: Path, out_rel: str, site_dir: Path, content_dir: Path) -> Path:
+def followed(file: str, lexical: Path, out_rel: str, site_dir: Path, content_dir: Path,
+             noun: str = "附件") -> Path:
     """The file ``lexical`` names, after links, when it may be served; Refused otherwise."""
     real = lexical.resolve()
     site_real = site_dir.resolve()
@@ -128,7 +134,7 @@ def _followed(file: str, lexical: Path, out_rel: str, site_dir: Path, content_di
     except ValueError:
         if linked:
             raise Refused(f"「{file}」是符号链接（或经过符号链接），指向站点目录以外的 {real}；"
-                          "附件必须是站点目录中的文件，请把文件本身放进 content/ 目录") from None
+                          f"{noun}必须是站点目录中的文件，请把文件本身放进 content/ 目录") from None
         inside = ""  # content/ itself lives elsewhere: everything below it is the site's
     source = next((d for d in SOURCE_DIRS if inside == d or inside.startswith(d + "/")), None)
     if source is None and inside in SOURCE_FILES:
@@ -137,8 +143,8 @@ def _followed(file: str, lexical: Path, out_rel: str, site_dir: Path, content_di
         source = "隐藏目录"
     if source is not None:
         where = f"（符号链接指向 {inside}）" if linked else ""
-        raise Refused(f"附件「{file}」{where}是网站自己读取或生成的文件（{source}），不能作为附件；"
-                      f"附件应放在信息所在目录下，{EXAMPLE}")
+        raise Refused(f"{noun}「{file}」{where}是网站自己读取或生成的文件（{source}），不能作为附件；"
+                      f"{noun}应放在信息所在目录下，{EXAMPLE}")
     return real
 
 
@@ -165,7 +171,7 @@ def _ext(name: str) -> str:
     return PurePosixPath(name).suffix.lstrip(".").lower()
 
 
-def _mb(n: int, up: bool = False) -> str:
+def mb(n: int, up: bool = False) -> str:
     """Megabytes for a message; ``up`` rounds up, so a file just over the limit reads as over."""
     mb = n / 1048576
     return f"{math.ceil(mb * 10) / 10:.1f} MB" if up else f"{mb:g} MB"

@@ -85,6 +85,7 @@ class SiteConfig:
     # [limits] / [files]: sizes and attachment types a build accepts (see DEFAULT_ATTACHMENT_TYPES)
     max_item_bytes: int = 2 * 1024 * 1024
     max_attachment_bytes: int = 50 * 1024 * 1024
+    max_image_bytes: int = 1024 * 1024  # [limits] image_max_kb: one image in a page body
     attachment_types: tuple[str, ...] = vocab.DEFAULT_ATTACHMENT_TYPES
     columns: dict[str, ColumnText] = field(default_factory=dict)  # [[column]]: a column page's own metadata
     raw: dict[str, Any] = field(default_factory=dict)
@@ -203,6 +204,7 @@ def load_config(site_dir: Path, errors: ErrorList) -> SiteConfig | None:
     limits = data.get("limits", {})
     cfg.max_item_bytes = limits.get("item_max_kb", 2048) * 1024
     cfg.max_attachment_bytes = limits.get("attachment_max_mb", 50) * 1024 * 1024
+    cfg.max_image_bytes = limits.get("image_max_kb", 1024) * 1024
     types = data.get("files", {}).get("attachment_types")
     if types is not None:
         risky = [t for t in types if t in vocab.SCRIPT_CAPABLE_TYPES]

@@ -1,18 +1,18 @@
 """Read content/items/**.md, validate each against the schema and the catalogue, model it."""
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Any
 
+from gkpub.content import bodyfiles
 from gkpub.content.attachments import load_attachments
 from gkpub.content.config import SiteConfig
 from gkpub.content.elements import ElementError, check_element
 from gkpub.content.feedback import link_feedback
 from gkpub.content.frontmatter import inside
 from gkpub.content.model import Attachment, Catalog, Item, Leaf
-from gkpub.content.prepare import PrepareCache, Prepared, file_digest, prepare_all, read_file
+from gkpub.content.prepare import PrepareCache, Prepared, prepare_all
 from gkpub.content.schema import CHANGED_KEY, FIELD_BY_KEY, FIELDS, PUBLISHED_ATTRIBUTES
 from gkpub.util.errors import ContentError, ErrorList, did_you_mean
 
@@ -170,6 +170,8 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
 
     for line, message in prep.md_problems:
         errors.add(rel, doc.body_line + line - 1, "正文", message)
+    html, body_files, file_links = bodyfiles.resolve_body(doc.path, doc.body_line, prep.refs, prep.html, cfg,
+                                                          content_dir, rel, errors)
     for line, key, message in prep.pii:
         errors.add(rel, line, key, message)
 
@@ -177,9 +179,11 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
         return None
     org = cfg.org_by_name(el["公开主体"])
     assert org is not None  # guaranteed by the vocabulary check
+    file_links += bodyfiles.attachment_links(attachments, lines.get("附件", 0))
     return Item(source=rel, el=el, leaf=leaf, org=org, body=doc.body, body_line=doc.body_line,
-                lines=dict(lines), attachments=attachments, html=prep.html,
-                fingerprint=_fingerprint(prep.digest, attachments))
+                lines=dict(lines), attachments=attachments, html=html,
+                fingerprint=_fingerprint(prep.digest, attachments + body_files),
+                body_files=body_files, file_links=file_links)
 
 
 def _check_mode(el: dict[str, Any], own: set[str], leaf: Leaf, lines: dict[str, int], rel: str,
@@ -207,13 +211,9 @@ def _check_mode(el: dict[str, Any], own: set[str], leaf: Leaf, lines: dict[str, 
                    "请改为「公开属性: 依申请公开」，或经核实可以主动公开后在本篇写「公开方式: 主动公开」")
 
 
-def _fingerprint(digest: str, attachments: list[Attachment]) -> str:
-    """The item file's digest and its attachments' bytes (never their stat: see PrepareCache)."""
-    if not attachments:
-        return digest
-    parts = [digest] + [f"{a.rel}:{file_digest(read_file(a.source)) if a.source.is_file() else '-'}"
-                        for a in attachments]
-    return hashlib.sha1("|".join(parts).encode()).hexdigest()
+def _fingerprint(digest: str, files: list[Attachment]) -> str:
+    """The item file's digest and the bytes of its attachments and body files."""
+    return bodyfiles.fingerprint(digest, files)
 
 
 class ItemMemo:
@@ -243,8 +243,9 @@ def load_items(site_dir: Path, cfg: SiteConfig, catalog: Catalog, errors: ErrorL
     paths = _within_size_limit(item_files(site_dir, errors), cfg.max_item_bytes, errors)
     for key, prep in zip(paths, prepare_all(paths, tuple(cfg.privacy_allow), cache, changed), strict=True):
         old = memo.entries.get(key) if memo else None
-        if old is not None and old[0] == prep.digest and (
-                old[1] is None or old[1].fingerprint == _fingerprint(prep.digest, old[1].attachments)):
+        # an item that failed is checked again: the file it missed may be there now
+        if old is not None and old[0] == prep.digest and old[1] is not None and (
+                old[1].fingerprint == _fingerprint(prep.digest, old[1].attachments + old[1].body_files)):
             item, item_errors = old[1], old[2]
             errors.errors.extend(item_errors)
         else:

@@ -6,11 +6,12 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gkpub.content.bodyfiles import check_published, served_files
 from gkpub.content.catalog import load_catalog
 from gkpub.content.config import SiteConfig, load_config
-from gkpub.content.gate import GateOptions, apply_gate
+from gkpub.content.gate import GateOptions, apply_gate, hold_reason
 from gkpub.content.items import ItemMemo, load_items
-from gkpub.content.model import Catalog, Site
+from gkpub.content.model import Attachment, Catalog, Site
 from gkpub.content.pages import load_pages
 from gkpub.content.pii_sources import attachments_pii, catalog_pii, site_toml_pii
 from gkpub.content.prepare import PrepareCache
@@ -26,6 +27,16 @@ class LoadState:
     changed: set[str] | None = None  # item files a watcher saw change; None: check them all
     config: SiteConfig | None = None
     catalog: Catalog | None = None
+
+
+# Held back only for now: their files are not secret, they just wait with their item.
+WAITING = (None, "草稿", "未到发布日期")
+
+
+@dataclass
+class _Files:
+    """Files to scan, in the shape attachments_pii reads (an item's ``attachments``)."""
+    attachments: list[Attachment]
 
 
 def _site_inputs_key(site_dir: Path) -> str:
@@ -75,9 +86,17 @@ def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool
     pages = load_pages(site_dir, cfg, errors)
     if errors:
         raise BuildFailed(errors)
-    published, held = apply_gate(items, GateOptions(today=today, drafts=drafts, future=future))
-    # what is published of the attachments, once per file (cached by content)
-    errors.errors.extend(attachments_pii(published, allow, cache_dir, clean))
+    gate = GateOptions(today=today, drafts=drafts, future=future)
+    published, held = apply_gate(items, gate)
+    shown = {id(i) for i in published}
+    withheld = [(i, r) for i in items if id(i) not in shown
+                for r in [hold_reason(i, gate)] if r not in WAITING]
+    check_published([*published, *pages], withheld, errors)
+    if errors:
+        raise BuildFailed(errors)
+    # what is published of the attachments and linked files, once per file (cached by content)
+    files = _Files(list(served_files([*published, *pages]).values()))
+    errors.errors.extend(attachments_pii([files], allow, cache_dir, clean))
     if errors:
         raise BuildFailed(errors)
     return Site(config=cfg, catalog=catalog, items=items, published=published, pages=pages,

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import markdown_it_pyrs
 
@@ -174,6 +174,39 @@ def _images_without_alt(body: str) -> list[int]:
             lines.append(raw[:start].count(b"\n") + 1)
         stack.extend(node.children)
     return sorted(lines)
+
+
+class Ref(NamedTuple):
+    """A link or image target in a body, as the parser normalized it (percent-encoded)."""
+
+    line: int  # within the body, 1-based
+    image: bool
+    url: str
+
+
+_LOCAL_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//|#|\?")  # a scheme, another host, this page
+
+
+def local_references(body: str) -> list[Ref]:
+    """Links and images whose target is on this site: a path relative to the Markdown file,
+    or a site address beginning with one ``/`` (web links, ``mailto:``, ``#anchors`` left out).
+
+    Call only on a body that passed ``lint`` (the parser must not crash or hang on it).
+    """
+    if "](" not in body and "]:" not in body and "]：" not in body:
+        return []
+    raw = body.encode("utf-8")
+    refs: list[Ref] = []
+    stack = [_guarded(_parser().tree, body)]
+    while stack:
+        node = stack.pop()
+        if node.name in ("image", "link"):
+            url = node.meta.get("url", "")
+            if url and not _LOCAL_RE.match(url):
+                start = node.srcmap[0] if node.srcmap else 0
+                refs.append(Ref(raw[:start].count(b"\n") + 1, node.name == "image", url))
+        stack.extend(node.children)
+    return sorted(refs)
 
 
 def _too_deep(line: str) -> bool:

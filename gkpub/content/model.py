@@ -82,9 +82,13 @@ class Catalog:
 
 @dataclass
 class Attachment:
+    """A file served under /files/: an entry of 附件, or a file a page body links or shows."""
+
     name: str
     source: Path  # absolute path of the file in content/
     rel: str  # path relative to content/, used for the output location
+    width: int = 0  # an image in a body: its displayed size in pixels (0 for other files)
+    height: int = 0
 
     @property
     def url(self) -> str:
@@ -100,6 +104,18 @@ class Attachment:
         return self.source.stat().st_size
 
 
+@dataclass(frozen=True)
+class FileLink:
+    """A local file a document refers to, where it does: checked once the gate has decided
+    what is published (content/bodyfiles.check_published)."""
+
+    line: int  # line in the source file
+    written: str  # as the editor wrote it
+    rel: str  # the file's path relative to content/ (for a /files/ address: what it names)
+    site: bool = False  # written as a site address /files/…, not relative to the Markdown file
+    attachment: bool = False  # from 附件, not from the body
+
+
 @dataclass
 class Item:
     """One disclosure item with its effective elements (own values over the catalogue's)."""
@@ -112,7 +128,9 @@ class Item:
     body_line: int
     lines: dict[str, int]
     attachments: list[Attachment] = field(default_factory=list)
-    fingerprint: str = ""  # changes whenever the file or its attachments change
+    fingerprint: str = ""  # changes whenever the file, its attachments or its body files change
+    body_files: list[Attachment] = field(default_factory=list)  # images and files the body links
+    file_links: list[FileLink] = field(default_factory=list)
     # filled in after validation
     interpretations: list[Item] = field(default_factory=list)
     interprets: Item | None = None
@@ -196,6 +214,10 @@ class Page:
     body: str
     body_line: int
     html: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
+    body_files: list[Attachment] = field(default_factory=list)
+    file_links: list[FileLink] = field(default_factory=list)
+    fingerprint: str = ""  # the file's digest and its files' bytes (see items._fingerprint)
 
     @property
     def url(self) -> str:

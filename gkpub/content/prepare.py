@@ -30,6 +30,7 @@ class Prepared:
     md_problems: list[tuple[int, str]] = field(default_factory=list)
     html: str = ""
     pii: list[tuple[int, str, str]] = field(default_factory=list)  # (line, field, message)
+    refs: list[markdown.Ref] = field(default_factory=list)  # the body's links to local files
 
 
 def file_digest(data: bytes) -> str:
@@ -52,6 +53,8 @@ def prepare(path: Path, allow: tuple[str, ...], data: bytes | None = None) -> Pr
         out.source_error = (exc.line, exc.message)
         return out
     out.md_problems, out.html = markdown.check_and_render(out.doc.body)
+    if not out.md_problems:
+        out.refs = markdown.local_references(out.doc.body)
     out.pii = list(document_pii(out.doc, allow))
     return out
 

@@ -107,6 +107,9 @@ KEYS: tuple[Key, ...] = (
         doc="一篇信息（Markdown 文件）的大小上限，KB"),
     Key("limits", "attachment_max_mb", "int", False, 50, low=1, high=2048,
         doc="一个附件的大小上限，MB"),
+    # issue 12 part D: images in page bodies
+    Key("limits", "image_max_kb", "int", False, 1024, low=1, high=51200,
+        doc="正文中一张图片的大小上限，KB"),
     Key("files", "attachment_types", "extlist", False, None,
         doc="允许的附件类型（扩展名，不含点）；省略时用内置列表"),
     # issue 12 part B: page metadata of the column pages (ColumnDescription, ColumnKeywords)

@@ -42,5 +42,13 @@ DEFAULT_ATTACHMENT_TYPES = (
 )
 
 # Types a browser may run as a page or script when served from the portal's origin.
-SCRIPT_CAPABLE_TYPES = ("html", "htm", "xhtml", "shtml", "svg", "svgz", "xml", "xsl", "xslt",
+# XML types (.rss, .atom, .rdf, .mml) may carry XHTML with scripts; .xht is .xhtml; .htc and
+# .mht/.mhtml are script-bearing page formats of old Internet Explorer, still around on
+# intranet PCs.
+SCRIPT_CAPABLE_TYPES = ("html", "htm", "xhtml", "xht", "shtml", "svg", "svgz", "xml", "xsl", "xslt",
+                        "rss", "atom", "rdf", "mml", "htc", "mht", "mhtml",
                         "js", "mjs", "swf", "php", "jsp", "asp", "aspx", "md")
+
+# Image types a page body may show (``![说明](图片)``): raster formats whose header gkpub
+# reads for the width and height (content/imagesize.py). SVG is not one: it may run scripts.
+BODY_IMAGE_TYPES = ("png", "jpg", "jpeg", "gif", "webp")

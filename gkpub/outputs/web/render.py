@@ -5,6 +5,7 @@ in parallel, or only for what changed, and still come out byte-identical.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
 import jinja2
+from markupsafe import Markup
 
 from gkpub.content.forms import FORMS
 from gkpub.content.model import Domain, Item, Leaf, Matter, Site
@@ -48,11 +50,24 @@ def make_env(layouts: Path | list[Path], prefix: str) -> jinja2.Environment:
     )
     env.filters["u"] = lambda path: prefix + path
     env.filters["date"] = lambda d: d.isoformat() if d else ""
+    env.filters["rooted"] = partial(rooted, prefix)
     env.globals["STAGES"] = STAGES
     env.globals["STAGE_SLUGS"] = STAGE_SLUGS
     env.globals["COLUMNS"] = COLUMNS
     env.globals["FORMS"] = FORMS  # the 申请表 the 指南 links (_office.html)
     return env
+
+
+_ROOTED_RE = re.compile(r'(<(?:a href|img src)=")/(?!/)')
+
+
+def rooted(prefix: str, html: str) -> Markup:
+    """A body's HTML (trusted: rendered by content.markdown) with its site addresses, links and
+    images written ``/…`` (content.bodyfiles makes those of local files), under the site's
+    path: a portal served under /zwgk/ needs /zwgk/files/…, not /files/…"""
+    if prefix:
+        html = _ROOTED_RE.sub(lambda m: m.group(1) + prefix + "/", html)
+    return Markup(html)
 
 
 def paginate(items: list, size: int) -> list[list]:
@@ -185,7 +200,7 @@ class WebRenderer:
             single = [p for p in pages if not p.slug]
             subpages = sorted((p for p in pages if p.slug), key=lambda p: p.slug,
                               reverse=(column == "annual"))  # newest annual report first
-            sig = tuple((p.source, p.title, p.published, p.html) for p in pages)
+            sig = tuple((p.source, p.title, p.published, p.html, p.fingerprint) for p in pages)
             if single:
                 yield Job(f"{column}/index.html", "page.html", sig, partial(
                     self.render, "page.html", page=single[0], column=column, column_title=title,
