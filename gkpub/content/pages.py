@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gkpub.content import markdown
+from gkpub.content import bodyfiles, markdown
+from gkpub.content.attachments import load_attachments
 from gkpub.content.config import SiteConfig
 from gkpub.content.elements import ElementError, parse_date
-from gkpub.content.frontmatter import SourceError, split_document
+from gkpub.content.frontmatter import SourceError, read_text, split_document
 from gkpub.content.model import Page
 from gkpub.content.pii_check import document_pii
+from gkpub.content.prepare import file_digest, read_file
 from gkpub.util.errors import ErrorList, did_you_mean
 
 COLUMNS: dict[str, str] = {
@@ -16,7 +18,7 @@ COLUMNS: dict[str, str] = {
     "rules": "政府信息公开制度",
     "annual": "政府信息公开年报",
 }
-PAGE_KEYS = ("标题", "发布日期", "发布机构")
+PAGE_KEYS = ("标题", "发布日期", "发布机构", "附件")
 
 
 def load_pages(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> list[Page]:
@@ -36,7 +38,8 @@ def load_pages(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> list[Page]
                                    f"{did_you_mean(parts[0], COLUMNS)}")
             continue
         try:
-            doc = split_document(path)
+            data = read_file(path)
+            doc = split_document(path, read_text(path, data))
         except SourceError as exc:
             errors.add(rel, exc.line, "", exc.message)
             continue
@@ -60,11 +63,21 @@ def load_pages(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> list[Page]
                 errors.add(rel, meta.lines.get("发布机构", 0), "发布机构",
                            f"「{meta['发布机构']}」不在 site.toml 的 [[org]] 中；"
                            f"{did_you_mean(str(meta['发布机构']), cfg.org_names)}")
+        attachments = []
+        if meta.get("附件"):  # as on items: served under /files/, listed under the page
+            attachments = load_attachments(doc, meta["附件"], cfg, site_dir / "content", rel,
+                                           meta.lines.get("附件", 0), errors)
         problems, html = markdown.check_and_render(doc.body)
         for line, message in problems:
             errors.add(rel, doc.body_line + line - 1, "正文", message)
+        refs = markdown.local_references(doc.body) if not problems else []
+        html, body_files, links = bodyfiles.resolve_body(path, doc.body_line, refs, html, cfg,
+                                                         site_dir / "content", rel, errors)
+        links += bodyfiles.attachment_links(attachments, meta.lines.get("附件", 0))
         for line, key, message in document_pii(doc, cfg.privacy_allow):
             errors.add(rel, line, key, message)
         pages.append(Page(source=rel, column=column, slug=slug, title=title, published=published,
-                          org=org, body=doc.body, body_line=doc.body_line, html=html))
+                          org=org, body=doc.body, body_line=doc.body_line, html=html,
+                          attachments=attachments, body_files=body_files, file_links=links,
+                          fingerprint=bodyfiles.fingerprint(file_digest(data), attachments + body_files)))
     return pages
