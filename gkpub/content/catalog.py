@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,11 @@ def _check_keys(node: dict, allowed: tuple[str, ...], rel: str, errors: ErrorLis
                        f"目录中不认识这个键；{did_you_mean(str(k), allowed)}可用：{allowed_list(allowed, 30)}")
 
 
+# Leaf values checked by parsing them (the parsed value is used by the compliance checks).
+_VALUE_CHECKS: dict[str, Callable[[str], object]] = {
+    "更新周期": parse_update_period, NOTICE_LENGTH_KEY: parse_notice_length}
+
+
 def _elements(node: dict, cfg: SiteConfig, rel: str, errors: ErrorList, inherited: dict) -> dict:
     out = dict(inherited)
     for key in INHERITED_KEYS + ("要素", "类别", "更新周期", NOTICE_LENGTH_KEY):
@@ -53,7 +59,7 @@ def _elements(node: dict, cfg: SiteConfig, rel: str, errors: ErrorList, inherite
             value = [str(v) for v in value]
         else:
             value = str(value)
-            check = {"更新周期": parse_update_period, NOTICE_LENGTH_KEY: parse_notice_length}.get(key)
+            check = _VALUE_CHECKS.get(key)
             if check is not None:
                 try:
                     check(value)
