@@ -21,6 +21,7 @@ from gkpub.compliance.checks import Report
 from gkpub.content.bodyfiles import served_files
 from gkpub.content.forms import has_guide
 from gkpub.content.model import Site
+from gkpub.content.requests import REGISTER_DIR
 from gkpub.outputs.opendata.publish import opendata_outputs
 from gkpub.outputs.print.carry import carry_over
 from gkpub.outputs.print.fonts import FontError
@@ -61,12 +62,28 @@ class ChannelClash(UsageError):
     """Two channels produced the same output path: a bug in gkpub or in a site's theme."""
 
 
+class PrivateFile(UsageError):
+    """A channel was about to copy a file of the 依申请公开 register (content.requests): never
+    published, whatever links to it (an asset or attachment that is a symbolic link, say)."""
+
+
+def _private(source: Path, register: Path | None) -> bool:
+    return register is not None and source.resolve().is_relative_to(register)
+
+
 def write_channels(channels: Iterable[Channel], ctx: BuildContext, sink: Sink) -> set[str]:
     """Every channel's files into ``sink``; returns the paths written (the pages excluded)."""
     owner = dict.fromkeys(ctx.page_paths, PAGES)
     produced: set[str] = set()
+    register: Path | None = None
     for channel in channels:
         for rel, payload in channel.files(ctx):
+            if isinstance(payload, Path):
+                register = register or (ctx.site.config.root / REGISTER_DIR).resolve()
+            if isinstance(payload, Path) and _private(payload, register):
+                raise PrivateFile(f"「{channel.name}」要把 {payload} 复制到输出的 {rel}，但它是依申请公开登记表"
+                                  f"（{REGISTER_DIR}/ 中的文件）：登记表只用于年报统计和期限检查，绝不发布。"
+                                  f"请删去指向它的文件（如 layouts/assets/ 或附件中的符号链接）")
             if rel in owner:
                 raise ChannelClash(f"内部错误：输出文件 {rel} 同时由「{owner[rel]}」和「{channel.name}」生成。"
                                    f"请检查本站 layouts/assets/ 中是否有与生成文件同名的文件，或报告这个问题")

@@ -36,12 +36,13 @@ from gkpub.content import vocab
 from gkpub.content.config import SiteConfig
 from gkpub.content.frontmatter import Document
 from gkpub.content.model import Attachment
+from gkpub.content.requests import REGISTER_DIR
 from gkpub.util.errors import ErrorList, allowed_list
 
 FIELD = "附件"
 EXAMPLE = "如 files/sqb.pdf"
 # Parts of the site the build reads (or writes) itself, relative to the site directory.
-SOURCE_DIRS = ("content/catalog", "layouts", "print", "public")
+SOURCE_DIRS = ("content/catalog", "layouts", "print", "public", REGISTER_DIR)  # the register: never served
 SOURCE_FILES = ("site.toml",)
 # How many leading bytes the markup check reads.
 SNIFF_BYTES = 1024

@@ -15,6 +15,7 @@ from gkpub.content.model import Attachment, Catalog, Site
 from gkpub.content.pages import load_pages
 from gkpub.content.pii_sources import attachments_pii, catalog_pii, site_toml_pii
 from gkpub.content.prepare import PrepareCache
+from gkpub.content.requests import load_register
 from gkpub.util.errors import BuildFailed, ErrorList
 
 
@@ -84,6 +85,7 @@ def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool
     if cache and state is None:  # a long-running process saves its cache when it stops
         cache.save()
     pages = load_pages(site_dir, cfg, errors)
+    requests = load_register(site_dir, cfg, errors, today)
     if errors:
         raise BuildFailed(errors)
     gate = GateOptions(today=today, drafts=drafts, future=future)
@@ -100,4 +102,4 @@ def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool
     if errors:
         raise BuildFailed(errors)
     return Site(config=cfg, catalog=catalog, items=items, published=published, pages=pages,
-                today=today, held_back=held, inputs_key=key, preview=drafts or future)
+                today=today, held_back=held, inputs_key=key, preview=drafts or future, requests=requests)

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from gkpub.content.config import Org, SiteConfig
+from gkpub.content.requests import Request
 
 
 @dataclass
@@ -235,3 +236,4 @@ class Site:
     held_back: dict[str, int] = field(default_factory=dict)  # reason → count
     inputs_key: str = ""  # hash of site.toml and the catalogue files: what every page depends on
     preview: bool = False  # drafts or future items let through (--drafts/--future): stamped, never deployed
+    requests: list[Request] = field(default_factory=list)  # the 依申请公开 register: counted, never published
