@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from gkpub.compliance import coverage, timeliness
+from gkpub.compliance import annual, coverage, requests, timeliness
 from gkpub.compliance.findings import KINDS, Finding
 from gkpub.content.model import Site
 
@@ -44,6 +44,9 @@ def check_site(site: Site) -> Report:
     found += coverage.columns(ctx, site.catalog.leaves)
     found += coverage.notices(ctx)
     found += coverage.notice_rules(ctx)
+    found += annual.reports(site)
+    found += annual.decisions(site)
+    found += requests.register_findings(site.requests, site.config.calendar, site.today)
     found.sort(key=lambda f: f.sort_key)
     counts = {a: sum(1 for i in site.items if i.attribute == a) for a in NOT_FOR_PORTAL}
     return Report(today=site.today, findings=found, items=len(site.items),

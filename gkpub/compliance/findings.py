@@ -40,6 +40,19 @@ KINDS: tuple[Kind, ...] = (
          "栏目最近一次发布距今超过其更新周期（默认：动态类2周，政策、通知类6个月）。"),
     Kind("notice_ended", "公示期已结束", "info",
          "公示期已经结束的信息：请发布公示结果，或填写「有效期至」将其标为已失效。"),
+    # Issue #14 part T2: the annual report and the 依申请公开 register.
+    Kind("annual_missing", "年报未发布", "warning",
+         "政府信息公开工作年度报告过了发布期限仍未发布：部门、街镇在次年1月31日前，本级政府在3月31日前"
+         "（条例第四十九条）。"),
+    Kind("annual_late", "年报逾期发布", "warning",
+         "年度报告的发布日期晚于期限，或没有填写发布日期、仍有「（请填写）」的内容。"),
+    Kind("decision_twice", "处理决定重复计算", "warning",
+         "同一份处理决定（同一文号）被两篇信息计入年报的「本年处理决定数量」。"),
+    Kind("request_late", "依申请答复逾期", "warning",
+         "政府信息公开申请应自收到之日起20个工作日内答复，延期须在期限内告知、最长延长20个工作日"
+         "（条例第三十三条）；补正的，自收到补正后的申请起算。"),
+    Kind("request_supplement_late", "补正告知逾期", "warning",
+         "申请内容不明确的，应自收到申请之日起7个工作日内一次性告知补正（条例第三十条）。"),
     # Issue #14 part T1 (time rules): 公示 length and start.
     Kind("notice_too_short", "公示期不足", "warning",
          "公示期短于标准目录规定的「公示期限」（日历日或工作日，首尾两天都计入）。"),

@@ -102,6 +102,11 @@ FIELDS: tuple[Field, ...] = (
     Field("废止日期", "date", "规章、规范性文件被废止的日期"),
     Field("处理决定数", "int", "年报统计用：本篇公开的行政许可/处罚/强制决定件数"),
     Field("收费金额", "number", "年报统计用：行政事业性收费金额（万元）"),
+    # Issue #14 part T2 (annual report): the decision's own date, and which decisions an item counts.
+    Field("决定日期", "date", "年报统计用：处理决定作出的日期 YYYY-MM-DD；填写后「处理决定数」按这一日期计入年度"
+          "（如12月的决定汇总在次年1月发布），否则按成文日期"),
+    Field("决定文号", "list", "年报统计用：本篇计入的处理决定的文号（汇总公开多份决定时逐一列出，"
+          "未填「处理决定数」时按列出的件数计）；同一决定被两篇信息计入时，合规检查会指出，年报只计一次"),
     Field("关键词", "list", "检索用关键词", default=[]),
     Field("草稿", "bool", "true 时不发布（--drafts 可预览）", default=False, gate=True),
 )
