@@ -35,6 +35,9 @@ def add_compliance_parsers(sub: argparse._SubParsersAction, site_args: Callable[
     kinds.required = True
     a = kinds.add_parser("annual", help="政府信息公开工作年度报告草稿（Markdown）")
     a.add_argument("year", type=int_arg(1900, 9999), metavar="年份", help="报告年度，如 2026")
+    a.add_argument("--org", default=None, metavar="机关",
+                   help="只统计这个机关（部门、街镇）的信息和依申请公开登记，起草它自己的年报，如 --org 区民政局；"
+                        "省略时（或写本级政府）起草全区的年报")
     site_args(a, out="report")
 
     i = sub.add_parser("import", help="导入已有的表格")
@@ -51,6 +54,12 @@ def add_compliance_parsers(sub: argparse._SubParsersAction, site_args: Callable[
     c.add_argument("--stage", default=None, metavar="过程",
                    help="表中没有「过程」且无法从名称推断时使用的五公开环节")
     c.add_argument("--force", action="store_true", help="覆盖已存在的目录文件")
+    q = what.add_parser("requests", help="把依申请公开登记台账（.xlsx 或 .csv）转换为 data/requests/ 中的登记表")
+    q.add_argument("file", type=Path, metavar="文件", help="登记台账：.xlsx 或 .csv（UTF-8 或 GBK）")
+    site_args(q, out="import_requests")
+    q.add_argument("--org", default=None, metavar="机关",
+                   help="台账所属的机关（表中没有「机关」列时必填），如 区民政局")
+    q.add_argument("--force", action="store_true", help="覆盖已存在的登记表")
 
 
 def build_summary(report: Report, path: Path) -> str:
@@ -102,7 +111,14 @@ def run_report(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
     from gkpub.outputs.report.annual import annual_draft, count_year
 
     site = load_site(site_dir, today)
-    counts = count_year(site, args.year)
+    org = None
+    if args.org is not None:
+        from gkpub.util.errors import did_you_mean
+        org = site.config.org_by_name(args.org)
+        if org is None:
+            raise UsageError(f"--org「{args.org}」不在 site.toml 的 [[org]] 中；"
+                             f"{did_you_mean(args.org, site.config.org_names)}")
+    counts = count_year(site, args.year, org)
     text = annual_draft(site, counts)
     if args.out is None:
         sys.stdout.write(text)
@@ -116,6 +132,13 @@ def run_report(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
 
 
 def run_import(args: argparse.Namespace, site_dir: Path) -> int:
+    if args.import_kind == "requests":
+        from gkpub.importer.requests import RequestImport, import_requests
+        if not args.file.is_file():
+            raise UsageError(f"找不到文件：{args.file}")
+        return import_requests(RequestImport(file=args.file.resolve(), site_dir=site_dir, org=args.org,
+                                             out_dir=args.out.resolve() if args.out else None,
+                                             force=args.force, today=args.today or dt.date.today()))
     from gkpub.importer.run import ImportOptions, import_catalog
 
     slugs: dict[str, str] = {}
