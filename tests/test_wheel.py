@@ -13,17 +13,17 @@ import os
 import re
 import subprocess
 import sys
-import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from packaging_support import LEAKY as _LEAKY
+from packaging_support import PAGEFIND, REPO, VERSION
+from packaging_support import repo_state as _repo_state
+from packaging_support import run as _run
 from pdfcheck import norm, page_texts
 
-REPO = Path(__file__).resolve().parent.parent
-PAGEFIND = REPO / "node_modules" / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"
-VERSION = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 DAY = "2026-11-23"
 YEAR = DAY[:4]
 DISTRICT = "青禾区"
@@ -35,23 +35,6 @@ name = "东城街道"
 org = "{DISTRICT}人民政府"
 communities = ["东城社区", "西岭村"]
 """
-# Variables that would let the installed gkpub see the checkout or another environment.
-_LEAKY = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "VIRTUAL_ENV", "PYTHONSAFEPATH")
-
-
-def _run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None,
-         check: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
-    if check:
-        assert proc.returncode == 0, (f"{' '.join(cmd)} → exit {proc.returncode}\n"
-                                      f"stdout:\n{proc.stdout[-4000:]}\nstderr:\n{proc.stderr[-4000:]}")
-    return proc
-
-
-def _repo_state() -> tuple[str, list[str]]:
-    """What building the wheel could disturb: git's view of the checkout and its top level."""
-    status = _run(["git", "status", "--porcelain", "--untracked-files=all"], REPO).stdout
-    return status, sorted(os.listdir(REPO))
 
 
 def _source_files() -> list[str]:
