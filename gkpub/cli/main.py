@@ -50,6 +50,7 @@ OUT_KINDS: dict[str, tuple[str, str]] = {
     "links": ("目录", "与 --links 一起使用：已生成网站的目录，默认为 站点目录/public"),
     "report": ("文件", "写入这个文件；省略时输出到屏幕"),
     "import": ("目录", "输出目录，默认为 站点目录/content/catalog"),
+    "import_requests": ("目录", "输出目录，默认为 站点目录/data/requests（按年份分文件夹）"),
 }
 
 
@@ -244,7 +245,8 @@ def _write_target(args: argparse.Namespace, site_dir: Path) -> tuple[str, Path] 
     if args.command == "report" and out is not None:
         return "输出文件", out.resolve()
     if args.command == "import":
-        return "输出目录", (out or site_dir / "content" / "catalog").resolve()
+        default = "data/requests" if args.import_kind == "requests" else "content/catalog"
+        return "输出目录", (out or site_dir / default).resolve()
     if args.command == "new" and args.what == "site":
         return "新站点目录", Path(args.dir).resolve()
     return None
