@@ -10,7 +10,8 @@ checked before it is copied; each refusal names the item, the line and the file:
   including held-back ones), ``content/catalog/``, ``site.toml``, ``layouts/``, ``print/``, the
   default output ``public/`` and files in hidden folders (``.cache``, ``.git``). Other files
   under ``content/pages/`` are the fixed pages' attachments (the build reads only the ``.md``
-  files there);
+  files there). Nor a file of the 依申请公开 register (``data/requests/``, content.requests),
+  which is never published;
 - the type (the extension, case-insensitive) is on ``SiteConfig.attachment_types`` and is
   never one a browser may run as a page or script (``vocab.SCRIPT_CAPABLE_TYPES``), even
   when a site lists it;
