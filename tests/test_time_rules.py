@@ -423,7 +423,7 @@ def test_notice_shorter_than_its_leafs_working_days(site: Path, capsys) -> None:
              公示期="{开始: 2026-09-30, 结束: 2026-10-12}")
     [f] = findings(site, capsys, "notice_too_short")
     assert f["file"].endswith("holiday.md")
-    assert "只有 3 个工作日" in f["message"] and "「不少于5个工作日」（5个工作日" in f["message"]
+    assert "只有 3 个工作日，标准目录规定公示期限「不少于5个工作日」（首尾两天都计入）" in f["message"]
     # The earliest end: the 5th working day counting 09-30 as the 1st: 10-08, 09, 10, Mon 10-12.
     assert "结束日期至少应为 2026-10-12" in f["message"]
 

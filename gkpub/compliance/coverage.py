@@ -86,7 +86,7 @@ def notice_rules(ctx: Context) -> Iterator[Finding]:
         except ValueError:
             continue  # reported as a content error when the catalogue is loaded
         v = notice_length(start, end, minimum, ctx.cal)
-        rule = f"标准目录规定公示期限「{raw}」（{minimum.describe()}，首尾两天都计入）"
+        rule = f"标准目录规定公示期限「{raw}」（首尾两天都计入）"
         if v.long_enough is None:
             yield ctx.finding("no_calendar", item, "公示期",
                               f"无法判断公示期 {start} 至 {end} 是否足够：{rule}，其中已确知 {v.counted} 个工作日，"
