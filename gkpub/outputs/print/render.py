@@ -7,7 +7,9 @@ no network, no local files, so a poster is a pure function of the site.
 """
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import html as html_lib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from gkpub.content import markdown
+from gkpub.content.bodyfiles import file_url
 from gkpub.content.config import SiteConfig
 from gkpub.content.model import Item
 from gkpub.content.theme import THEME_DIR, template_dirs
@@ -78,9 +81,24 @@ def body_html(item: Item, cfg: SiteConfig) -> Markup:
     Short data cells (names like 马某某, 新增) are kept on one line: in a narrow poster
     column a name broken into one character per line is hard to read. Headers may wrap.
     """
-    html = item.html or markdown.render(item.body)
+    html = _inline_images(item.html or markdown.render(item.body), item)
     html = _ROOT_HREF.sub(lambda m: f'{m.group(1)}="{cfg.base_url}', html)
     return Markup(_SHORT_CELL.sub(r'<\1 class="nw">\2</\1>', html))
+
+
+def _inline_images(html: str, item: Item) -> str:
+    """The body's images (checked by content.bodyfiles) as ``data:`` URLs, the one kind of URL a
+    poster may load: the same picture as on the portal, without the network."""
+    for att in item.body_files:
+        src = f'src="{html_lib.escape(file_url(att.rel))}"'
+        if att.width and src in html:
+            data = base64.b64encode(att.source.read_bytes()).decode("ascii")
+            html = html.replace(src, f'src="data:{_IMAGE_TYPES[att.source.suffix.lower()]};base64,{data}"')
+    return html
+
+
+_IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+                ".webp": "image/webp"}
 
 
 def body_chars(item: Item) -> int:
