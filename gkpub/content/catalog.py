@@ -9,6 +9,7 @@ from typing import Any
 
 from gkpub.content.config import SiteConfig
 from gkpub.content.elements import ElementError, check_element
+from gkpub.content.flow import FLOW_KEY, parse_flow
 from gkpub.content.frontmatter import LinedDict, SourceError, inside, load_yaml, read_text
 from gkpub.content.model import Catalog, Domain, Leaf, Matter
 from gkpub.content.periods import parse_update_period
@@ -20,6 +21,9 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DOMAIN_KEYS = ("领域", "类别", "说明", "事项") + INHERITED_KEYS
 MATTER_KEYS = ("名称", "代码", "公开内容") + INHERITED_KEYS
 LEAF_KEYS = ("代码",) + CATALOG_LEAF_KEYS
+# 流程图 (#14 item 6): a matter or a leaf may carry its process as steps (content/flow.py)
+MATTER_KEYS += (FLOW_KEY,)
+LEAF_KEYS += (FLOW_KEY,)
 
 
 def _line(node: Any, key: str, default: int) -> int:
@@ -141,6 +145,9 @@ def load_catalog(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> Catalog:
                 errors.add(rel, m_line, "名称", "事项缺少名称")
             matter = Matter(domain=domain, code=m_code, name=m_name,
                             elements=_elements(m_node, cfg, rel, errors, dom_el))
+            if FLOW_KEY in m_node:
+                matter.flow = parse_flow(m_node[FLOW_KEY], rel, _line(m_node, FLOW_KEY, m_line), errors,
+                                         f"{m_name}办理流程")
             leaves = m_node.get("公开内容")
             if not isinstance(leaves, list) or not leaves:
                 errors.add(rel, _line(m_node, "公开内容", m_line), "公开内容", "应是至少包含一项公开内容的列表")
@@ -161,8 +168,12 @@ def load_catalog(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> Catalog:
                 if "公开主体" not in el:
                     errors.add(rel, l_line, "公开主体",
                                f"公开内容「{l_name}」缺少公开主体（可在领域、事项或本项中给出）")
+                flow = None
+                if FLOW_KEY in l_node:
+                    flow = parse_flow(l_node[FLOW_KEY], rel, _line(l_node, FLOW_KEY, l_line), errors,
+                                      f"{m_name}{l_name}流程")
                 matter.leaves.append(Leaf(domain=domain, matter=matter, code=l_code, name=l_name,
-                                          elements=el, source=rel, line=l_line))
+                                          elements=el, source=rel, line=l_line, flow=flow))
             domain.matters.append(matter)
         catalog.domains.append(domain)
     return catalog

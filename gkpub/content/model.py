@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 from gkpub.content.config import Org, SiteConfig
+from gkpub.content.flow import FLOW_MARK, Flow
 from gkpub.content.requests import Request
 
 
@@ -23,6 +24,7 @@ class Leaf:
     elements: dict[str, Any]  # effective elements after domain → matter → leaf inheritance
     source: str
     line: int
+    flow: Flow | None = None  # its own 流程 (content/flow.py), drawn on the leaf's page
 
     @property
     def path(self) -> str:
@@ -44,6 +46,7 @@ class Matter:
     name: str
     elements: dict[str, Any]
     leaves: list[Leaf] = field(default_factory=list)
+    flow: Flow | None = None  # 流程 (content/flow.py): on the matter's page, in the handbook, on boards
 
     @property
     def url(self) -> str:
@@ -219,10 +222,16 @@ class Page:
     body_files: list[Attachment] = field(default_factory=list)
     file_links: list[FileLink] = field(default_factory=list)
     fingerprint: str = ""  # the file's digest and its files' bytes (see items._fingerprint)
+    flows: list[Flow] = field(default_factory=list)  # its ```流程 blocks, in order (html marks their places)
 
     @property
     def url(self) -> str:
         return f"/{self.column}/" + (f"{self.slug}/" if self.slug else "")
+
+    @property
+    def body_parts(self) -> list[str]:
+        """The body's HTML around its flows: flows[k] is drawn between parts k and k+1."""
+        return self.html.split(FLOW_MARK) if self.flows else [self.html]
 
 
 @dataclass

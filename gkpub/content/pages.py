@@ -7,6 +7,7 @@ from gkpub.content import bodyfiles, markdown
 from gkpub.content.attachments import load_attachments
 from gkpub.content.config import SiteConfig
 from gkpub.content.elements import ElementError, parse_date
+from gkpub.content.flow import mark_flows, page_flows
 from gkpub.content.frontmatter import SourceError, read_text, split_document
 from gkpub.content.model import Page
 from gkpub.content.pii_check import document_pii
@@ -70,6 +71,9 @@ def load_pages(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> list[Page]
         problems, html = markdown.check_and_render(doc.body)
         for line, message in problems:
             errors.add(rel, doc.body_line + line - 1, "正文", message)
+        flows = page_flows(doc.body, doc.body_line, rel, errors)  # ```流程 blocks: drawn by page.html
+        if flows and not problems:
+            html = mark_flows(html, len(flows), rel, doc.body_line, errors)
         refs = markdown.local_references(doc.body) if not problems else []
         html, body_files, links = bodyfiles.resolve_body(path, doc.body_line, refs, html, cfg,
                                                          site_dir / "content", rel, errors)
@@ -79,5 +83,6 @@ def load_pages(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> list[Page]
         pages.append(Page(source=rel, column=column, slug=slug, title=title, published=published,
                           org=org, body=doc.body, body_line=doc.body_line, html=html,
                           attachments=attachments, body_files=body_files, file_links=links,
-                          fingerprint=bodyfiles.fingerprint(file_digest(data), attachments + body_files)))
+                          fingerprint=bodyfiles.fingerprint(file_digest(data), attachments + body_files),
+                          flows=[f for f in flows if f is not None]))
     return pages
