@@ -2,7 +2,7 @@
 
 The bundle is made once (it downloads from PyPI, or the mirror pip is set up with, and from
 the npm registry) and kept in pytest's cache under a digest of everything that goes into it:
-the script, the checkout's files, package.json/package-lock.json, the Python version and the
+the script, the package's files, package.json/package-lock.json, the Python version and the
 machine. Its .tar.gz is then unpacked elsewhere, as after carrying it over, and ``install.sh``
 runs with pip cut off from every index: ``--no-index`` in the script, and around it
 ``PIP_INDEX_URL`` pointing at a closed port, ``PIP_CONFIG_FILE=/dev/null`` (no configured
@@ -51,8 +51,12 @@ def _script() -> ModuleType:
 
 
 def _digest(bundler: ModuleType) -> str:
+    """Of what goes into the bundle: the package and its metadata files (README.md is the wheel's
+    long description), the npm lock, the script; not the demo site's content."""
     h = hashlib.sha256(f"{PY} {platform.machine()}\n".encode())
-    for rel in ["scripts/offline_bundle.py", "package.json", "package-lock.json", *bundler.source_files()]:
+    inputs = [rel for rel in bundler.source_files()
+              if rel.startswith("gkpub/") or rel in ("pyproject.toml", "README.md", "LICENSE")]
+    for rel in ["scripts/offline_bundle.py", "package.json", "package-lock.json", *inputs]:
         h.update(rel.encode() + b"\0" + (REPO / rel).read_bytes() + b"\0")
     return h.hexdigest()[:24]
 
