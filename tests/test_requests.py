@@ -69,7 +69,7 @@ def test_every_bad_row_is_an_error_with_file_line_and_column(mini_site: Path) ->
              "A-2,2026-03-02,自然人,网络,,,,,,,,\n"  # 12: fine (A-2 above failed)
              "A-2,2026-03-03,自然人,网络,,,,,,,,\n"  # 13: duplicate of line 12
              ",2026-03-02,自然人,网络,,,,,,,,\n"  # 14: no number
-             "A-10,2026-12-01,自然人,网络,,,,,,,,\n"  # 15: after today
+             "A-10,2026-03-02,自然人,网络,,,2026-03-25,2026-03-20,予以公开,,,\n"  # 15: extended after the reply
              "A-11,2026-03-02,自然人,网络,,,,2026-03-20,同意公开,,败诉,\n")  # 16: outcome
     errs = errors_of(mini_site)
     expect = [
@@ -84,12 +84,22 @@ def test_every_bad_row_is_an_error_with_file_line_and_column(mini_site: Path) ->
         (11, "收费金额", "不能为负数"),
         (13, "编号", f"编号「A-2」已在 {REG} 第 12 行使用"),
         (14, "编号", "没有填写编号"),
-        (15, "收到日期", "在今天（2026-11-23）之后"),
+        (15, "延期告知日期", "延期告知日期 2026-03-25 晚于答复日期 2026-03-20"),
         (16, "行政复议", "不是复议或诉讼的结果"),
     ]
     for line, column, text in expect:
         assert any(e.startswith(f"{REG}:{line}: 字段「{column}」:") and text in e for e in errs), (line, errs)
     assert len(errs) == len(expect), errs
+
+
+def test_the_register_as_it_stood_on_the_day(mini_site: Path) -> None:
+    register(mini_site, "A-1,2026-03-16,自然人,网络,2026-03-20,2026-03-27,2026-04-08,2026-04-20,予以公开,50,维持,\n"
+                        "A-2,2026-05-06,自然人,网络,,,,,,,,\n")
+    (a,) = load_site(mini_site, dt.date(2026, 3, 24)).requests  # A-2 not received yet
+    assert (a.supplement_asked, a.supplement_received, a.extended, a.replied, a.result) == (
+        dt.date(2026, 3, 20), None, None, None, None)
+    assert (a.fee, a.review) == (0.0, "")
+    assert len(load_site(mini_site, dt.date(2026, 5, 6)).requests) == 2
 
 
 def test_the_header_is_checked(mini_site: Path) -> None:

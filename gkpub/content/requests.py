@@ -26,6 +26,10 @@ Columns (:data:`COLUMNS`), what they hold and the rules they follow:
 - 行政复议, 行政诉讼: the outcome of an administrative review or lawsuit about the case
   (结果维持, 结果纠正, 其他结果, 尚未审结);
 - 备注: free text, not read.
+
+Dates are checked whatever ``--today`` says; the loaded register is the one of that day: an
+application received later is left out, a reply, notice or extension dated later has not
+happened yet (as items dated in the future are not yet published).
 """
 from __future__ import annotations
 
@@ -34,7 +38,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gkpub.content.config import Org, SiteConfig
@@ -263,6 +267,23 @@ class Request:
         """How a finding names the case: the body and its number, never the applicant."""
         return f"{self.org.short}编号 {self.case} 的申请"
 
+    def as_of(self, day: dt.date) -> Request | None:
+        """The case as the register stood on ``day`` (``--today``): what came later had not
+        happened yet; None when the application had not even been received."""
+        if self.received > day:
+            return None
+
+        def by(d: dt.date | None) -> dt.date | None:
+            return d if d is not None and d <= day else None
+
+        if self.replied is not None and self.replied > day:
+            later = replace(self, replied=None, result=None, fee=0.0, review="", lawsuit="")
+        else:
+            later = self
+        return replace(later, supplement_asked=by(self.supplement_asked),
+                       supplement_received=by(self.supplement_received),
+                       extended=by(self.extended))
+
     def open_at(self, day: dt.date) -> bool:
         """Received by ``day`` and not yet answered on it."""
         return self.received <= day and (self.replied is None or self.replied > day)
@@ -280,7 +301,9 @@ def register_files(site_dir: Path) -> list[Path]:
 
 
 def load_register(site_dir: Path, cfg: SiteConfig, errors: ErrorList, today: dt.date) -> list[Request]:
-    """Every valid row of every register file; each problem is added to ``errors``."""
+    """Every valid row of every register file as it stood on ``today`` (Request.as_of: a build
+    or check with an earlier --today sees the register of that day); each problem is added to
+    ``errors``, whatever its dates."""
     out: list[Request] = []
     seen: dict[tuple[str, str], tuple[str, int]] = {}
     for path in register_files(site_dir):
@@ -292,15 +315,17 @@ def load_register(site_dir: Path, cfg: SiteConfig, errors: ErrorList, today: dt.
             continue
         if suffix != ".csv":
             continue  # a README or notes beside the registers: not read, never published either
-        for req in _read_file(path, rel, cfg, errors, today):
-            key = (req.org.name, req.case)
+        for row in _read_file(path, rel, cfg, errors):
+            key = (row.org.name, row.case)
             if key in seen:
                 first = seen[key]
-                errors.add(rel, req.line, "编号", f"{req.org.short}的编号「{req.case}」已在 {first[0]} "
+                errors.add(rel, row.line, "编号", f"{row.org.short}的编号「{row.case}」已在 {first[0]} "
                                                   f"第 {first[1]} 行使用；每件申请的编号不能重复")
                 continue
-            seen[key] = (rel, req.line)
-            out.append(req)
+            seen[key] = (rel, row.line)
+            req = row.as_of(today)
+            if req is not None:
+                out.append(req)
     return out
 
 
@@ -314,7 +339,7 @@ def _decode(path: Path) -> str | None:
     return None
 
 
-def _read_file(path: Path, rel: str, cfg: SiteConfig, errors: ErrorList, today: dt.date) -> list[Request]:
+def _read_file(path: Path, rel: str, cfg: SiteConfig, errors: ErrorList) -> list[Request]:
     text = _decode(path)
     if text is None:
         errors.add(rel, 0, "", "登记表既不是 UTF-8 也不是 GBK 编码；请在 Excel 中另存为「CSV UTF-8」")
@@ -351,18 +376,18 @@ def _read_file(path: Path, rel: str, cfg: SiteConfig, errors: ErrorList, today: 
     if "机关" not in columns and file_org is None:
         errors.add(rel, header_line, "机关",
                    f"不知道这个登记表属于哪个机关：文件名「{path.name}」不是 site.toml 中机关的简称或全称；"
-                   f"请改名（如 {REGISTER_DIR}/{today.year}/区民政局.csv），或加一列「机关」")
+                   f"请改名（如 {REGISTER_DIR}/2026/区民政局.csv），或加一列「机关」")
         return []
     out: list[Request] = []
     for line_no, row in rows[1:]:
-        req = _row(row, line_no, columns, rel, cfg, file_org, errors, today)
+        req = _row(row, line_no, columns, rel, cfg, file_org, errors)
         if req is not None:
             out.append(req)
     return out
 
 
 def _row(row: list[str], line: int, columns: dict[str, int], rel: str, cfg: SiteConfig, file_org: Org | None,
-         errors: ErrorList, today: dt.date) -> Request | None:
+         errors: ErrorList) -> Request | None:
     def cell(name: str) -> str:
         i = columns.get(name)
         return row[i].strip() if i is not None and i < len(row) else ""
@@ -397,8 +422,6 @@ def _row(row: list[str], line: int, columns: dict[str, int], rel: str, cfg: Site
         except ValueError as exc:
             fail(name, str(exc))
             continue
-        if dates[name] > today:  # type: ignore[operator]
-            fail(name, f"{name} {dates[name]} 在今天（{today}）之后；请核对")
     received = dates["收到日期"]
     if received is None and not cell("收到日期"):
         fail("收到日期", "没有填写收到日期（收到申请的那一天，条例第三十一条）")
