@@ -29,11 +29,15 @@ in the handbook and on board posters.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gkpub.content.frontmatter import LinedDict, SourceError, load_yaml
 from gkpub.util.errors import ErrorList, allowed_list, did_you_mean
+
+if TYPE_CHECKING:
+    from gkpub.content.model import Item
 
 FLOW_KEY = "流程"  # on a matter or a leaf of the catalogue
 FENCE_INFO = "流程"  # a fenced block ```流程 in a fixed page's Markdown body
@@ -86,6 +90,19 @@ class Flow:
 
     def step(self, number: int) -> Step:
         return self.steps[number - 1]
+
+
+def flows_of(items: Iterable[Item]) -> list[Flow]:
+    """The flows a set of printed items calls for, once each, in the items' order: each item's
+    matter's flow, then its leaf's own (a handbook section, a poster)."""
+    seen: set[int] = set()
+    out: list[Flow] = []
+    for item in items:
+        for flow in (item.leaf.matter.flow, item.leaf.flow):
+            if flow is not None and id(flow) not in seen:
+                seen.add(id(flow))
+                out.append(flow)
+    return out
 
 
 def _text(value: Any) -> str | None:
@@ -335,10 +352,15 @@ def _fenced_flow(text: str, at: int, title: str, rel: str, errors: ErrorList) ->
     return parse_flow(value, rel, at, errors, title or "办理流程")
 
 
-def mark_flows(html: str, expected: int, rel: str, line: int, errors: ErrorList) -> str:
+_ANY_FENCE_RE = re.compile(r"^[ \t>*+\-0-9.)]*(`{3,}|~{3,})[ \t]*" + FENCE_INFO + r"(\s|$)")
+
+
+def mark_flows(html: str, body: str, body_line: int, expected: int, rel: str, errors: ErrorList) -> str:
     """The rendered body with each ```流程 block replaced by FLOW_MARK. A block the scan of
-    page_flows did not see (one inside a list item or a quote) is an error: it would show as code."""
+    page_flows did not see (one inside a quote or a list item) is an error: it would show as code."""
     marked, n = _RENDERED_RE.subn(FLOW_MARK, html)
     if n != expected:
+        line = next((body_line + k for k, text in enumerate(body.split("\n"))
+                     if _ANY_FENCE_RE.match(text) and not _FENCE_OPEN_RE.match(text)), body_line)
         errors.add(rel, line, "正文", "流程图代码块（```流程）要顶格写在正文中，不能放在列表、引用或其他代码块里")
     return marked

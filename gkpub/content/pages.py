@@ -72,8 +72,8 @@ def load_pages(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> list[Page]
         for line, message in problems:
             errors.add(rel, doc.body_line + line - 1, "正文", message)
         flows = page_flows(doc.body, doc.body_line, rel, errors)  # ```流程 blocks: drawn by page.html
-        if flows and not problems:
-            html = mark_flows(html, len(flows), rel, doc.body_line, errors)
+        if not problems:  # also a block page_flows did not see: an error, not code on the page
+            html = mark_flows(html, doc.body, doc.body_line, len(flows), rel, errors)
         refs = markdown.local_references(doc.body) if not problems else []
         html, body_files, links = bodyfiles.resolve_body(path, doc.body_line, refs, html, cfg,
                                                          site_dir / "content", rel, errors)
