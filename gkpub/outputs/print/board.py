@@ -15,6 +15,7 @@ from urllib.parse import quote
 import jinja2
 
 from gkpub.content.config import SiteConfig, Township
+from gkpub.content.flow import flows_of
 from gkpub.content.model import Item, Site
 from gkpub.content.schema import STAGES
 from gkpub.content.vocab import BOARD_CHANNEL
@@ -107,14 +108,16 @@ def board_html(site: Site, board: Board, paper: Paper,
     cfg = site.config
     shown: list[str] = []
     sections: list[tuple[str, list[PrintItem]]] = []
-    for stage, items in board_items(site, board).items():
+    by_stage = board_items(site, board)
+    flows = flows_of(item for items in by_stage.values() for item in items)  # after the stages
+    for stage, items in by_stage.items():
         views = [print_item(item, cfg, len(shown) + k, summarise=True)
                  for k, item in enumerate(items, start=1)]
         shown += [item.index_no for item in items]
         if views:
             sections.append((stage, views))
     html = render_html(env, "board.html", site=cfg, board=board, paper=paper,
-                       columns=columns_for(paper), sections=sections, count=len(shown),
+                       columns=columns_for(paper), sections=sections, flows=flows, count=len(shown),
                        today=site.today, supervision=supervision_line(cfg, board.township.org),
                        home_url=cfg.base_url)
     return html, shown

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gkpub.content.flow import Flow, flows_of
 from gkpub.content.model import Domain, Item, Matter, Site
 from gkpub.outputs.print import carry as manifest
 from gkpub.outputs.print.render import (
@@ -31,6 +32,7 @@ class MatterSection:
     matter: Matter
     anchor: str
     items: list[PrintItem] = field(default_factory=list)
+    flows: list[Flow] = field(default_factory=list)  # the matter's 流程 and its printed leaves' own
 
 
 @dataclass
@@ -75,6 +77,7 @@ def handbook_sections(site: Site, only: Domain | None = None) -> list[DomainSect
                     n += 1
                     ms.items.append(print_item(item, cfg, n))
             if ms.items:
+                ms.flows = flows_of(v.item for v in ms.items)
                 ds.matters.append(ms)
         if ds.matters:
             sections.append(ds)
