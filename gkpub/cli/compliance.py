@@ -54,6 +54,9 @@ def add_compliance_parsers(sub: argparse._SubParsersAction, site_args: Callable[
     c.add_argument("--stage", default=None, metavar="过程",
                    help="表中没有「过程」且无法从名称推断时使用的五公开环节")
     c.add_argument("--force", action="store_true", help="覆盖已存在的目录文件")
+    c.add_argument("--add-orgs", action="store_true",
+                   help="表中有 site.toml 没有的公开主体时，把它们作为 [[org]] 写入 site.toml"
+                        "（占位代码须换成真实代码）")
     q = what.add_parser("requests", help="把依申请公开登记台账（.xlsx 或 .csv）转换为 data/requests/ 中的登记表")
     q.add_argument("file", type=Path, metavar="文件", help="登记台账：.xlsx 或 .csv（UTF-8 或 GBK）")
     site_args(q, out="import_requests")
@@ -151,5 +154,5 @@ def run_import(args: argparse.Namespace, site_dir: Path) -> int:
         raise UsageError(f"找不到文件：{args.file}")
     out = (args.out or site_dir / "content" / "catalog").resolve()
     opts = ImportOptions(file=args.file.resolve(), site_dir=site_dir, out_dir=out, slugs=slugs,
-                         domain=args.domain, stage=args.stage, force=args.force)
+                         domain=args.domain, stage=args.stage, force=args.force, add_orgs=args.add_orgs)
     return import_catalog(opts)
