@@ -32,7 +32,7 @@ from gkpub.content.model import Catalog
 from gkpub.content.siteschema import credit_code_problem
 from gkpub.importer.headers import find_headers, header_name, role_of
 from gkpub.importer.orgs import insert_orgs, is_placeholder
-from gkpub.importer.sheets import Sheet
+from gkpub.importer.sheets import Sheet, read_sheets
 from gkpub.util.errors import ErrorList
 
 DATA = Path(__file__).resolve().parent / "data" / "import_field"
@@ -618,3 +618,51 @@ def test_add_orgs_into_the_starter_site_toml(tmp_path: Path, capsys) -> None:
     body = cfg.org_by_name("区民政局")
     assert body is not None and body.name == "测试区民政局" and body is cfg.org_by_name("测试区民政局")
     assert_nothing_lost(load_imported(site, out), fixture)
+
+
+# ---------------------------------------------------------------- .xls
+
+
+XLS = DATA / "seed004-tables.xls"  # written by tests/data/import_field/make_xls.py from tables_rows()
+
+
+def test_xls_is_read_like_the_same_sheet_as_xlsx(field_site: Path, tmp_path: Path, capsys) -> None:
+    fixture = two_tables(tmp_path)
+    [from_xls] = read_sheets(XLS)
+    [from_xlsx] = read_sheets(fixture.path)
+    assert from_xls.rows == from_xlsx.rows, "seed004-tables.xls is stale: run tests/data/import_field/make_xls.py"
+    assert from_xls.rows[0][13] == TABLES[0][0] and from_xls.rows[3][1] == from_xls.rows[4][1] == "征地政策"  # merges
+    code, out = do_import(field_site, XLS, "--stage", "执行")
+    assert code == 0, capsys.readouterr().err
+    xls_files = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()}
+    assert_nothing_lost(load_imported(field_site, out), Fixture(XLS, fixture.rows))
+    code, out = do_import(field_site, fixture.path, "--stage", "执行", "--force")
+    assert code == 0, capsys.readouterr().err
+    xlsx_files = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()}
+    strip = lambda text: text.split("\n", 1)[1]  # the first line names the source file
+    assert {k: strip(v) for k, v in xls_files.items()} == {k: strip(v) for k, v in xlsx_files.items()}
+
+
+def test_a_workbook_is_read_by_its_bytes_not_its_name(field_site: Path, tmp_path: Path, capsys) -> None:
+    fixture = shangjie(tmp_path)
+    named_xls = tmp_path / "其实是xlsx.xls"
+    shutil.copy(fixture.path, named_xls)
+    code, out = do_import(field_site, named_xls)
+    assert code == 0, capsys.readouterr().err
+    assert_nothing_lost(load_imported(field_site, out), fixture)
+    named_xlsx = tmp_path / "其实是xls.xlsx"
+    shutil.copy(XLS, named_xlsx)
+    assert read_sheets(named_xlsx)[0].rows == read_sheets(XLS)[0].rows
+
+    page = tmp_path / "导出.xls"
+    page.write_text("<html><body><table><tr><td>一级目录</td></tr></table></body></html>", encoding="utf-8")
+    assert do_import(field_site, page)[0] == 2
+    assert "实际是网页（HTML）格式" in capsys.readouterr().err
+    broken = tmp_path / "损坏.xls"
+    broken.write_bytes(XLS.read_bytes()[:1500])
+    assert do_import(field_site, broken)[0] == 2
+    assert "无法读取 Excel 文件 损坏.xls" in capsys.readouterr().err
+    other = tmp_path / "目录.xls"
+    other.write_bytes(b"\x00\x01 not a workbook")
+    assert do_import(field_site, other)[0] == 2
+    assert "不是 Excel 文件" in capsys.readouterr().err

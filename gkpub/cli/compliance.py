@@ -43,8 +43,8 @@ def add_compliance_parsers(sub: argparse._SubParsersAction, site_args: Callable[
     i = sub.add_parser("import", help="导入已有的表格")
     what = i.add_subparsers(dest="import_kind", metavar="种类")
     what.required = True
-    c = what.add_parser("catalog", help="把标准目录表（.xlsx 或 .csv）转换为 content/catalog/*.yaml")
-    c.add_argument("file", type=Path, metavar="文件", help="标准目录表：.xlsx 或 .csv（UTF-8 或 GBK）")
+    c = what.add_parser("catalog", help="把标准目录表（.xlsx、.xls 或 .csv）转换为 content/catalog/*.yaml")
+    c.add_argument("file", type=Path, metavar="文件", help="标准目录表：.xlsx、.xls 或 .csv（UTF-8 或 GBK）")
     site_args(c, out="import", today=False)  # an import reads no dates
     c.add_argument("--slug", action="append", default=[], metavar="领域=代码",
                    help="领域的网址代码，如 --slug 养老服务=yanglao（可多次使用）；"
