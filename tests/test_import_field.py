@@ -666,3 +666,13 @@ def test_a_workbook_is_read_by_its_bytes_not_its_name(field_site: Path, tmp_path
     other.write_bytes(b"\x00\x01 not a workbook")
     assert do_import(field_site, other)[0] == 2
     assert "不是 Excel 文件" in capsys.readouterr().err
+
+
+def test_domain_option_wins_over_the_titles(field_site: Path, tmp_path: Path, capsys) -> None:
+    fixture = shangjie(tmp_path)
+    code, out = do_import(field_site, fixture.path, "--domain", "义务教育")
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "以下各行属于" not in captured.err and "第 5 行是标题或说明行（「二、就业创业」）" in captured.err
+    catalog = load_imported(field_site, out)
+    assert [d.name for d in catalog.domains] == ["义务教育"] and len(catalog.leaves) == len(fixture.rows)

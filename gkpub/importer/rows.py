@@ -251,7 +251,7 @@ class RowReader:
             title = _title_text(cells) or _single_note(cells, self.cfg)
             if title is not None:
                 named = domain_from_title(title, self.cfg)
-                if named and not self.header.by_role(DOMAIN):
+                if named and not self.header.by_role(DOMAIN) and self.ctx.domain is None:
                     self.title_domain = named
                     last.pop(MATTER, None)  # a new table: its matters start afresh
                     above.clear()
