@@ -48,6 +48,7 @@ def make_handbook_site(root: Path, n_items: int) -> Path:
     """A copy of the demo's configuration and catalogue with ``n_items`` generated guides."""
     root.mkdir(parents=True)
     shutil.copy(REPO / "site.toml", root / "site.toml")
+    shutil.copytree(REPO / "layouts", root / "layouts")  # the footer's mark images site.toml names
     shutil.copytree(REPO / "content" / "catalog", root / "content" / "catalog")
     errors = ErrorList(root=root)
     cfg = load_config(root, errors)

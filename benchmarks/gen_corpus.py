@@ -762,6 +762,9 @@ def gkpub_text(it: Item) -> str:
 def write_gkpub(out: Path, docs, items, seed: int, site_toml: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(site_toml, out / "site.toml")
+    assets = site_toml.parent / "layouts" / "assets"  # the footer's mark images site.toml names
+    if assets.is_dir():
+        shutil.copytree(assets, out / "layouts" / "assets", dirs_exist_ok=True)
     for sub in ("content/catalog", "content/items"):
         if (out / sub).exists():
             shutil.rmtree(out / sub)

@@ -236,6 +236,7 @@ def test_round_trip_export_import_gives_the_same_catalogue(demo_public: Path, tm
     site = tmp_path / "site"
     site.mkdir()
     shutil.copy(REPO / "site.toml", site / "site.toml")
+    shutil.copytree(REPO / "layouts", site / "layouts")  # the mark images site.toml names
     shutil.copytree(REPO / "content" / "catalog", site / "content" / "catalog")
     errors = ErrorList(root=site)
     cfg = load_config(site, errors)

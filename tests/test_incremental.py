@@ -16,6 +16,7 @@ def site(tmp_path: Path) -> Path:
     shutil.copytree(REPO / "content", dst / "content")
     shutil.copy(REPO / "site.toml", dst / "site.toml")
     shutil.copytree(REPO / "gkpub" / "theme" / "layouts", dst / "layouts")
+    shutil.copy(REPO / "layouts" / "assets" / "dzjg.svg", dst / "layouts" / "assets")  # site.toml party_mark
     return dst
 
 

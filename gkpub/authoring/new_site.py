@@ -118,7 +118,21 @@ NOTES: dict[str, tuple[str, ...]] = {
     ),
     "site.icp": (
         "ICP 备案编号在工业和信息化部的 ICP/IP 地址/域名信息备案管理系统中办理，也在那里查询，",
-        "形如「某ICP备12345678号」。填写后显示在页脚。",
+        "形如「某ICP备12345678号」（某为省份简称）；下面的编号只是格式示例。填写后显示在页脚，并链接到该系统。",
+    ),
+    # issue 12 part A: the footer's identity marks
+    "site.sponsor": ("《政府网站发展指引》要求页脚写明主办单位：通常是本级政府办公室，不是政府本身。",),
+    "site.police_beian": (
+        "公安机关备案号在全国互联网安全管理平台（www.beian.gov.cn）办理，形如「某公网安备 12345678901234号」",
+        "（某为省份简称，后面是 14 位数字）；下面的编号只是格式示例。填写后显示在页脚，并链接到该平台的备案信息页面。",
+    ),
+    "site.party_mark": (
+        "党政机关网站标识由机构编制部门核发。把标识图片放到站点的 layouts/assets/ 文件夹中，再写出它的路径；",
+        "写了路径而文件不存在时，生成会失败并指出这一行。party_mark_url 是点击标识打开的网址。",
+    ),
+    "site.error_report_url": (
+        "页脚「我为政府网站找错」的链接，默认是国务院办公厅政府网站与政务新媒体找错平台；",
+        "如果本省或本市给出了带网站标识码的入口，写在这里，其中的 {site_id} 生成时换为网站标识码。",
     ),
     "org": (
         "每个发布信息的机关写一段 [[org]]：本级政府、各部门、各街镇各一段。",
@@ -150,7 +164,7 @@ NOTES: dict[str, tuple[str, ...]] = {
 
 # Example values for keys a new site leaves out (shown commented out); the rest show their default.
 EXAMPLES: dict[str, Any] = {
-    "site.icp": "某ICP备00000000号",
+    "site.icp": "京ICP备00000000号",
     "township.name": "某某街道",
     "township.communities": ["某某社区", "某某村"],
     "vocab.channels": ["政府网站", "政府公报", "两微一端", "政务服务中心", "社区/村/企事业单位公示栏"],
@@ -172,7 +186,7 @@ def _values(v: SiteValues) -> dict[str, Any]:
         "site.site_id": v.site_id, "site.district": v.district, "site.city": v.city,
         "site.level": "区县级", "site.government": v.government,
         "site.address": f"{v.city}{v.district}{TODO}", "site.phone": TODO,
-        "site.supervision_phone": TODO,
+        "site.supervision_phone": TODO, "site.sponsor": f"{v.government}办公室",
         "org.name": v.government, "org.short": v.short, "org.code": v.code, "org.kind": "区政府",
         "org.doc_prefix": v.doc_prefixes, "org.address": f"{v.city}{v.district}{TODO}",
         "org.phone": TODO, "org.supervision_phone": TODO,
@@ -187,7 +201,14 @@ def _examples(v: SiteValues) -> dict[str, Any]:
         "org.office_phone": "0000-00000000", "org.office_fax": "0000-00000000",
         "org.office_email": "zwgk@example.gov.cn", "org.office_url": "https://www.example.gov.cn/ysq/",
     }
-    return {**EXAMPLES, **office, "township.org": v.government, "calendar.holidays": [f"{nxt}-01-01"],
+    identity = {  # issue 12 part A
+        "site.operator": f"{v.district}……中心", "site.postcode": "000000",
+        "site.police_beian": "京公网安备 00000000000000号",
+        # the mark images: empty (none) as examples, since an uncommented path must name a file
+        "site.police_mark": "", "site.party_mark": "",
+        "site.party_mark_url": "https://bszs.conac.cn/……",
+    }
+    return {**EXAMPLES, **office, **identity, "township.org": v.government, "calendar.holidays": [f"{nxt}-01-01"],
             "calendar.workdays": [f"{nxt}-02-06"], "calendar.years": [nxt]}
 
 

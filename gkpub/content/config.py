@@ -9,6 +9,7 @@ from typing import Any
 
 from gkpub.content import siteschema, vocab
 from gkpub.content.columnmeta import ColumnText, load_columns
+from gkpub.content.identity import Identity, load_identity
 from gkpub.content.siteopts import load_calendar
 from gkpub.rules.workdays import WorkCalendar
 from gkpub.util.errors import ErrorList, did_you_mean
@@ -75,6 +76,7 @@ class SiteConfig:
     supervision_phone: str = ""
     page_size: int = 20
     home_latest: int = 6
+    identity: Identity = field(default_factory=Identity)  # the footer's marks (content.identity)
     orgs: list[Org] = field(default_factory=list)
     townships: list[Township] = field(default_factory=list)
     channels: tuple[str, ...] = vocab.DEFAULT_CHANNELS
@@ -189,6 +191,7 @@ def load_config(site_dir: Path, errors: ErrorList) -> SiteConfig | None:
         address=site["address"], phone=site["phone"], supervision_phone=site["supervision_phone"],
         page_size=site["page_size"], home_latest=site["home_latest"], raw=data,
     )
+    cfg.identity = load_identity(site_dir, site, cfg.government, cfg.site_id, lines, errors)
     _load_orgs(cfg, data, lines, errors)
     _load_townships(cfg, data, lines, errors)
     cfg.columns = load_columns(data, lines, errors, [o.code for o in cfg.orgs])

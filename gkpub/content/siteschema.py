@@ -40,6 +40,8 @@ class Key:
     high: int | None = None
     doc: str = ""
     label: str = ""  # what the value is, for messages ("机关类型"); the doc when empty
+    pattern: str = ""  # a str value, when given, must match it in full (e.g. an ICP number)
+    example: str = ""  # a well-formed value, shown when the pattern does not match
 
 
 TABLES: tuple[Table, ...] = (
@@ -57,6 +59,11 @@ TABLES: tuple[Table, ...] = (
 
 ORG_KINDS = ("区政府", "区级部门", "街镇")
 LEVELS = ("市级", "区县级", "街镇级")
+# issue 12 part A: record numbers of the footer. Provinces by the one-character names the
+# record systems use (both forms where two are in use: 川/蜀, 贵/黔, 云/滇, 甘/陇).
+PROVINCE_CHARS = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀贵黔云滇藏陕甘陇青宁新"
+ICP_RE = rf"[{PROVINCE_CHARS}]ICP备[0-9]{{6,12}}号(?:-[0-9]{{1,3}})?"  # MIIT: 滇ICP备20260001号-1
+POLICE_BEIAN_RE = rf"[{PROVINCE_CHARS}]公网安备 ?([0-9]{{14}})号"  # 滇公网安备 53990102000001号
 
 KEYS: tuple[Key, ...] = (
     Key("site", "title", "str", True, doc="网站名称（SiteName），如「青禾区人民政府」"),
@@ -67,12 +74,32 @@ KEYS: tuple[Key, ...] = (
     Key("site", "city", "str", False, "", doc="上级市名称"),
     Key("site", "level", "str", True, allowed=LEVELS, doc="本级政府的公开层级", label="公开层级"),
     Key("site", "government", "str", True, doc="本级政府，必须是某个 [[org]] 的 name"),
-    Key("site", "icp", "str", False, "", doc="ICP 备案编号"),
+    Key("site", "icp", "str", False, "", doc="ICP 备案编号，如「滇ICP备20260001号」，页脚链接到工业和信息化部备案查询",
+        label="ICP 备案编号（省份简称、「ICP备」、编号、「号」）", pattern=ICP_RE, example="滇ICP备20260001号"),
     Key("site", "address", "str", False, "", doc="地址"),
     Key("site", "phone", "str", False, "", doc="联系电话"),
     Key("site", "supervision_phone", "str", False, "", doc="政务公开监督电话"),
     Key("site", "page_size", "int", False, 20, low=1, high=500, doc="列表每页条数"),
     Key("site", "home_latest", "int", False, 6, low=1, high=50, doc="首页每个环节显示的最新条数"),
+    # issue 12 part A: the footer's identity marks (政府网站发展指引: 主办、承办、备案、标识) and entrances
+    Key("site", "sponsor", "str", False, "",
+        doc="主办单位，通常是本级政府办公室，如「青禾区人民政府办公室」；省略时写本级政府"),
+    Key("site", "operator", "str", False, "", doc="承办单位（负责网站日常运行维护的单位），显示在页脚"),
+    Key("site", "postcode", "postcode", False, "", doc="邮政编码（6 位数字），与地址一起显示在页脚和「联系我们」"),
+    Key("site", "police_beian", "str", False, "",
+        doc="公安机关备案号，如「滇公网安备 53990102000001号」（14 位数字），页脚链接到全国互联网安全管理平台",
+        label="公安机关备案号（省份简称、「公网安备」、14 位数字、「号」）", pattern=POLICE_BEIAN_RE,
+        example="滇公网安备 53990102000001号"),
+    Key("site", "police_mark", "str", False, "",
+        doc="公安机关备案图标：站点 layouts/assets/ 文件夹中的图片，如 \"layouts/assets/beian.png\"；"
+            "省略时用主题自带的图标"),
+    Key("site", "party_mark", "str", False, "",
+        doc="党政机关网站标识：站点 layouts/assets/ 文件夹中的图片，如 \"layouts/assets/dzjg.png\"，显示在页脚；"
+            "写了而文件不存在时生成失败"),
+    Key("site", "party_mark_url", "url", False, "",
+        doc="点击党政机关网站标识打开的网址（开办资格核验页面，由机构编制部门提供）"),
+    Key("site", "error_report_url", "url", False, "https://zfwzzc.www.gov.cn/",
+        doc="页脚「我为政府网站找错」的链接；可写 {site_id}，生成时换为网站标识码"),
     Key("org", "name", "str", True, doc="机关全称（公开主体的规范名称）"),
     Key("org", "short", "str", False, doc="简称，如「区民政局」；省略时同全称"),
     Key("org", "code", "str", True,
@@ -247,6 +274,8 @@ def _check_value(key: Key, value: Any) -> str | None:
             return f"「{value}」不是邮政编码；邮政编码是 6 位数字，如 \"665100\""
         if kind == "url" and not re.match(r"^https?://[^/\s]+(/\S*)?$", value):
             return "应是 http:// 或 https:// 开头的网址"
+        if key.pattern and value and not re.fullmatch(key.pattern, value):
+            return f"「{value}」不是{key.label or key.doc}的格式；应写作如「{key.example}」"
         if key.allowed and value not in key.allowed:
             return (f"「{value}」不是{key.label or key.doc}；{did_you_mean(value, key.allowed)}"
                     f"可用：{allowed_list(key.allowed)}")
