@@ -124,7 +124,8 @@ def test_pages_are_readable_without_javascript(site) -> None:
     for kind in ("home", "item with a table", "catalog", "stage page 2"):
         page.goto(base + kinds[kind])
         assert "js" not in page.evaluate("document.documentElement.className").split()
-        assert not page.locator(".a11y-bar").is_visible()  # the switch needs JavaScript: hidden
+        assert not page.locator(".a11y-js").is_visible()  # the buttons need JavaScript: hidden
+        assert page.get_by_role("link", name="长辈版", exact=True).is_visible()  # the link does not
         assert page.locator("main").is_visible()
         assert page.locator(".site-nav").is_visible()
         assert len(page.locator("main").inner_text()) > 100

@@ -57,7 +57,7 @@ def test_every_page_kind_renders(demo_public: Path, demo_site) -> None:
 def test_item_page_metadata(demo_public: Path, demo_site) -> None:
     item = next(i for i in demo_site.published if i.doc_no)
     html = read(demo_public, item.out_path)
-    assert '<html lang="zh-CN">' in html
+    assert '<html lang="zh-CN" id="elder">' in html  # id: the no-JavaScript 长辈版 (style.css)
     for label in ("索引号", "主题分类", "发布机构", "成文日期", "发布日期", "文号", "公开属性", "有效性"):
         assert f"<th scope=\"row\">{label}</th>" in html
     assert item.index_no in html and item.doc_no in html and item.org.name in html

@@ -190,6 +190,20 @@ class WebRenderer:
         yield Job("search/index.html", "search.html", (),
                   partial(self.render, "search.html", page_url="/search/"))
         yield Job("404.html", "404.html", (), partial(self.render, "404.html", page_url="/404.html"))
+        yield from self.service_pages()
+
+    def service_pages(self) -> Iterator[Job]:
+        """联系我们, 网站地图 and 无障碍服务, which the footer and the header link on every page.
+        What they show besides the site (in every page's signature) is the column pages' titles."""
+        yield Job("contact/index.html", "contact.html", (),
+                  partial(self.render, "contact.html", page_url="/contact/"))
+        columns = {c: sorted((p for p in self.site.pages if p.column == c and p.slug), key=lambda p: p.slug,
+                             reverse=(c == "annual")) for c in COLUMNS}
+        yield Job("sitemap/index.html", "sitemap.html",
+                  tuple((c, tuple((p.slug, p.title) for p in ps)) for c, ps in columns.items()),
+                  partial(self.render, "sitemap.html", page_url="/sitemap/", column_pages=columns))
+        yield Job("accessibility/index.html", "accessibility.html", (),
+                  partial(self.render, "accessibility.html", page_url="/accessibility/"))
 
     def column_pages(self) -> Iterator[Job]:
         by_column: dict[str, list] = {c: [] for c in COLUMNS}

@@ -55,6 +55,10 @@
     if (action !== "elder") { put(SIZE, n === 0 ? null : String(n)); }
     apply(true);
   });
+  // A link to #elder on this page (the 长辈版 link of readers without JavaScript): turn it on.
+  window.addEventListener("hashchange", function () {
+    if (location.hash === "#elder") { put(ELDER, "1"); apply(true); }
+  });
   // Another tab changed the settings: follow it.
   window.addEventListener("storage", function (event) {
     if (event.key === ELDER || event.key === SIZE) { apply(false); }
