@@ -17,7 +17,8 @@ from gkpub.outputs.report.annual import annual_draft, count_year
 # The national form's §三, typed from the 附件 of 国办公开办函〔2021〕30号: every cell at the
 # grid position of its top-left corner, the positions a merged cell covers empty.
 S3_HEAD = [
-    ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "", "", "申请人情况", "", "", "", "", "", ""],
+    ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "", "",
+     "申请人情况", "", "", "", "", "", ""],
     ["", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
     ["", "", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""],
 ]
@@ -50,13 +51,15 @@ S3_LABELS = [
 ]
 S4_HEAD = [
     ["行政复议", "", "", "", "", "行政诉讼", "", "", "", "", "", "", "", "", ""],
-    ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
+    ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
+     "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
     ["", "", "", "", "", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计",
      "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
 ]
 PARTS = ["## 一、总体情况", "## 二、主动公开政府信息情况", "## 三、收到和处理政府信息公开申请情况",
          "## 四、政府信息公开行政复议、行政诉讼情况", "## 五、存在的主要问题及改进情况", "## 六、其他需要报告的事项"]
-HEADER = "编号,收到日期,申请人类型,申请方式,补正告知日期,补正收到日期,延期告知日期,答复日期,办理结果,收费金额,行政复议,行政诉讼\n"
+HEADER = ("编号,收到日期,申请人类型,申请方式,补正告知日期,补正收到日期,延期告知日期,答复日期,办理结果,收费金额,"
+          "行政复议,行政诉讼\n")
 LATE = dt.date(2027, 1, 15)  # a January day: the 2026 report is being drafted
 RESULT_LEAF = "养老服务/高龄津贴/发放名单"
 
@@ -263,11 +266,13 @@ def test_a_missing_report_is_a_finding_after_its_deadline(mini_site: Path) -> No
     # the government (whose report is the district's) by 2027-03-31
     assert annual_findings(mini_site, dt.date(2027, 1, 31)) == []
     assert annual_findings(mini_site, dt.date(2027, 2, 1)) == [
-        ("annual_missing", "content/pages/annual/2026-11530000MB00000025.md", "测试区民政局2026年政府信息公开工作年度报告")]
+        ("annual_missing", "content/pages/annual/2026-11530000MB00000025.md",
+         "测试区民政局2026年政府信息公开工作年度报告")]
     assert [k for k, *_ in annual_findings(mini_site, dt.date(2027, 4, 1))] == ["annual_missing", "annual_missing"]
     report = check_site(load_site(mini_site, dt.date(2027, 2, 1)))
     message = next(f.message for f in report.findings if f.kind == "annual_missing")
-    assert "应于 2027-01-31 前发布（条例第四十九条）" in message and "gkpub report annual 2026 --org 区民政局" in message
+    assert "应于 2027-01-31 前发布（条例第四十九条）" in message
+    assert "gkpub report annual 2026 --org 区民政局" in message
 
 
 def test_published_reports_are_recognized_and_checked(mini_site: Path) -> None:

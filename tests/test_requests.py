@@ -17,7 +17,8 @@ from gkpub.content.loader import load_site
 from gkpub.content.requests import REGISTER_DIR, RESULTS, parse_result
 from gkpub.util.errors import BuildFailed
 
-HEADER = "编号,收到日期,申请人类型,申请方式,补正告知日期,补正收到日期,延期告知日期,答复日期,办理结果,收费金额,行政复议,行政诉讼\n"
+HEADER = ("编号,收到日期,申请人类型,申请方式,补正告知日期,补正收到日期,延期告知日期,答复日期,办理结果,收费金额,"
+          "行政复议,行政诉讼\n")
 REG = f"{REGISTER_DIR}/2026/区民政局.csv"
 
 
@@ -113,7 +114,8 @@ def test_the_header_is_checked(mini_site: Path) -> None:
 def test_the_body_comes_from_the_file_name_or_a_column(mini_site: Path) -> None:
     register(mini_site, "A-1,2026-03-02,自然人,,,,,,,,,\n", rel=f"{REGISTER_DIR}/2026/台账.csv")
     errs = errors_of(mini_site)
-    assert any(e.startswith(f"{REGISTER_DIR}/2026/台账.csv:1: 字段「机关」: 不知道这个登记表属于哪个机关") for e in errs)
+    where = f"{REGISTER_DIR}/2026/台账.csv"
+    assert any(e.startswith(f"{where}:1: 字段「机关」: 不知道这个登记表属于哪个机关") for e in errs)
     path = register(mini_site, "测试区民政局,A-1,2026-03-02,自然人,,,,,,,,,\n区农业局,A-2,2026-03-02,自然人,,,,,,,,,\n",
                     rel=f"{REGISTER_DIR}/2026/台账.csv", header="机关," + HEADER)
     errs = errors_of(mini_site)
@@ -188,8 +190,8 @@ def test_late_messages_say_what_was_due_and_by_how_much(mini_site: Path) -> None
     found = findings_of(mini_site, dt.date(2026, 11, 23))
     msgs = {f.line: f for f in found if f.file == REG}
     assert sorted(msgs) == [2, 3, 4, 5] and len([f for f in found if f.file == REG]) == 4
-    assert msgs[2].message == ("区民政局编号 T-2 的申请：2026-03-16 收到申请，答复期限20个工作日，最迟应于 2026-04-14 答复，"
-                               "实际 2026-04-15 答复，逾期 1 个工作日（条例第三十三条）")
+    assert msgs[2].message == ("区民政局编号 T-2 的申请：2026-03-16 收到申请，答复期限20个工作日，"
+                               "最迟应于 2026-04-14 答复，实际 2026-04-15 答复，逾期 1 个工作日（条例第三十三条）")
     assert "延期告知日期 2026-04-15 已在原期限 2026-04-14 之后，延期不成立" in msgs[3].message
     assert "2026-04-01 收到补正后的申请" in msgs[4].message and "最迟应于 2026-04-30" in msgs[4].message
     assert "逾期 1 个工作日" in msgs[4].message  # 05-01..05 are holidays: 05-06 is one working day late
@@ -309,15 +311,20 @@ def ledger(path: Path, rows: list[list[object]]) -> Path:
     return path
 
 
+def imports(src: Path, site: Path, *extra: str) -> int:
+    return run("import", "requests", str(src), "--site", str(site), "--today", "2026-11-23", *extra)
+
+
 def test_import_an_office_ledger(mini_site: Path, tmp_path: Path, capsys) -> None:
     src = ledger(tmp_path / "台账.xlsx", [
-        [1, "张某", "13800000000", "个人", "网上申请", dt.datetime(2026, 3, 16), None, None, "2026.4.3", "同意公开", ""],
+        [1, "张某", "13800000000", "个人", "网上申请", dt.datetime(2026, 3, 16), None, None, "2026.4.3", "同意公开",
+         ""],
         [2, "某律所", "0871-1", "律师事务所", "来信", "2026年5月6日", "2026-05-08", "2026-05-12", "2026-05-29",
          "（四）无法提供 1.本机关不掌握相关政府信息", "已告知"],
         [3, "李某", "", "自然人", "当面", "2025-12-29", None, None, "2026-01-08", "部分公开", ""],
         [None, None, None, None, None, None, None, None, None, None, None],
     ])
-    assert run("import", "requests", str(src), "--org", "区民政局", "--site", str(mini_site), "--today", "2026-11-23") == 0
+    assert imports(src, mini_site, "--org", "区民政局") == 0
     cap = capsys.readouterr()
     assert "未导入的列：申请人姓名、联系电话" in cap.err
     assert "已导入 3 件申请" in cap.out
@@ -333,10 +340,9 @@ def test_import_an_office_ledger(mini_site: Path, tmp_path: Path, capsys) -> Non
         assert "张某" not in p.read_text(encoding="utf-8-sig") and "138" not in p.read_text(encoding="utf-8-sig")
     assert len(load_site(mini_site, dt.date(2026, 11, 23)).requests) == 3
     # a second import does not overwrite without --force
-    assert run("import", "requests", str(src), "--org", "区民政局", "--site", str(mini_site), "--today", "2026-11-23") == 1
+    assert imports(src, mini_site, "--org", "区民政局") == 1
     assert "已存在" in capsys.readouterr().err
-    assert run("import", "requests", str(src), "--org", "区民政局", "--site", str(mini_site), "--today", "2026-11-23",
-               "--force") == 0
+    assert imports(src, mini_site, "--org", "区民政局", "--force") == 0
 
 
 def test_import_reports_every_bad_row_and_writes_nothing(mini_site: Path, tmp_path: Path, capsys) -> None:
@@ -344,7 +350,7 @@ def test_import_reports_every_bad_row_and_writes_nothing(mini_site: Path, tmp_pa
         [1, "", "", "个人", "网上", "2026-03-16", None, None, "2026-04-03", "同意", ""],
         [2, "", "", "外星人", "网上", "2026-13-01", None, None, "", "", ""],
     ])
-    assert run("import", "requests", str(src), "--org", "区民政局", "--site", str(mini_site), "--today", "2026-11-23") == 1
+    assert imports(src, mini_site, "--org", "区民政局") == 1
     err = capsys.readouterr().err
     assert "台账.xlsx[2026年台账]:4: 字段「办理结果」: 「同意」不是年度报告格式中的办理结果" in err
     assert "台账.xlsx[2026年台账]:5: 字段「收到日期」" in err and "台账.xlsx[2026年台账]:5: 字段「申请人类型」" in err

@@ -279,6 +279,8 @@ def _part_one(site: Site, c: AnnualCounts) -> list[str]:
     answered_results = {res.name: sum(n.values()) for res, n in r.results.items()}
     granted = answered_results.get("予以公开", 0) + answered_results.get("部分公开", 0)
     boards = (f"，张贴到社区（村）公开栏 {c.board_items} 条" if c.board_items else "")
+    catalogue = (f"本机关负责基层政务公开标准目录中 {c.domains} 个领域的 {c.leaves} 项公开内容，在门户网站逐项设置栏目"
+                 if c.org else f"网站按基层政务公开标准目录设置 {c.domains} 个领域、{c.leaves} 个公开内容栏目")
     n_boards = len(site.config.boards)
     boards_set = f"，在 {n_boards} 个社区（村）设置政务公开栏" if c.org is None and n_boards else ""
     lines = [
@@ -299,8 +301,7 @@ def _part_one(site: Site, c: AnnualCounts) -> list[str]:
         f"不予公开 {attr.get('不予公开', 0)} 条；行政规范性文件本年制发 {c.docs['行政规范性文件'].issued} 件、"
         f"废止 {c.docs['行政规范性文件'].repealed} 件。{TODO}公开属性源头认定、保密审查和文件清理的情况。",
         "",
-        f"（四）政府信息公开平台建设。网站按基层政务公开标准目录设置 {c.domains} 个领域、{c.leaves} 个公开内容栏目"
-        f"{boards_set}。"
+        f"（四）政府信息公开平台建设。{catalogue}{boards_set}。"
         f"{TODO}网站、政务新媒体、公开查阅点等平台的建设情况。",
         "",
         f"（五）监督保障。{TODO}工作考核、社会评议和责任追究结果情况，培训情况。",
