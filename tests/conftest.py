@@ -271,7 +271,7 @@ def print_site_items() -> dict[str, dict[str, object]]:
         dict(发布日期="2026-12-20", 成文日期="2026-12-18"), dict(有效期至="2026-06-30"),
         dict(公示期="{开始: 2026-10-20, 结束: 2026-11-01}"),
         dict(公开属性="依申请公开", 目录="社会救助/最低生活保障/办事指南"),
-    ]))
+    ], strict=True))
     for n, (title, extra) in enumerate(held.items(), start=1):
         items[f"held{n}.md"] = dict(标题=title, 索引号=idx(), 公开栏="[全部]", **extra)
     return items

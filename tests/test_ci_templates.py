@@ -159,8 +159,8 @@ def test_gitlab_deploys_from_the_default_branch_after_the_build_only() -> None:
 
 
 def test_github_deploys_from_main_after_the_build_only() -> None:
-    data = load("github")
-    triggers = data.get("on", data.get(True))  # YAML 1.1 reads the key `on` as true
+    data: dict[Any, Any] = load("github")
+    triggers = data["on"] if "on" in data else data[True]  # YAML 1.1 reads the key `on` as true
     assert set(triggers) == {"push", "pull_request", "workflow_dispatch"}
     jobs = data["jobs"]
     assert set(jobs) == {"build", "deploy"}
