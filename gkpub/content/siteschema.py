@@ -58,6 +58,8 @@ TABLES: tuple[Table, ...] = (
 )
 
 ORG_KINDS = ("区政府", "区级部门", "街镇")
+# How pages head each kind's group of organizations (home, 公开主体, 联系我们)
+ORG_GROUPS = (("区政府", "区政府"), ("区级部门", "区级部门"), ("街镇", "街道、乡镇"))
 LEVELS = ("市级", "区县级", "街镇级")
 # issue 12 part A: record numbers of the footer. Provinces by the one-character names the
 # record systems use (both forms where two are in use: 川/蜀, 贵/黔, 云/滇, 甘/陇).

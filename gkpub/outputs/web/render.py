@@ -19,6 +19,7 @@ from gkpub.content.forms import FORMS
 from gkpub.content.model import Domain, Item, Leaf, Matter, Site
 from gkpub.content.pages import COLUMNS
 from gkpub.content.schema import STAGE_SLUGS, STAGES
+from gkpub.content.siteschema import ORG_GROUPS
 from gkpub.outputs.web.pagemeta import page_meta
 
 
@@ -54,6 +55,7 @@ def make_env(layouts: Path | list[Path], prefix: str) -> jinja2.Environment:
     env.globals["STAGES"] = STAGES
     env.globals["STAGE_SLUGS"] = STAGE_SLUGS
     env.globals["COLUMNS"] = COLUMNS
+    env.globals["ORG_GROUPS"] = ORG_GROUPS
     env.globals["FORMS"] = FORMS  # the 申请表 the 指南 links (_office.html)
     return env
 
