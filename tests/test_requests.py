@@ -208,13 +208,26 @@ def test_an_open_case_is_late_once_today_is_past_its_deadline(mini_site: Path) -
 
 
 def test_the_year_without_a_calendar_is_reported_only_when_it_matters(mini_site: Path) -> None:
-    # received Mon 2026-12-21: 20 working days run into 2027, which has no calendar yet
+    # Received Mon 2026-12-21: 20 working days run into 2027, which has no calendar yet.
+    # Known working days after 12-21 in 2026: 12-22..25, 12-28..31 = 8.
+    # Y-1 replied 12-31: 8 working days, on time whatever 2027 holds.
+    # Y-2 still open on 2027-01-04: at most 8 + 3 (01-01..03, unknown) = 11 < 20: on time.
+    # Y-3 补正 notice 12-31: 7 working days end 12-30, so it is one day late: decided in 2026.
+    # Y-4 still open on 2027-03-02: 8 known + up to 60 unknown days: depends on 2027.
+    # Y-5 replied 2027-03-01: 8 known + up to 59 unknown; late only if 2027 has >= 12 working
+    #     days before 03-01 (it surely does, but without a calendar gkpub does not guess).
     register(mini_site, "Y-1,2026-12-21,自然人,网络,,,,2026-12-31,予以公开,,,\n"
                         "Y-2,2026-12-21,自然人,网络,,,,,,,,\n"
-                        "Y-3,2026-12-21,自然人,网络,2026-12-31,,,,,,,\n")  # 7 days end 12-30: decidable
+                        "Y-3,2026-12-21,自然人,网络,2026-12-31,,,,,,,\n")
     found = findings_of(mini_site, dt.date(2027, 1, 4))
     got = sorted((f.line, f.kind) for f in found if f.file == REG)
-    assert got == [(3, "no_calendar"), (4, "request_supplement_late")], found
+    assert got == [(4, "request_supplement_late")], found
+    register(mini_site, "Y-4,2026-12-21,自然人,网络,,,,,,,,\n"
+                        "Y-5,2026-12-21,自然人,网络,,,,2027-03-01,予以公开,,,\n")
+    found = findings_of(mini_site, dt.date(2027, 3, 2))
+    got = sorted((f.line, f.kind) for f in found if f.file == REG)
+    assert got == [(2, "no_calendar"), (3, "no_calendar")], found
+    assert "2027 年" in found[0].message
 
 
 # ---------------------------------------------------------------- never published
