@@ -8,6 +8,7 @@ from pathlib import Path
 from gkpub.content.catalog import load_catalog
 from gkpub.content.config import load_config
 from gkpub.content.items import item_files
+from gkpub.content.model import Leaf
 from gkpub.util.errors import BuildFailed, ErrorList, UsageError, did_you_mean
 
 _INDEX_LINE = re.compile(r"^索引号\s*:\s*['\"]?([0-9A-Z]{9,18})/(\d{4})-(\d{5})", re.M)
@@ -31,6 +32,15 @@ def next_index_no(site_dir: Path, code: str, year: int) -> str:
     return f"{code}/{year}-{highest + 1:05d}"
 
 
+def item_path(site_dir: Path, leaf: Leaf | None, index_no: str) -> Path:
+    """Where a new item with this 索引号 is written (`gkpub new item` and the importers):
+    the folder of its catalogue domain (``new`` without a leaf)."""
+    code, _, year_serial = index_no.rpartition("/")
+    year, _, serial = year_serial.partition("-")
+    folder = site_dir / "content" / "items" / (leaf.domain.slug if leaf else "new")
+    return folder / f"{year}-{code[-4:].lower()}-{serial}.md"
+
+
 def new_item(site_dir: Path, today: dt.date, org: str | None, catalog_path: str | None,
              title: str, year: int | None = None) -> Path:
     errors = ErrorList(root=site_dir)
@@ -50,10 +60,8 @@ def new_item(site_dir: Path, today: dt.date, org: str | None, catalog_path: str 
             raise UsageError(f"目录「{catalog_path}」不存在；{did_you_mean(catalog_path, leaves)}")
     year = year or today.year
     index_no = next_index_no(site_dir, org_obj.code, year)
-    serial = index_no.rsplit("-", 1)[1]
-    folder = site_dir / "content" / "items" / (leaf.domain.slug if leaf else "new")
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{year}-{org_obj.code[-4:].lower()}-{serial}.md"
+    path = item_path(site_dir, leaf, index_no)
+    path.parent.mkdir(parents=True, exist_ok=True)
     d = today.isoformat()
     text = (
         "---\n"
