@@ -35,14 +35,8 @@ from gkpub.content.loader import LoadState, load_site
 from gkpub.content.model import Site
 from gkpub.content.theme import template_dirs
 from gkpub.outputs.report.page import report_html, report_path
-from gkpub.outputs.search.pagefind import (
-    BUNDLE_DIR,
-    find_pagefind,
-    index_current,
-    index_staged,
-    reindex_live,
-    retire_index,
-)
+from gkpub.outputs.search import shards as search_shards
+from gkpub.outputs.search.pagefind import BUNDLE_DIR, find_pagefind, retire_index
 from gkpub.outputs.web.render import Job, WebRenderer
 from gkpub.outputs.web.signatures import TemplateSigner
 from gkpub.store import locks
@@ -183,6 +177,7 @@ class Builder:
         self._record_dirty = False  # stats re-confirmed: worth saving the record even if nothing changed
         self._prints_changed = False  # print/ changed since the manifest was written
         self._bundle_changed = False  # pagefind/ was rebuilt: digest it before saving the manifest
+        self._search_plan: search_shards.Plan | None = None  # planned before the pages changed
         self._report: Report | None = None
 
     def _env(self, layouts: list[Path], site: Site):
@@ -288,7 +283,7 @@ class Builder:
         progress.stage("更新页面", total=len(changed))
         if changed or stale:
             self._begin()
-            self._retire_index()  # before any page changes: it may hold withdrawn text
+            self._retire_search(site)  # before any page changes: shards may hold withdrawn text
             self._apply(render_to(opts.out_dir, changed, progress, renderer.env, replace=True))
             self._remove(stale)
         record.sigs = sigs
@@ -314,7 +309,7 @@ class Builder:
             entries = {rel: (d, st) for rel, d, st in written + out.written}
             if opts.search and site.published:
                 progress.stage("生成检索索引")
-                index_staged(out.tmp)  # before the swap: the live site never has half an index
+                search_shards.build_all(search_shards.plan(site), out.tmp)  # before the swap: never half an index
                 entries.update(output_manifest.tree_entries(out.tmp, BUNDLE_DIR))
             files = {rel: d for rel, (d, _) in entries.items()}
             record = Record(manifest=output_manifest.write(out.tmp, files), key=self.out_key, sigs=sigs,
@@ -417,12 +412,24 @@ class Builder:
         if not self.opts.search:
             return
         out = self.opts.out_dir
-        if not site.published:
+        plan, self._search_plan = self._search_plan or search_shards.plan(site, out), None
+        if not site.published or plan.whole:
             self._retire_index()
-        elif not index_current(out):
-            self._retire_index()
+        if site.published and (plan.whole or plan.stale or plan.gone):
             self._begin()
-            reindex_live(out)
+            search_shards.update(plan, out)  # only the shards whose records changed
+            self._bundle_changed = True
+
+    def _retire_search(self, site: Site) -> None:
+        """Take out of the live index what this build will change: the shards whose records
+        change (planned now, built after the pages), or all of it without search."""
+        if not (self.opts.search and site.published):
+            self._retire_index()
+            return
+        self._search_plan = search_shards.plan(site, self.opts.out_dir)
+        if self._search_plan.whole:
+            self._retire_index()
+        elif search_shards.retire(self._search_plan, self.opts.out_dir):
             self._bundle_changed = True
 
     def _begin(self) -> None:
@@ -443,6 +450,7 @@ class Builder:
             return
         out = opts.out_dir
         if self._bundle_changed:
+            self._forget(p for p in self.files if p.startswith(BUNDLE_PREFIX))
             for rel, (d, st) in output_manifest.tree_entries(out, BUNDLE_DIR).items():
                 self.files[rel], self.record.stats[rel] = d, st
             self._bundle_changed = False

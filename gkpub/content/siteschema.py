@@ -55,6 +55,7 @@ TABLES: tuple[Table, ...] = (
     Table("files", False, False, "附件"),
     # issue 12 part B: page metadata (政府网站发展指引 网页元数据) of the column pages
     Table("column", True, False, "栏目页的网页元数据：改写自动生成的栏目描述和关键词（每个栏目一段）"),
+    Table("search", False, False, "站内检索"),
 )
 
 ORG_KINDS = ("区政府", "区级部门", "街镇")
@@ -127,6 +128,9 @@ KEYS: tuple[Key, ...] = (
     Key("vocab", "channels", "strlist", False, None, doc="公开渠道和载体的词表"),
     Key("vocab", "matter_types", "strlist", False, None, doc="事项类型的词表"),
     Key("vocab", "domains", "strlist", False, None, doc="领域名称的词表"),
+    Key("search", "synonyms", "strlist", False, [],
+        doc="检索的同义词：每项是一组意思相同的词，用「、」隔开，如 \"高龄补贴、高龄津贴\"；"
+            "检索词找不到时，检索页建议同组的其他词"),
     Key("privacy", "allow", "strlist", False, [],
         doc="允许不遮蔽出现的号码原文（如本身是手机号的公开热线）"),
     Key("calendar", "holidays", "datelist", False, [], doc="补充的节假日 YYYY-MM-DD"),

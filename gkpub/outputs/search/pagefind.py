@@ -1,14 +1,9 @@
-"""Full-text search: index the written site with Pagefind (extended build, from npm).
+"""Finding Pagefind (the npm 1.6 binary, or GKPUB_PAGEFIND), and taking a live index out.
 
-Pagefind reads the HTML the build wrote and writes a static bundle under ``pagefind/``
-(runtime JS + wasm, index chunks, one fragment per page). Only item pages carry
-``data-pagefind-body`` (gkpub/theme/layouts/item.html), so listings, navigation and fixed pages stay
-out of the index, and so does everything the disclosure gate holds back (it has no page).
-
-Why the npm 1.6.0 extended binary and not the PyPI package (1.5.2): 1.6.0 segments Chinese
-with ICU4X both when indexing and in the browser; 1.5.2 segments with jieba at index time
-only and silently drops pages for common two-character queries such as 低保. The binary
-is called directly on the output directory: one process, no service protocol.
+The index is written from records the build prepares (records.py, shards.py), through the
+binary's service mode (service.py): Pagefind no longer reads the HTML. Why the npm 1.6.0
+binary and not the PyPI package (1.5.2): the bundle's browser runtime is 1.6's, whose
+mergeIndex and result locations the page relies on; any 1.6 or newer binary will do.
 """
 from __future__ import annotations
 
@@ -18,18 +13,14 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-from gkpub.store.staging import fsync_dir, leftover_path, remove_tree, swap_in
-from gkpub.util import faults
+from gkpub.store.staging import fsync_dir, leftover_path, remove_tree
 from gkpub.util.errors import UsageError
 
 PAGEFIND_VERSION = "1.6.0"  # pinned in package.json; installed by scripts/setup.sh
 BUNDLE_DIR = "pagefind"
-ITEM_PAGES = "xxgk/**/*.html"  # only item pages are read: nothing else can reach the index
 _ARCH = {"x86_64": "x64", "amd64": "x64", "aarch64": "arm64", "arm64": "arm64"}
-ENTRY = "pagefind-entry.json"  # the bundle's table of contents, with the Pagefind version
 
 # The engine's own folder: a checkout's root, where scripts/setup.sh runs `npm ci`.
 ENGINE_ROOT = Path(__file__).resolve().parents[3]
@@ -109,35 +100,9 @@ def find_pagefind(site_dir: Path | None = None) -> tuple[Path, str]:
     raise SearchToolMissing(MISSING.format(version=PAGEFIND_VERSION))
 
 
-def run_pagefind(site_root: Path, bundle: Path) -> None:
-    """Index the HTML under ``site_root`` and write the bundle to ``bundle``."""
-    exe, _ = _CHOSEN or find_pagefind()
-    proc = subprocess.Popen([str(exe), "--site", str(site_root), "--glob", ITEM_PAGES,
-                             "--output-path", str(bundle), "--quiet"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if faults.armed("index"):
-        _wait_for_files(bundle, proc)
-        faults.point("index")
-    stdout, stderr = proc.communicate()
-    if proc.returncode != 0:
-        detail = (stderr or stdout).strip().splitlines()[-5:]
-        raise SearchIndexFailed(f"生成检索索引失败（Pagefind 退出码 {proc.returncode}）："
-                                f"{' / '.join(detail) or '无输出'}")
-    faults.point("indexed")
-
-
-def _wait_for_files(bundle: Path, proc: subprocess.Popen) -> None:
-    """For the fault point "index": until Pagefind has begun writing (or has ended)."""
-    while proc.poll() is None and not (bundle.is_dir() and any(p.is_file() for p in bundle.rglob("*"))):
-        time.sleep(0.005)
-
-
-def index_staged(site_root: Path) -> None:
-    """Full build: index the staged directory in place (it is not live yet)."""
-    bundle = site_root / BUNDLE_DIR
-    if bundle.exists():
-        shutil.rmtree(bundle)
-    run_pagefind(site_root, bundle)
+def chosen() -> tuple[Path, str]:
+    """The Pagefind binary this build uses (found once, at the start of the build)."""
+    return _CHOSEN or find_pagefind()
 
 
 def retire_index(out_dir: Path) -> bool:
@@ -157,31 +122,6 @@ def retire_index(out_dir: Path) -> bool:
     return True
 
 
-def reindex_live(out_dir: Path) -> None:
-    """Incremental build: index the live pages into a directory beside the output, then
-    swap it in whole as ``pagefind/``; a visitor never meets a half-written index."""
-    tmp = leftover_path(out_dir, "pagefind")
-    if tmp.exists():
-        remove_tree(tmp)
-    try:
-        run_pagefind(out_dir, tmp)
-        old = swap_in(tmp, out_dir / BUNDLE_DIR)
-        if old is not None:
-            remove_tree(old)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
 def remove_index(out_dir: Path) -> None:
     """Drop a live index that no longer matches the pages (a build with --no-search)."""
     retire_index(out_dir)
-
-
-def index_current(out_dir: Path) -> bool:
-    """A bundle is there and was written by the Pagefind version in use."""
-    import json
-    try:
-        entry = json.loads((out_dir / BUNDLE_DIR / ENTRY).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return entry.get("version") == (_CHOSEN or find_pagefind())[1]

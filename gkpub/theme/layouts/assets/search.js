@@ -1,36 +1,134 @@
-/* gkpub site search (/search/). Runs Pagefind's own runtime from this site
- * (/pagefind/pagefind.js + wasm; no CDN) and draws the results itself.
+/* gkpub site search (/search/). Runs Pagefind's runtime from this site (no CDN) over the
+ * bundles listed in /pagefind/gkpub-search.json (the first imported, the others merged), and
+ * draws the results itself.
  *
- * - The query, the filters and the sort order live in the address (?q=…&过程=…&sort=…),
- *   so a search can be shared and the back button works.
- * - Order of results: documents whose 文号/索引号 matches the query exactly (Pagefind
- *   filters), then pages that contain the query as written (a phrase search), then pages
- *   that contain its words apart. The browser splits Chinese into words (低保 → 低 | 保), so
- *   the plain search also finds pages that merely contain both characters; phrase hits
- *   first keep those below the real hits.
- * - Sorted by 发布日期, newest first, unless 按相关度 is chosen.
- * - data() (one fragment request per result) only for the results shown: 10 at a time.
+ * - The index holds our own tokens, not Pagefind's words (gkpub/outputs/search/tokens.py):
+ *   overlapping bigrams of Han text, ASCII words, spelled in letters so no segmenter splits
+ *   them. The query is turned into the same tokens here (queryTokens, the same rule). A page
+ *   has every token of the query → it is a result; it has them at consecutive positions →
+ *   it contains the query as written ("exact"), which Pagefind's result locations tell
+ *   without loading anything more. Exact hits come first; the others are "related".
+ * - A query that is a 文号 or 索引号 is looked up in those filters first.
+ * - The query, the filters, sort and grouping live in the address (?q=…&过程=…&sort=…).
+ * - Counts beside a filter's values are computed with every other filter applied but not
+ *   that filter's own, so the other values stay choosable (multi-select: any of them).
+ * - data() (one fragment each) only for the results shown: 10 at a time.
  */
 const form = document.getElementById("search-form");
 const $ = (id) => document.getElementById(id);
-const BUNDLE = form.dataset.pagefind;
 const BASE = form.dataset.base;
 const STAGE_SLUG = Object.fromEntries(form.dataset.stages.split(",").map((p) => p.split(":")));
-const LIST_FILTERS = ["领域", "公开主体", "发布年份", "事项类型", "有效性"]; // checkbox groups
+const STAGES = Object.keys(STAGE_SLUG);
+const WORDS = JSON.parse(($("search-words") || {}).textContent || "{}"); // synonyms, catalogue names
+const LIST_FILTERS = ["类型", "领域", "公开主体", "发布年份", "事项类型", "文件类型", "有无文号", "有效性"];
 const PAGE = 10;
-const VERIFY_MAX = 100; // pages whose text is read when Pagefind's phrase search finds nothing
 const DOC_RE = /[〔［[【(（]\s*\d{4}\s*[〕］\]】)）]/; // 文号: 机关代字〔年份〕序号号
 const INDEX_RE = /^[0-9A-Z]{18}\/\d{4}-\d{5}$/i; // 索引号, whole
 const SERIAL_RE = /^\d{4}-\d{5}$/; // 索引号 without the organisation code
+const OTHER = "其他栏目";
+const ITEM_KIND = "公开信息"; // 类型 of a disclosure item (records.py); fixed pages have their column's name // the group of fixed pages (指南, 制度, 年报, 联系我们) when grouped by stage
 
 let pagefind = null;
-let allFilters = {}; // filter → value → count, over the whole index (for the filters loaded)
-const loaded = new Set(); // filters whose data the browser has fetched
-let uiFilters = null; // the promise of the checkbox groups being built
-let lastFound = null; // counts of the latest search
+let allFilters = {}; // filter → value → count over the whole index, for the filters loaded
+const loaded = new Set();
 let run = 0; // number of the latest search; an older one that finishes late is dropped
-let hits = []; // [{result, group}] in display order
+let hits = []; // [{result, group, match}] in display order
 let shown = 0;
+let needle = "";
+
+/* ---------------------------------------------------------------- tokens (tokens.py) */
+
+const isHan = (cp) => (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) ||
+  (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0x20000 && cp <= 0x2ffff);
+const ASCII = "0123456789abcdefghijklmnopqrstuvwxyz";
+const asciiCode = (c) => {
+  const i = ASCII.indexOf(c);
+  return String.fromCharCode(97 + Math.floor(i / 26), 97 + (i % 26));
+};
+const hanCode = (ch) => {
+  let n = ch.codePointAt(0);
+  let out = "";
+  for (let k = 0; k < 4; k++) {
+    out = String.fromCharCode(97 + (n % 26)) + out;
+    n = Math.floor(n / 26);
+  }
+  return out;
+};
+
+function runs(text) {
+  const out = [];
+  let kind = "";
+  let cur = [];
+  let space = false;
+  const flush = () => {
+    if (cur.length) out.push([kind, cur]);
+  };
+  for (const ch of text.normalize("NFKC").toLowerCase()) {
+    const cp = ch.codePointAt(0);
+    if (isHan(cp)) {
+      if (kind !== "h") {
+        flush();
+        kind = "h";
+        cur = [];
+      }
+      cur.push(ch);
+      space = false;
+    } else if (ASCII.includes(ch)) {
+      if (kind !== "a" || space) {
+        flush();
+        kind = "a";
+        cur = [];
+      }
+      cur.push(ch);
+      space = false;
+    } else if (/\s/u.test(ch)) {
+      space = true;
+    } else {
+      flush();
+      kind = "";
+      cur = [];
+      space = false;
+    }
+  }
+  flush();
+  return out;
+}
+
+function runTokens(kind, chars) {
+  if (kind === "a") return ["y" + chars.map(asciiCode).join("") + "x"];
+  const codes = chars.map(hanCode);
+  const out = [];
+  for (let i = 0; i + 1 < codes.length; i++) out.push(codes[i] + codes[i + 1]);
+  out.push(codes[codes.length - 1] + "x");
+  return out;
+}
+
+/** The query's tokens, the last one a prefix (see tokens.query_tokens). */
+function queryTokens(text) {
+  const parts = runs(text);
+  const out = [];
+  parts.forEach(([kind, chars], i) => {
+    let toks = runTokens(kind, chars);
+    if (i === parts.length - 1) {
+      if (kind === "h" && chars.length > 1) toks = toks.slice(0, -1);
+      else toks[toks.length - 1] = toks[toks.length - 1].slice(0, -1);
+    }
+    out.push(...toks);
+  });
+  return out;
+}
+window.gkpubQueryTokens = queryTokens; // tests compare it with tokens.py
+
+/** A result has the query as written: its matched positions hold a run as long as the query. */
+function hasRun(words, n) {
+  if (n <= 1) return words.length > 0;
+  let len = 1;
+  for (let i = 1; i < words.length; i++) {
+    len = words[i] === words[i - 1] + 1 ? len + 1 : words[i] === words[i - 1] ? len : 1;
+    if (len >= n) return true;
+  }
+  return false;
+}
 
 /* ---------------------------------------------------------------- state <-> address */
 
@@ -40,12 +138,14 @@ function emptyState() {
   return { q: "", stage: "", sort: "", filters };
 }
 
+const SORTS = ["", "date", "stage"]; // relevance (exact first), date, grouped by stage
+
 function stateFromUrl() {
   const p = new URLSearchParams(location.search);
   const s = emptyState();
   s.q = (p.get("q") || "").trim();
   s.stage = STAGE_SLUG[p.get("过程")] ? p.get("过程") : "";
-  s.sort = p.get("sort") === "relevance" ? "relevance" : "";
+  s.sort = SORTS.includes(p.get("sort")) ? p.get("sort") : "";
   for (const name of LIST_FILTERS) s.filters[name] = p.getAll(name).filter(Boolean);
   return s;
 }
@@ -88,19 +188,18 @@ function checkFilters(s) {
   if (active) $("search-filters").open = true;
 }
 
-function filtersOf(s, withStage = true) {
+/** Pagefind filters for a state; ``without``: leave that filter out (its own counts). */
+function filtersOf(s, without = "") {
   const f = {};
-  for (const name of LIST_FILTERS) if (s.filters[name].length) f[name] = { any: s.filters[name] };
-  if (withStage && s.stage) f["过程"] = s.stage;
+  for (const name of LIST_FILTERS) if (name !== without && s.filters[name].length) f[name] = { any: s.filters[name] };
+  if (without !== "过程" && s.stage) f["过程"] = s.stage;
   return f;
 }
 
 const hasListFilters = (s) => LIST_FILTERS.some((name) => s.filters[name].length);
 const hasFilters = (s) => Boolean(s.stage) || hasListFilters(s);
 
-/** Fetch these filters' data, and only these: Pagefind's filters() would fetch every filter,
- *  索引号 and 文号 too (a third of the filter bytes). A search that excludes nothing loads
- *  exactly the filters it names, and later searches then count results by them. */
+/** Fetch these filters' value lists, and only these (filters() would fetch 索引号 and 文号 too). */
 async function loadFilters(names) {
   const todo = names.filter((n) => !loaded.has(n));
   if (!todo.length) return;
@@ -113,32 +212,8 @@ async function loadFilters(names) {
   }
 }
 
-/** The checkbox groups: built when the filter panel is first opened (open from the start on
- *  a wide screen, or when the address has filters), so a phone loads them only if asked. */
-function ensureUiFilters() {
-  uiFilters = uiFilters || loadFilters(LIST_FILTERS).then(() => {
-    buildFilters();
-    checkFilters(stateFromUrl());
-  });
-  return uiFilters;
-}
-
-/** Counts beside the filter values, once their data is there. */
-async function refreshCounts() {
-  const s = stateFromUrl();
-  const mine = run;
-  if (lastFound && (s.q || hasFilters(s)) && !(s.q && idQuery(s.q))) {
-    const r = await pagefind.search(s.q || null, { filters: filtersOf(s) });
-    if (mine !== run) return; // a newer search has drawn its own counts
-    lastFound = { ...lastFound, counts: r.filters };
-  }
-  showCounts(lastFound);
-}
-
 /* ---------------------------------------------------------------- searching */
 
-/** A query that is a 文号 or 索引号, or a recognisable part of one: the filter to look it
- *  up in and which of its values match; null for an ordinary query. */
 function idQuery(q) {
   const text = q.replace(/\s+/g, "");
   if (DOC_RE.test(text)) {
@@ -152,78 +227,63 @@ function idQuery(q) {
   return null;
 }
 
-function collector() {
-  const seen = new Set();
-  return (results, group, needle = "") => {
-    for (const r of results || []) {
-      const loaded = typeof r.data !== "function"; // {result, data} with the fragment in hand
-      const result = loaded ? r.result : r;
-      if (!seen.has(result.id)) {
-        seen.add(result.id);
-        hits.push({ result, group, data: loaded ? r.data : null, needle: loaded ? needle : "" });
-      }
-    }
-  };
+const term = (tokens) => (tokens.length ? tokens.join(" ") : null);
+
+/** One search: its results split into exact and related, with the counts per filter value. */
+async function find(tokens, filters, sort) {
+  const options = { filters };
+  if (sort === "date" || sort === "stage") options.sort = { date: "desc" };
+  const r = await pagefind.search(term(tokens), options);
+  const exact = [];
+  const related = [];
+  for (const res of r.results) (tokens.length === 0 || hasRun(res.words, tokens.length) ? exact : related).push(res);
+  return { exact, related, counts: r.filters, total: r.results.length };
 }
 
-/** The results whose page text passes ``test``, each as {result, data} with its fragment. */
-async function withText(results, test) {
-  const data = await Promise.all(results.map((r) => r.data()));
-  return results.map((result, i) => ({ result, data: data[i] })).filter((m) => test(clean(m.data.content)));
+/** Counts for each filter group as if that group had nothing chosen. */
+async function facetCounts(tokens, s, base) {
+  const counts = { ...base };
+  const groups = ["过程", ...LIST_FILTERS].filter((n) => (n === "过程" ? s.stage : s.filters[n].length));
+  const done = await Promise.all(groups.map((n) => pagefind.search(term(tokens), { filters: filtersOf(s, n) })));
+  groups.forEach((n, i) => {
+    counts[n] = done[i].filters[n] || {};
+  });
+  return counts;
 }
 
-/** Words: phrase hits first, then pages that have the words apart. */
-async function wordSearch(s, options) {
-  const term = s.q || null;
-  const quoted = term && /^".*"$/.test(term);
-  const bare = term ? term.replace(/"/g, "").trim() : "";
-  const [phrase, plain, byStage] = await Promise.all([
-    term && !quoted && bare.length > 1 ? pagefind.search(`"${bare}"`, options) : null,
-    pagefind.search(term, options),
-    s.stage ? pagefind.search(term, { filters: filtersOf(s, false) }) : null, // counts per 过程
-  ]);
-  const add = collector();
-  let phraseHits = phrase ? phrase.results : [];
-  if (phrase && !phraseHits.length && plain.results.length) {
-    // Pagefind's phrase search misses when the index split the words differently from the
-    // browser (民政局): read the text of the first pages and keep those that have the query.
-    const needle = bare.replace(/\s+/g, "");
-    phraseHits = await withText(plain.results.slice(0, VERIFY_MAX),
-      (text) => text.replace(/\s+/g, "").includes(needle));
-  }
-  add(phraseHits, "phrase", bare.replace(/\s+/g, ""));
-  add(plain.results, phraseHits.length ? "other" : "all");
-  const all = byStage || plain;
-  return { stages: all.filters["过程"] || {}, total: all.results.length, counts: plain.filters };
-}
-
-/** 文号 / 索引号: the documents that bear it (exact, through the filters), then pages whose
- *  text mentions it (a policy interpretation citing its policy's 文号). Full-text hits
- *  that merely share digits are not shown: for these queries they are noise. */
-async function idSearch(s, options, id) {
+async function idSearch(s, id, tokens) {
   await loadFilters([id.key]);
   const values = Object.keys(allFilters[id.key] || {}).filter(id.match);
   const byId = values.length ? { [id.key]: { any: values } } : null;
-  const [exact, exactAll, near] = await Promise.all([
-    byId ? pagefind.search(null, { ...options, filters: { ...options.filters, ...byId } }) : null,
-    byId && s.stage ? pagefind.search(null, { filters: { ...filtersOf(s, false), ...byId } }) : null,
-    pagefind.search(s.q, { filters: filtersOf(s, false) }), // by relevance: the likeliest first
+  const [exact, text] = await Promise.all([
+    byId ? pagefind.search(null, { filters: { ...filtersOf(s), ...byId }, sort: { date: "desc" } }) : null,
+    find(tokens, filtersOf(s), "date"),
   ]);
-  const all = exactAll || exact;
-  const known = new Set(all ? all.results.map((r) => r.id) : []);
-  let mentions = await withText(near.results.filter((r) => !known.has(r.id)).slice(0, 30),
-    (text) => text.includes(id.text));
-  const stages = { ...(all ? all.filters["过程"] : {}) };
-  for (const m of mentions) {
-    for (const v of m.data.filters["过程"] || []) stages[v] = (stages[v] || 0) + 1;
+  const known = new Set(exact ? exact.results.map((r) => r.id) : []);
+  hits = (exact ? exact.results : []).map((result) => ({ result, group: "id", match: "exact" }));
+  for (const result of text.exact) if (!known.has(result.id)) hits.push({ result, group: "mention", match: "exact" });
+  const counts = await facetCounts(tokens, s, text.counts);
+  return { total: hits.length, exact: hits.length, counts };
+}
+
+async function wordSearch(s, tokens) {
+  const found = await find(tokens, filtersOf(s), s.sort);
+  const counts = await facetCounts(tokens, s, found.counts);
+  const tag = (group, match) => (result) => ({ result, group, match });
+  hits = found.exact.map(tag("exact", "exact")).concat(found.related.map(tag("related", "related")));
+  if (s.sort === "stage" && found.exact.length) {
+    // one search per stage (and one for the fixed pages): grouped without reading every fragment
+    const base = filtersOf(s);
+    const parts = STAGES.filter((st) => !s.stage || st === s.stage).map((st) => [STAGE_SLUG[st], { ...base, 过程: st }]);
+    if (!s.stage) parts.push(["other", { ...base, 类型: { ...(base["类型"] || {}), none: [ITEM_KIND] } }]);
+    const each = await Promise.all(parts.map(([, f]) => find(tokens, f, "date")));
+    hits = [];
+    parts.forEach(([slug], i) => {
+      hits.push(...each[i].exact.map(tag(slug, "exact")), ...each[i].related.map(tag(slug, "related")));
+    });
   }
-  const total = (all ? all.results.length : 0) + mentions.length;
-  if (s.stage) mentions = mentions.filter((m) => (m.data.filters["过程"] || []).includes(s.stage));
-  if (options.sort) mentions.sort((a, b) => String(b.data.meta.date).localeCompare(String(a.data.meta.date)));
-  const add = collector();
-  add(exact ? exact.results : [], "exact");
-  add(mentions, "mention", id.text);
-  return { stages, total, counts: exact ? exact.filters : {} };
+  if (!found.exact.length) hits = [];
+  return { total: found.total, exact: found.exact.length, related: found.related.length, counts };
 }
 
 let pending = 0;
@@ -239,6 +299,15 @@ async function search(s) {
   }
 }
 
+function say(text, empty = false) {
+  const m = $("search-message");
+  m.replaceChildren();
+  if (text) m.append(el("p", "", text));
+  if (empty) m.dataset.empty = "1";
+  else delete m.dataset.empty;
+  return m;
+}
+
 async function draw(s) {
   const mine = ++run;
   hits = [];
@@ -246,46 +315,84 @@ async function draw(s) {
   $("search-list").replaceChildren();
   $("search-more").hidden = true;
   say("");
-  if (!s.q && !hasFilters(s)) {
-    status("请在上面的输入框中输入要查找的内容，然后按「检索」。");
-    lastFound = null;
+  delete form.dataset.total;
+  delete form.dataset.exact;
+  const tokens = queryTokens(s.q);
+  if ((!s.q || !tokens.length) && !hasFilters(s)) {
+    status(s.q ? `「${s.q}」中没有可以检索的文字，请输入汉字、字母或数字。` : "请在上面的输入框中输入要查找的内容，然后按「检索」。");
     showCounts(null);
     form.classList.add("search-empty");
+    $("search-skip").hidden = true;
     return;
   }
   form.classList.remove("search-empty");
   status("正在检索……");
-  const options = { filters: filtersOf(s) };
-  if (s.sort !== "relevance") options.sort = { date: "desc" };
   const id = s.q ? idQuery(s.q) : null;
-  const found = id ? await idSearch(s, options, id) : await wordSearch(s, options);
+  const found = id ? await idSearch(s, id, tokens) : await wordSearch(s, tokens);
   if (mine !== run) return;
-  lastFound = found;
-  showCounts(found);
+  form.dataset.total = String(found.total);
+  form.dataset.exact = String(found.exact);
+  showCounts(found.counts);
+  needle = s.q;
+  $("search-skip").hidden = !hits.length;
   if (!hits.length) {
     if (id) {
       status(`没有找到${id.key}为「${id.text}」的公开信息。`);
-      say(`请核对${id.key}。依申请公开、不予公开的信息不在网站上发布，可以按政府信息公开指南提出申请。`);
+      say(`请核对${id.key}。依申请公开、不予公开的信息不在网站上发布，可以按政府信息公开指南提出申请。`, true);
+    } else if (s.q) {
+      status(`没有找到「${s.q}」。`);
+      const box = say(`没有找到「${s.q}」${hasFilters(s) ? "（在所选的筛选条件下）" : ""}。`, true);
+      await suggest(s, box, mine);
     } else {
-      status(`没有找到${s.q ? `与「${s.q}」相关的` : "符合条件的"}信息。`);
-      say(hasFilters(s)
-        ? "可以减少筛选条件，或换用更短、更常用的词语再试。"
-        : "请检查是否有错别字，或换用更短、更常用的词语（如「低保」「津贴」）再试。");
+      status("没有符合条件的信息。");
+      say("可以减少筛选条件再试。", true);
     }
     return;
   }
-  status(`找到 ${hits.length} 条${s.q ? `与「${s.q}」相关的` : "符合条件的"}信息`);
+  const what = s.q ? `包含「${s.q}」的信息` : "符合条件的信息";
+  status(id ? `找到 ${hits.length} 条与「${id.text}」有关的信息` :
+    `找到 ${found.exact} 条${what}` + (found.related ? `，另有 ${found.related} 条相关信息` : ""));
   await more(mine, false);
+}
+
+/** Other words to try: the site's synonyms of the query, then catalogue names that share
+ *  two characters in a row with it; each shown with its count, only if it finds something. */
+async function suggest(s, box, mine) {
+  const q = s.q.replace(/\s+/g, "");
+  const cands = [];
+  for (const group of WORDS.synonyms || []) {
+    const w = group.find((g) => q.includes(g)); // 高龄补贴发放 → 高龄津贴发放
+    if (w) for (const v of group) if (v !== w && !cands.includes(q.replace(w, v))) cands.push(q.replace(w, v));
+  }
+  const pairs = new Set();
+  for (let i = 0; i + 1 < q.length; i++) pairs.add(q.slice(i, i + 2));
+  const scored = (WORDS.names || []).map((n) => [n, [...pairs].filter((p) => n.includes(p)).length])
+    .filter(([n, k]) => k > 0 && n !== q).sort((a, b) => b[1] - a[1] || a[0].length - b[0].length);
+  for (const [n] of scored) if (!cands.includes(n)) cands.push(n);
+  const tried = await Promise.all(cands.slice(0, 8).map(async (w) => {
+    const f = await find(queryTokens(w), filtersOf(s), "");
+    return [w, f.exact.length];
+  }));
+  if (mine !== run) return;
+  const good = tried.filter(([, n]) => n > 0).slice(0, 5);
+  if (!good.length) {
+    box.append(el("p", "", "请检查是否有错别字，或换用更短、更常用的词语（如「低保」「津贴」）再试。"));
+    return;
+  }
+  const p = el("p", "search-suggest", "您是不是要找：");
+  good.forEach(([w, n], i) => {
+    const a = el("a", "", w);
+    a.href = urlOf({ ...s, q: w });
+    if (i) p.append("、");
+    p.append(a, `（${n} 条）`);
+  });
+  box.append(p);
 }
 
 /* ---------------------------------------------------------------- drawing */
 
 function status(text) {
   $("search-status").textContent = text;
-}
-
-function say(text) {
-  $("search-message").textContent = text;
 }
 
 function el(tag, className, text) {
@@ -295,47 +402,44 @@ function el(tag, className, text) {
   return node;
 }
 
-const clean = (text) => String(text || "").replace(/\u200b/g, "");
+/** Where the query is in the visible text: the query's characters with any whitespace between. */
+function locate(text, q) {
+  const chars = [...q.replace(/\s+/g, "")].map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  if (!chars.length) return null;
+  const m = new RegExp(chars.join("\\s*"), "iu").exec(text);
+  return m ? [m.index, m[0].length] : null;
+}
 
-/** Our own excerpt around the first place the text has ``needle`` (checked by us, not by
- *  Pagefind, whose highlights would mark the single characters it matched). */
-function textExcerpt(content, needle) {
-  let text = clean(content).replace(/\s+/g, " ");
-  let at = text.indexOf(needle);
-  if (at < 0) {
-    text = text.replace(/ /g, "");
-    at = text.indexOf(needle);
-  }
-  if (at < 0) return null;
-  const start = Math.max(0, at - 30);
-  const end = Math.min(text.length, at + needle.length + 50);
+/** An excerpt of the visible body text around the query (or its start), the query marked. */
+function textExcerpt(text, q) {
+  text = String(text || "").replace(/\s+/g, " ").trim();
   const p = el("p", "search-hit-excerpt");
-  p.append((start ? "…" : "") + text.slice(start, at), el("mark", "", needle),
-    text.slice(at + needle.length, end) + (end < text.length ? "…" : ""));
+  const at = locate(text, q);
+  if (!at) {
+    p.append(text.slice(0, 80) + (text.length > 80 ? "…" : ""));
+    return p;
+  }
+  const [i, n] = at;
+  const start = Math.max(0, i - 30);
+  const end = Math.min(text.length, i + n + 50);
+  p.append((start ? "…" : "") + text.slice(start, i), el("mark", "", text.slice(i, i + n)),
+    text.slice(i + n, end) + (end < text.length ? "…" : ""));
   return p;
 }
 
-/** Pagefind's excerpt is HTML with <mark>; keep the text and the marks, nothing else. */
-function excerpt(html) {
-  const p = el("p", "search-hit-excerpt");
-  const tpl = document.createElement("template");
-  tpl.innerHTML = html || "";
-  for (const node of tpl.content.childNodes) {
-    if (node.nodeName === "MARK") p.append(el("mark", "", clean(node.textContent)));
-    else p.append(clean(node.textContent));
-  }
-  return p;
-}
-
-function hitNode(d, needle) {
+function hitNode(d, h) {
   const li = el("li", "search-hit");
+  li.dataset.url = d.meta.url || d.url.slice(BASE.length - 1);
+  li.dataset.match = h.match;
   const title = el("p", "search-hit-title");
-  const stage = (d.filters["过程"] || [])[0];
+  const stage = d.meta.stage;
   if (stage) title.append(el("span", `stage stage-${STAGE_SLUG[stage] || ""}`, stage), " ");
-  const a = el("a", "", clean(d.meta.title) || d.url);
+  else title.append(el("span", "tag tag-kind", d.meta.kind || OTHER), " ");
+  const a = el("a", "", d.meta.title || d.url);
   a.href = d.url;
   title.append(a);
   if ((d.filters["有效性"] || []).includes("已失效")) title.append(" ", el("span", "tag tag-expired", "已失效"));
+  if (h.match === "related") title.append(" ", el("span", "tag tag-related", "相关"));
   li.append(title);
   const meta = el("p", "search-hit-meta");
   if (d.meta.org) meta.append(el("span", "", `发布机构：${d.meta.org}`));
@@ -347,23 +451,25 @@ function hitNode(d, needle) {
     meta.append(span);
   }
   if (d.meta.docno) meta.append(el("span", "", `文号：${d.meta.docno}`));
-  li.append(meta, (needle && textExcerpt(d.content, needle)) || excerpt(d.excerpt));
+  li.append(meta, textExcerpt(d.meta.text, needle));
   return li;
 }
 
 const GROUP_TITLES = {
-  exact: () => "文号或索引号相符的信息",
+  id: () => "文号或索引号相符的信息",
   mention: (q) => `正文中提到「${q}」的信息`,
-  phrase: (q) => `包含「${q}」的信息`,
-  other: () => "其他相关信息（检索词的字词分开出现）",
+  exact: (q) => `包含「${q}」的信息`,
+  related: (q) => `相关信息（含有「${q}」的各个部分，但不连在一起）`,
+  other: () => "其他栏目（公开指南、制度、年报、联系我们）",
 };
+for (const st of STAGES) GROUP_TITLES[STAGE_SLUG[st]] = () => `${st}公开`;
 
 function listFor(group) {
   let list = $("search-list").querySelector(`ol[data-group="${group}"]`);
   if (!list) {
     const groups = new Set(hits.map((h) => h.group));
     const section = el("section", "search-group-list");
-    if (groups.size > 1 && GROUP_TITLES[group]) {
+    if ((groups.size > 1 || stateFromUrl().sort === "stage") && GROUP_TITLES[group]) {
       const h = el("h3", "search-group-h", GROUP_TITLES[group](stateFromUrl().q));
       h.id = `search-g-${group}`;
       section.setAttribute("aria-labelledby", h.id);
@@ -379,11 +485,11 @@ function listFor(group) {
 
 async function more(mine, focus) {
   const slice = hits.slice(shown, shown + PAGE);
-  const data = await Promise.all(slice.map((h) => h.data || h.result.data()));
+  const data = await Promise.all(slice.map((h) => h.result.data()));
   if (mine !== run) return;
   let first = null;
   slice.forEach((h, i) => {
-    const node = hitNode(data[i], h.needle);
+    const node = hitNode(data[i], h);
     listFor(h.group).append(node);
     first = first || node;
   });
@@ -395,52 +501,47 @@ async function more(mine, focus) {
   if (focus && first) first.querySelector("a").focus();
 }
 
-/** Counts beside the 过程 choices (as if no 过程 were chosen) and beside each filter value. */
-function showCounts(found) {
+/** Counts beside the 过程 choices and beside each filter value (each without its own choice). */
+function showCounts(counts) {
   for (const span of form.querySelectorAll(".search-stages .search-n")) {
     const value = span.dataset.n;
-    const n = found ? (value ? found.stages[value] || 0 : found.total) : null;
+    const by = counts ? counts["过程"] || {} : null;
+    const n = by ? (value ? by[value] || 0 : Object.values(by).reduce((a, b) => a + b, 0)) : null;
     span.textContent = n === null ? "" : `（${n}）`;
   }
   for (const span of form.querySelectorAll(".search-group .search-c")) {
     const input = span.parentNode.querySelector("input");
-    const counts = found && found.counts ? found.counts[input.name] : null; // null: not loaded
-    const n = counts ? counts[input.value] || 0 : null;
+    const by = counts ? counts[input.name] : null;
+    const n = by ? by[input.value] || 0 : null;
     span.textContent = n === null ? "" : `（${n}）`;
-    span.parentNode.hidden = n === 0 && !input.checked; // values with no result are left out
+    span.parentNode.hidden = n === 0 && !input.checked;
   }
   for (const group of form.querySelectorAll(".search-group")) {
     group.hidden = [...group.querySelectorAll("label")].every((label) => label.hidden);
   }
 }
 
-/** Checkbox groups for the filters whose values come from the index. */
+/** Checkbox groups for the filters, values from the index. */
 function buildFilters() {
   const holder = $("search-filter-groups");
-  const fixed = holder.querySelector('[data-filter="有效性"]');
   for (const name of LIST_FILTERS) {
-    let group = holder.querySelector(`[data-filter="${name}"]`);
-    if (!group) {
-      const values = Object.keys(allFilters[name] || {});
-      if (!values.length) continue;
-      values.sort(name === "发布年份" ? (a, b) => b.localeCompare(a) : (a, b) => a.localeCompare(b, "zh-CN"));
-      group = el("fieldset", "search-group");
-      group.dataset.filter = name;
-      group.append(el("legend", "", name));
-      for (const v of values) {
-        const label = el("label");
-        const input = el("input");
-        input.type = "checkbox";
-        input.name = name;
-        input.value = v;
-        label.append(input, ` ${v}`);
-        group.append(label);
-      }
-      holder.insertBefore(group, fixed);
+    if (holder.querySelector(`[data-filter="${name}"]`)) continue;
+    const values = Object.keys(allFilters[name] || {});
+    if (!values.length) continue;
+    values.sort(name === "发布年份" ? (a, b) => b.localeCompare(a) : (a, b) => a.localeCompare(b, "zh-CN"));
+    const group = el("fieldset", "search-group");
+    group.dataset.filter = name;
+    group.append(el("legend", "", name));
+    for (const v of values) {
+      const label = el("label");
+      const input = el("input");
+      input.type = "checkbox";
+      input.name = name;
+      input.value = v;
+      label.append(input, ` ${v}`, el("span", "search-n search-c"));
+      group.append(label);
     }
-    for (const label of group.querySelectorAll("label")) {
-      if (!label.querySelector(".search-c")) label.append(el("span", "search-n search-c"));
-    }
+    holder.append(group);
   }
 }
 
@@ -460,23 +561,29 @@ function failed(err) {
   console.error(err);
 }
 
+async function open() {
+  const manifest = await (await fetch(BASE + "pagefind/gkpub-search.json", { cache: "no-cache" })).json();
+  const url = (b) => BASE + b.replace(/^\//, "");
+  const [first, ...rest] = manifest.bundles;
+  pagefind = await import(url(first) + "pagefind.js");
+  await pagefind.options({ baseUrl: BASE, excerptLength: 0 });
+  await pagefind.init();
+  await Promise.all(rest.map((b) => pagefind.mergeIndex(url(b))));
+}
+
 async function start() {
   try {
-    pagefind = await import(BUNDLE);
-    await pagefind.options({ baseUrl: BASE, excerptLength: 40 });
-    await pagefind.init();
-    await loadFilters(["过程"]); // counts beside the five stages
+    await open();
+    await loadFilters(LIST_FILTERS.concat(["过程"]));
   } catch (err) {
     say("检索暂时不能使用：本网站的检索索引尚未生成或无法读取。可以按五公开环节、标准目录或公开主体查找公开信息。");
     console.error(err);
     form.dataset.state = "done";
     return;
   }
+  buildFilters();
   $("search-side").hidden = false;
   $("search-results").hidden = false;
-  $("search-filters").addEventListener("toggle", () => {
-    if ($("search-filters").open) ensureUiFilters().then(refreshCounts).catch(failed);
-  });
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     go(true);
@@ -495,7 +602,6 @@ async function start() {
     search(s).catch(failed);
   });
   const s = stateFromUrl();
-  if (hasListFilters(s)) await ensureUiFilters(); // their checkboxes must exist before any change
   showState(s);
   await search(s).catch(failed);
   if (window.matchMedia("(min-width: 900px)").matches) $("search-filters").open = true;

@@ -1,0 +1,131 @@
+"""Search records prepared from the model (``Site``), not read back from the written HTML.
+
+One record per published item and per fixed page (指南, 制度, 年报, 联系我们). What a record's
+words are made of is what a resident sees as the page's text: the title, the 文号 and the
+发布机构 shown under it, the body and the names of the attachments. The 关键词 line is not
+(it is not shown). The page keeps the visible body text in ``meta.text`` to draw excerpts
+from it and to say where the query is; the index itself holds the tokens of tokens.py.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from dataclasses import dataclass, field
+
+from gkpub.content.flow import FLOW_MARK
+from gkpub.content.model import Item, Page, Site
+from gkpub.content.pages import COLUMNS
+from gkpub.outputs.search.tokens import index_tokens
+
+ITEM_KIND = "公开信息"
+CONTACT_KIND = "联系我们"
+NO_FILE = "无附件"
+HAS_DOC, NO_DOC = "有文号", "无文号"
+_FILE_KINDS = {"PDF": "PDF", "DOC": "Word", "DOCX": "Word", "WPS": "Word", "OFD": "OFD", "XLS": "Excel",
+               "XLSX": "Excel", "ET": "Excel", "CSV": "Excel", "JPG": "图片", "JPEG": "图片", "PNG": "图片",
+               "GIF": "图片", "ZIP": "压缩包", "RAR": "压缩包", "7Z": "压缩包"}
+_INLINE = r"a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var"
+_INLINE_TAG = re.compile(rf"</?(?:{_INLINE})(?:\s[^>]*)?>", re.I)
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"[ \t\r\f\v]+")
+_LINES = re.compile(r"\s*\n\s*")
+
+
+def html_text(fragment: str) -> str:
+    """The visible text of a rendered body: inline tags vanish, block tags end a line."""
+    text = _TAG.sub("\n", _INLINE_TAG.sub("", fragment.replace(FLOW_MARK, "\n")))
+    text = html.unescape(text)
+    return _LINES.sub("\n", _SPACE.sub(" ", text)).strip()
+
+
+@dataclass
+class Record:
+    url: str
+    words: str  # the text the tokens are made of (title, metadata line, body, attachments)
+    meta: dict[str, str]
+    filters: dict[str, list[str]]
+    sort: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """Everything Pagefind is given: equal keys, equal bundle bytes."""
+        return json.dumps([self.url, self.words, self.meta, self.filters, self.sort], ensure_ascii=False,
+                          sort_keys=True)
+
+    def content(self) -> str:
+        return " ".join(index_tokens(self.words))
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha1(self.key.encode("utf-8")).hexdigest()
+
+
+def file_kinds(exts: list[str]) -> list[str]:
+    kinds = sorted({_FILE_KINDS.get(e, e) for e in exts if e})
+    return kinds or [NO_FILE]
+
+
+def item_record(item: Item, site: Site) -> Record:
+    body = html_text(item.html)
+    attachments = [a.name for a in item.attachments]
+    words = "\n".join([item.title, item.doc_no, item.org.name, body, *attachments])
+    date = item.published.isoformat()
+    filters = {
+        "类型": [ITEM_KIND],
+        "过程": [item.stage],
+        "领域": [item.domain.name],
+        "公开主体": [item.org.name],
+        "发布年份": [str(item.published.year)],
+        "有效性": [item.validity(site.today)],
+        "索引号": [item.index_no],
+        "文件类型": file_kinds([a.ext for a in item.attachments]),
+        "有无文号": [HAS_DOC if item.doc_no else NO_DOC],
+    }
+    if item.doc_no:
+        filters["文号"] = [item.doc_no]
+    if item.el.get("事项类型"):
+        filters["事项类型"] = [str(item.el["事项类型"])]
+    meta = {"title": item.title, "date": date, "org": item.org.name, "text": body, "kind": ITEM_KIND,
+            "stage": item.stage}
+    if item.doc_no:
+        meta["docno"] = item.doc_no
+    return Record(url=item.url, words=words, meta=meta, filters=filters, sort={"date": date})
+
+
+def page_record(page: Page) -> Record:
+    body = html_text(page.html)
+    kind = COLUMNS.get(page.column, page.column)
+    words = "\n".join([page.title, page.org.name if page.org else "", body, *(a.name for a in page.attachments)])
+    meta = {"title": page.title, "text": body, "kind": kind}
+    filters: dict[str, list[str]] = {"类型": [kind], "文件类型": file_kinds([a.ext for a in page.attachments])}
+    sort = {}
+    if page.published:
+        meta["date"] = sort["date"] = page.published.isoformat()
+        filters["发布年份"] = [str(page.published.year)]
+    if page.org:
+        meta["org"] = page.org.name
+        filters["公开主体"] = [page.org.name]
+    return Record(url=page.url, words=words, meta=meta, filters=filters, sort=sort)
+
+
+def contact_record(site: Site) -> Record:
+    """联系我们 (/contact/): every 公开主体 with its address and phones, as the page lists them."""
+    cfg = site.config
+    lines = [f"主办单位 {cfg.identity.sponsor}" if getattr(cfg.identity, "sponsor", "") else "",
+             cfg.address, cfg.phone, cfg.supervision_phone]
+    for org in cfg.orgs:
+        lines.append(" ".join(x for x in (org.name, org.address, org.phone, org.supervision_phone) if x))
+    body = "\n".join(x for x in lines if x)
+    return Record(url="/contact/", words="联系我们\n" + body, meta={"title": "联系我们", "text": body,
+                                                                    "kind": CONTACT_KIND},
+                  filters={"类型": [CONTACT_KIND], "文件类型": [NO_FILE]})
+
+
+def site_records(site: Site) -> list[Record]:
+    """Every record of the site, in URL order (the order they are given to Pagefind)."""
+    records = [item_record(i, site) for i in site.published]
+    records += [page_record(p) for p in site.pages]
+    records.append(contact_record(site))
+    return sorted(records, key=lambda r: r.url)
