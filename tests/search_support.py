@@ -56,12 +56,14 @@ def expected(public: Path, term: str) -> set[str]:
     return {url for url, text in item_texts(public).items() if term in text}
 
 
-def fragments(public: Path) -> list[dict]:
-    """Every record in the built index, decoded."""
+def fragments(public: Path, items_only: bool = False) -> list[dict]:
+    """Every record in the built index (every shard), decoded; ``items_only``: item pages only."""
     out = []
-    for path in (public / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in sorted((public / "pagefind").rglob("*.pf_fragment")):
         raw = gzip.decompress(path.read_bytes())
-        out.append(json.loads(raw[len(b"pagefind_dcd"):]))
+        record = json.loads(raw[len(b"pagefind_dcd"):])
+        if not items_only or record["url"].startswith("/xxgk/"):
+            out.append(record)
     return out
 
 
@@ -79,6 +81,8 @@ def held_back_items(repo: Path) -> list[dict]:
 # ---------------------------------------------------------------- the page
 READ_HITS = """() => [...document.querySelectorAll('.search-hit')].map(li => ({
   group: li.closest('ol').dataset.group,
+  match: li.dataset.match,
+  data_url: li.dataset.url,
   url: new URL(li.querySelector('.search-hit-title a').href).pathname,
   title: li.querySelector('.search-hit-title a').textContent,
   stage: (li.querySelector('.stage') || {}).textContent || '',
@@ -129,6 +133,11 @@ class SearchPage:
 
     def status(self) -> str:
         return self.page.inner_text("#search-status")
+
+    def counts(self) -> tuple[int, int]:
+        """data-total and data-exact of the last search."""
+        form = self.page.locator("#search-form")
+        return int(form.get_attribute("data-total") or 0), int(form.get_attribute("data-exact") or 0)
 
     def message(self) -> str:
         return self.page.inner_text("#search-message")

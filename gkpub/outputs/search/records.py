@@ -2,17 +2,19 @@
 
 One record per published item and per fixed page (指南, 制度, 年报, 联系我们). What a record's
 words are made of is what a resident sees as the page's text: the title, the 文号 and the
-发布机构 shown under it, the body and the names of the attachments. The 关键词 line is not
-(it is not shown). The page keeps the visible body text in ``meta.text`` to draw excerpts
-from it and to say where the query is; the index itself holds the tokens of tokens.py.
+发布机构 shown under it, the body and the names of the attachments, and the 关键词 (found by
+them, but an excerpt never shows them: they are not on the page). The page keeps the visible
+body text in ``meta.text`` to draw excerpts from it and to say where the query is; the index
+itself holds the tokens of tokens.py.
 """
 from __future__ import annotations
 
 import hashlib
 import html
-import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from gkpub.content.flow import FLOW_MARK
 from gkpub.content.model import Item, Page, Site
@@ -48,18 +50,9 @@ class Record:
     filters: dict[str, list[str]]
     sort: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def key(self) -> str:
-        """Everything Pagefind is given: equal keys, equal bundle bytes."""
-        return json.dumps([self.url, self.words, self.meta, self.filters, self.sort], ensure_ascii=False,
-                          sort_keys=True)
-
     def content(self) -> str:
         return " ".join(index_tokens(self.words))
 
-    @property
-    def digest(self) -> str:
-        return hashlib.sha1(self.key.encode("utf-8")).hexdigest()
 
 
 def file_kinds(exts: list[str]) -> list[str]:
@@ -70,7 +63,8 @@ def file_kinds(exts: list[str]) -> list[str]:
 def item_record(item: Item, site: Site) -> Record:
     body = html_text(item.html)
     attachments = [a.name for a in item.attachments]
-    words = "\n".join([item.title, item.doc_no, item.org.name, body, *attachments])
+    keywords = [str(k) for k in item.el.get("关键词") or []]  # found by them, never shown in an excerpt
+    words = "\n".join([item.title, item.doc_no, item.org.name, body, *attachments, *keywords])
     date = item.published.isoformat()
     filters = {
         "类型": [ITEM_KIND],
@@ -123,9 +117,33 @@ def contact_record(site: Site) -> Record:
                   filters={"类型": [CONTACT_KIND], "文件类型": [NO_FILE]})
 
 
-def site_records(site: Site) -> list[Record]:
+@dataclass
+class Entry:
+    """A record to be: its URL, a key that changes whenever the record would, and how to make it.
+
+    The key is cheap (no HTML is read): the source file's fingerprint (file, attachments, body
+    files), the site's inputs (site.toml and catalogue: names, orgs) and the day's validity.
+    A shard's digest is over its keys, so a build finds its stale shards without preparing
+    the records of the others."""
+
+    url: str
+    key: str
+    make: Callable[[], Record]
+
+
+def _key(*parts: object) -> str:
+    return hashlib.sha1("|".join(map(str, parts)).encode("utf-8")).hexdigest()
+
+
+def site_entries(site: Site) -> list[Entry]:
     """Every record of the site, in URL order (the order they are given to Pagefind)."""
-    records = [item_record(i, site) for i in site.published]
-    records += [page_record(p) for p in site.pages]
-    records.append(contact_record(site))
-    return sorted(records, key=lambda r: r.url)
+    ik = site.inputs_key
+    out = [Entry(i.url, _key(i.url, i.fingerprint, ik, i.validity(site.today)),
+                 partial(item_record, i, site)) for i in site.published]
+    out += [Entry(p.url, _key(p.url, p.fingerprint, ik), partial(page_record, p)) for p in site.pages]
+    out.append(Entry("/contact/", _key("/contact/", ik), partial(contact_record, site)))
+    return sorted(out, key=lambda e: e.url)
+
+
+def site_records(site: Site) -> list[Record]:
+    return [e.make() for e in site_entries(site)]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,11 +30,12 @@ from gkpub.outputs.search.pagefind import (
     SearchIndexFailed,
     chosen,
 )
-from gkpub.outputs.search.records import Record, site_records
+from gkpub.outputs.search.records import Entry, site_entries
 from gkpub.outputs.search.service import Service, ServiceError
 from gkpub.outputs.search.tokens import NAME as TOKENIZER
 from gkpub.store.staging import fsync_dir, leftover_path, remove_tree, swap_in, write_atomic
 from gkpub.util import faults
+from gkpub.util.parallel import worker_count
 
 MANIFEST = "gkpub-search.json"
 LANGUAGE = "zh-cn"  # no stemmer; its segmenter leaves our letters-only tokens whole (tests/test_search_tokens.py)
@@ -65,7 +67,7 @@ class Plan:
     """What the index should be, and what of it must be (re)built."""
 
     version: str
-    shards: dict[str, list[Record]]
+    shards: dict[str, list[Entry]]
     digests: dict[str, str]
     stale: list[str] = field(default_factory=list)  # shards to build
     gone: list[str] = field(default_factory=list)  # live shards not in the new index
@@ -90,16 +92,16 @@ def read_manifest(out_dir: Path) -> dict | None:
 def plan(site: Site, out_dir: Path | None = None) -> Plan:
     """Records by shard; against the live index in ``out_dir``, which shards are out of date."""
     _, version = chosen()
-    records = site_records(site)
+    records = site_entries(site)
     count = shard_count(len(records))
-    shards: dict[str, list[Record]] = {shard_name(i): [] for i in range(count)}
+    shards: dict[str, list[Entry]] = {shard_name(i): [] for i in range(count)}
     for r in records:
         shards[shard_name(shard_of(r.url, count))].append(r)
     digests = {}
     for name, recs in shards.items():
         h = hashlib.sha1(f"{TOKENIZER}|{version}|{LANGUAGE}".encode())
         for r in recs:
-            h.update(r.digest.encode("ascii"))
+            h.update(r.key.encode("ascii"))
         digests[name] = h.hexdigest()
     p = Plan(version=version, shards=shards, digests=digests, stale=sorted(shards))
     live = read_manifest(out_dir) if out_dir is not None else None
@@ -119,26 +121,39 @@ def _prune(bundle: Path, runtime: bool) -> None:
         (bundle / name).unlink(missing_ok=True)
 
 
+def _write_shards(p: Plan, dest: Path, names: list[str]) -> None:
+    """One Pagefind process writes these shards, one after the other (memory: one shard at a time)."""
+    exe, _ = chosen()
+    with Service(exe) as svc:
+        for k, name in enumerate(names):
+            index = svc.new_index()
+            for e in p.shards[name]:
+                r = e.make()
+                svc.add_record(index, r.url, r.content(), LANGUAGE, r.meta, r.filters, r.sort)
+            svc.write(index, dest / name)
+            svc.delete(index)
+            _prune(dest / name, runtime=False)
+            if k == 0:
+                faults.point("index")  # some shards written, others not yet
+
+
 def _write_bundles(p: Plan, dest: Path, names: list[str], runtime: bool) -> None:
-    """Write the runtime bundle (if asked) into ``dest`` and each named shard into ``dest``/name."""
+    """Write the runtime bundle (if asked) into ``dest`` and each named shard into ``dest``/name,
+    over two Pagefind processes when there are several shards (a shard's bytes do not depend
+    on which process wrote it)."""
     exe, _ = chosen()
     try:
-        with Service(exe) as svc:
-            if runtime:
+        if runtime:
+            with Service(exe) as svc:
                 index = svc.new_index()
                 svc.add_record(index, PLACEHOLDER_URL, "zz", LANGUAGE, {"title": ""}, {}, {})
                 svc.write(index, dest)
                 svc.delete(index)
-                _prune(dest, runtime=True)
-            for k, name in enumerate(names):
-                index = svc.new_index()
-                for r in p.shards[name]:
-                    svc.add_record(index, r.url, r.content(), LANGUAGE, r.meta, r.filters, r.sort)
-                svc.write(index, dest / name)
-                svc.delete(index)
-                _prune(dest / name, runtime=False)
-                if k == 0:
-                    faults.point("index")  # some shards written, others not yet
+            _prune(dest, runtime=True)
+        lanes = max(1, min(2, worker_count(), len(names)))
+        with ThreadPoolExecutor(lanes) as pool:
+            for done in [pool.submit(_write_shards, p, dest, names[i::lanes]) for i in range(lanes)]:
+                done.result()
     except ServiceError as e:
         raise SearchIndexFailed(f"生成检索索引失败（Pagefind）：{e}") from e
     faults.point("indexed")

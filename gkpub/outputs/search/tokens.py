@@ -24,11 +24,13 @@ letters matches every bigram it starts), nothing else being a prefix of anything
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 NAME = "gkpub-bigram-1"
 _ASCII = "0123456789abcdefghijklmnopqrstuvwxyz"
 _ASCII_CODE = {c: chr(97 + i // 26) + chr(97 + i % 26) for i, c in enumerate(_ASCII)}
+_CODES: dict[str, str] = {}  # Han character → its four letters (memo)
 
 
 def is_han(ch: str) -> bool:
@@ -46,42 +48,21 @@ def _han(ch: str) -> str:
     return out
 
 
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+_RUN = re.compile(rf"([{_HAN}](?:\s*[{_HAN}])*)|([0-9a-z]+)")
+_WS = re.compile(r"\s+")
+
+
 def runs(text: str) -> list[tuple[str, str]]:
-    """(kind, run) in order: kind "h" for Han, "a" for ASCII letters and digits."""
+    """(kind, run) in order: kind "h" for Han (whitespace inside removed), "a" for ASCII letters and digits."""
     text = unicodedata.normalize("NFKC", text).lower()
-    out: list[tuple[str, str]] = []
-    kind, cur = "", list[str]()
-    pending_space = False
-    for ch in text:
-        if is_han(ch):
-            if kind != "h":
-                if cur:
-                    out.append((kind, "".join(cur)))
-                kind, cur = "h", []
-            cur.append(ch)
-            pending_space = False
-        elif ch in _ASCII_CODE:
-            if kind != "a" or pending_space:
-                if cur:
-                    out.append((kind, "".join(cur)))
-                kind, cur = "a", []
-            cur.append(ch)
-            pending_space = False
-        elif ch.isspace():
-            pending_space = True  # ends an ASCII run; a Han run goes on across it
-        else:
-            if cur:
-                out.append((kind, "".join(cur)))
-            kind, cur, pending_space = "", [], False
-    if cur:
-        out.append((kind, "".join(cur)))
-    return out
+    return [("h", _WS.sub("", m[1])) if m[1] else ("a", m[2]) for m in _RUN.finditer(text)]
 
 
 def _run_tokens(kind: str, run: str) -> list[str]:
     if kind == "a":
         return ["y" + "".join(_ASCII_CODE[c] for c in run) + "x"]
-    codes = [_han(c) for c in run]
+    codes = [_CODES.get(c) or _CODES.setdefault(c, _han(c)) for c in run]
     return [codes[i] + codes[i + 1] for i in range(len(codes) - 1)] + [codes[-1] + "x"]
 
 

@@ -119,15 +119,34 @@ function queryTokens(text) {
 }
 window.gkpubQueryTokens = queryTokens; // tests compare it with tokens.py
 
-/** A result has the query as written: its matched positions hold a run as long as the query. */
-function hasRun(words, n) {
-  if (n <= 1) return words.length > 0;
-  let len = 1;
-  for (let i = 1; i < words.length; i++) {
-    len = words[i] === words[i - 1] + 1 ? len + 1 : words[i] === words[i - 1] ? len : 1;
-    if (len >= n) return true;
-  }
-  return false;
+/** The tokens to ask for, with their positions in the query: of a Han run's bigrams every
+ *  other one and the last (together they cover every character), no run-end unigram unless
+ *  the run is one character. Fewer tokens, fewer index chunks to fetch; the positions still
+ *  pin the whole query (hasAll). */
+function askTokens(text) {
+  const all = queryTokens(text);
+  const parts = runs(text);
+  const out = [];
+  let at = 0;
+  parts.forEach(([kind, chars], i) => {
+    const last = i === parts.length - 1;
+    const n = kind === "a" ? 1 : last && chars.length > 1 ? chars.length - 1 : chars.length;
+    if (kind === "a" || chars.length === 1) out.push([all[at], at]);
+    else {
+      const bigrams = chars.length - 1;
+      for (let k = 0; k < bigrams; k += 2) out.push([all[at + k], at + k]);
+      if ((bigrams - 1) % 2 === 1) out.push([all[at + bigrams - 1], at + bigrams - 1]);
+    }
+    at += n;
+  });
+  return out;
+}
+
+/** A result has the query as written: a position p where every asked token's offset matched. */
+function hasAll(words, asked) {
+  if (asked.length <= 1) return words.length > 0;
+  const at = new Set(words);
+  return words.some((p) => asked.every(([, o]) => at.has(p + o)));
 }
 
 /* ---------------------------------------------------------------- state <-> address */
@@ -227,7 +246,7 @@ function idQuery(q) {
   return null;
 }
 
-const term = (tokens) => (tokens.length ? tokens.join(" ") : null);
+const term = (asked) => (asked.length ? asked.map(([t]) => t).join(" ") : null);
 
 /** One search: its results split into exact and related, with the counts per filter value. */
 async function find(tokens, filters, sort) {
@@ -236,7 +255,7 @@ async function find(tokens, filters, sort) {
   const r = await pagefind.search(term(tokens), options);
   const exact = [];
   const related = [];
-  for (const res of r.results) (tokens.length === 0 || hasRun(res.words, tokens.length) ? exact : related).push(res);
+  for (const res of r.results) (tokens.length === 0 || hasAll(res.words, tokens) ? exact : related).push(res);
   return { exact, related, counts: r.filters, total: r.results.length };
 }
 
@@ -317,7 +336,7 @@ async function draw(s) {
   say("");
   delete form.dataset.total;
   delete form.dataset.exact;
-  const tokens = queryTokens(s.q);
+  const tokens = askTokens(s.q);
   if ((!s.q || !tokens.length) && !hasFilters(s)) {
     status(s.q ? `「${s.q}」中没有可以检索的文字，请输入汉字、字母或数字。` : "请在上面的输入框中输入要查找的内容，然后按「检索」。");
     showCounts(null);
@@ -370,7 +389,7 @@ async function suggest(s, box, mine) {
     .filter(([n, k]) => k > 0 && n !== q).sort((a, b) => b[1] - a[1] || a[0].length - b[0].length);
   for (const [n] of scored) if (!cands.includes(n)) cands.push(n);
   const tried = await Promise.all(cands.slice(0, 8).map(async (w) => {
-    const f = await find(queryTokens(w), filtersOf(s), "");
+    const f = await find(askTokens(w), filtersOf(s), "");
     return [w, f.exact.length];
   }));
   if (mine !== run) return;
@@ -521,6 +540,24 @@ function showCounts(counts) {
   }
 }
 
+/** Counts beside the filter values once their data is there (the results stay as drawn). */
+async function refreshCounts() {
+  const s = stateFromUrl();
+  const mine = run;
+  const asked = askTokens(s.q);
+  if (!asked.length && !hasFilters(s)) return;
+  const r = await pagefind.search(term(asked), { filters: filtersOf(s) });
+  const counts = await facetCounts(asked, s, r.filters);
+  if (mine === run) showCounts(counts);
+}
+
+let uiFilters = null;
+/** The checkbox groups, built when the panel is first opened (a phone loads them only if asked). */
+function ensureUiFilters() {
+  uiFilters = uiFilters || loadFilters(LIST_FILTERS).then(buildFilters);
+  return uiFilters;
+}
+
 /** Checkbox groups for the filters, values from the index. */
 function buildFilters() {
   const holder = $("search-filter-groups");
@@ -574,15 +611,17 @@ async function open() {
 async function start() {
   try {
     await open();
-    await loadFilters(LIST_FILTERS.concat(["过程"]));
+    await loadFilters(["过程"]); // counts beside the five stages; the other filters when the panel opens
   } catch (err) {
     say("检索暂时不能使用：本网站的检索索引尚未生成或无法读取。可以按五公开环节、标准目录或公开主体查找公开信息。");
     console.error(err);
     form.dataset.state = "done";
     return;
   }
-  buildFilters();
   $("search-side").hidden = false;
+  $("search-filters").addEventListener("toggle", () => {
+    if ($("search-filters").open) ensureUiFilters().then(refreshCounts).catch(failed);
+  });
   $("search-results").hidden = false;
   form.addEventListener("submit", (e) => {
     e.preventDefault();
@@ -602,6 +641,7 @@ async function start() {
     search(s).catch(failed);
   });
   const s = stateFromUrl();
+  if (hasListFilters(s)) await ensureUiFilters(); // their checkboxes must exist before any change
   showState(s);
   await search(s).catch(failed);
   if (window.matchMedia("(min-width: 900px)").matches) $("search-filters").open = true;
