@@ -282,3 +282,146 @@ def test_serve_style_rebuilds_update_the_index(mini_site: Path) -> None:
     builder.run_extras()
     assert [r["meta"]["title"] for r in fragments(mini_site / "public", True)] == ["关于调整高龄津贴标准的通知（修订）"]
     builder.close()
+
+
+# ---------------------------------------------------------------- issue 15: a search a resident can trust
+
+def page_text(public: Path, url: str) -> str:
+    """All the text of an item's article as a resident reads it (metadata table included,
+    hidden parts left out), without whitespace: what 'the page contains the words' means."""
+    html = (public / url.strip("/") / "index.html").read_text(encoding="utf-8")
+    article = html[html.index("<article"):html.index("</article>")]
+    article = re.sub(r"<p hidden[^>]*>.*?</p>", "", article, flags=re.S)
+    from html import unescape
+    return re.sub(r"\s+", "", unescape(re.sub(r"<[^>]+>", "", article)))
+
+
+def bearing(public: Path, term: str) -> set[str]:
+    return {url for url in item_texts(public) if term in page_text(public, url)}
+
+
+def exact_urls(search: SearchPage) -> set[str]:
+    return {h["url"] for h in search.hits() if h["match"] == "exact"}
+
+
+def test_page_and_index_make_the_same_tokens(search: SearchPage) -> None:
+    from gkpub.outputs.search.tokens import index_tokens, query_tokens
+    search.open()
+    for text in ("柳溪乡人民政府", "有效身份证件", "公示期满无异议", "青民发〔2026〕15号", "ＡＢＣ１２３ 低保",
+                 "保", "abc", "11539901MB00002030/2026-00003", "人民 政府", "，。！"):
+        assert search.page.evaluate("t => window.gkpubQueryTokens(t)", text) == query_tokens(text), text
+    # a compound inside a sentence: the query's tokens stand in a row among the sentence's
+    for sentence, word in (("请携带有效身份证件办理", "身份证"), ("公示期满无异议的，予以确认", "公示期")):
+        whole, part = index_tokens(sentence), query_tokens(word)
+        assert any(whole[i:i + len(part)] == part for i in range(len(whole))), (sentence, word)
+
+
+@pytest.mark.parametrize("term", ["柳溪乡人民政府", "青禾区民政局"])
+def test_an_organization_is_found_on_every_page_that_bears_it(search: SearchPage, demo_public: Path,
+                                                                 term: str) -> None:
+    want = bearing(demo_public, term)
+    assert len(want) >= 2
+    search.open(term)
+    got = exact_urls(search)
+    assert want <= got
+    assert all(term in page_text(demo_public, u) for u in got if u.startswith("/xxgk/"))
+    assert search.counts()[1] == len(got)
+
+
+@pytest.mark.parametrize("term", ["身份证", "公示期", "人民政府", "高龄津贴"])
+def test_a_compound_is_found_inside_sentences(search: SearchPage, demo_public: Path, term: str) -> None:
+    want = bearing(demo_public, term)
+    inside = [u for u in want if not re.search(rf"(^|[，。：、（）\s]){term}", page_text(demo_public, u))]
+    assert want and inside or term == "高龄津贴"
+    search.open(term)
+    assert want <= exact_urls(search)
+
+
+def test_the_same_address_gives_the_same_count_after_other_searches(search: SearchPage) -> None:
+    search.open("低保")
+    first = search.counts(), [h["url"] for h in search.hits()]
+    for other in ("保险", "保", "民政", "补贴", "低"):
+        search.type(other)
+    search.type("低保")
+    assert (search.counts(), [h["url"] for h in search.hits()]) == first
+    search.open("保")
+    fresh = search.counts()
+    search.type("高龄津贴")
+    search.type("保")
+    assert search.counts() == fresh
+
+
+def test_results_grouped_by_the_five_stages(search: SearchPage) -> None:
+    search.open("q=低保&sort=stage")
+    groups = search.page.evaluate("[...document.querySelectorAll('#search-list ol')].map(o => o.dataset.group)")
+    slugs = ["juece", "zhixing", "guanli", "fuwu", "jieguo", "other"]
+    assert len(groups) >= 3 and groups == [g for g in slugs if g in groups]
+    names = dict(zip(slugs, ["决策", "执行", "管理", "服务", "结果"], strict=False))
+    for h in search.hits():
+        assert h["stage"] == names.get(h["group"], ""), h
+    headings = search.page.locator("#search-list h3").all_inner_texts()
+    assert headings[0] in ("决策公开", "执行公开", "管理公开", "服务公开", "结果公开")
+
+
+def test_nothing_found_says_so_and_suggests_a_synonym(search: SearchPage) -> None:
+    search.open("高龄补贴")
+    assert search.hits() == []
+    message = search.page.locator("#search-message")
+    assert message.get_attribute("data-empty") == "1"
+    assert "没有找到「高龄补贴」" in search.message()
+    link = message.locator("a", has_text="高龄津贴")
+    assert link.count() == 1
+    search._arm()
+    link.click()
+    search.wait()
+    assert "q=高龄津贴" in search.url() and search.hits()
+    for nothing in ("火星移民", "醫保局长", "青民发2025年12号"):
+        search.open(nothing)
+        assert search.hits() == [] and search.page.locator("#search-message").get_attribute("data-empty") == "1"
+
+
+def test_fixed_pages_are_found_as_their_own_kind(search: SearchPage) -> None:
+    search.open("公开查阅点")
+    hits = search.hits()
+    guide = [h for h in hits if h["url"] == "/guide/"]
+    assert guide and "政府信息公开指南" in search.page.locator(".search-hit[data-url='/guide/'] .tag-kind").inner_text()
+    search.open("0871-65110000")
+    assert "/contact/" in {h["url"] for h in search.hits()}
+    search.open("q=公开查阅点&类型=政府信息公开指南")
+    assert {h["url"] for h in search.hits()} == {"/guide/"}
+
+
+def test_filters_keep_their_other_values_choosable(search: SearchPage) -> None:
+    search.open("补贴")
+    search.page.locator("#search-filters").evaluate("d => d.open = true")
+    years = search.page.locator("fieldset[data-filter='发布年份'] label")
+    years.first.wait_for()
+    before = {t.split("（")[0].strip() for t in years.all_inner_texts()}
+    assert len(before) >= 2
+    first, second = sorted(before, reverse=True)[:2]
+    search.choose(f"input[name='发布年份'][value='{first}']")
+    one = search.hits()
+    other = search.page.locator(f"fieldset[data-filter='发布年份'] input[value='{second}']")
+    assert other.is_visible() and not other.is_checked()
+    label = search.page.locator(f"fieldset[data-filter='发布年份'] label:has(input[value='{second}'])").inner_text()
+    n = int(re.search(r"（(\d+)）", label).group(1))
+    assert n > 0
+    search.choose(f"input[name='发布年份'][value='{second}']")
+    assert "发布年份=" + first in search.url() and "发布年份=" + second in search.url()
+    assert len(search.hits()) == len(one) + n
+    for group in ("文件类型", "有无文号", "类型"):
+        assert search.page.locator(f"fieldset[data-filter='{group}']").count() == 1, group
+
+
+def test_first_result_above_the_fold_on_a_phone(search: SearchPage) -> None:
+    page = search.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        search.open("低保")
+        box = page.locator(".search-hit").first.bounding_box()
+        assert box and box["y"] + 40 < 844, box
+        skip = page.locator("#search-skip")
+        assert skip.is_visible() and skip.get_attribute("href") == "#search-results-h"
+        page.screenshot(path=str(REPO / ".cache" / "search-phone.png")) if (REPO / ".cache").is_dir() else None
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})

@@ -60,8 +60,28 @@ def file_kinds(exts: list[str]) -> list[str]:
     return kinds or [NO_FILE]
 
 
+def notices(item: Item, site: Site) -> list[str]:
+    """The notes item.html shows above the body (已失效, 公示期, 删减说明, 本文解读), as text."""
+    today, out = site.today, []
+    if item.expired(today):
+        end = item.el.get("废止日期") or item.el.get("有效期至")
+        out.append(f"已失效：本文件{'已于' if item.el.get('废止日期') else '有效期至'} {end} "
+                   f"{'废止' if item.el.get('废止日期') else '，现已失效'}，仅供查阅。")
+    period = item.el.get("公示期")
+    if period:
+        state = "（已结束）" if period["结束"] < today else "（公示中）" if period["开始"] <= today else ""
+        phone = item.org.supervision_phone or item.org.phone
+        out.append(f"公示期：{period['开始']} 至 {period['结束']}{state}。如有异议，请在公示期内向{item.org.name}反映，"
+                   f"电话 {phone}。")
+    if item.attribute == "删减后公开":
+        out.append(f"删减说明：{item.el.get('删减说明', '')}")
+    if item.interprets:
+        out.append(f"本文解读：{item.interprets.title}{item.interprets.doc_no}")
+    return out
+
+
 def item_record(item: Item, site: Site) -> Record:
-    body = html_text(item.html)
+    body = "\n".join(notices(item, site) + [html_text(item.html)])
     attachments = [a.name for a in item.attachments]
     keywords = [str(k) for k in item.el.get("关键词") or []]  # found by them, never shown in an excerpt
     words = "\n".join([item.title, item.doc_no, item.org.name, body, *attachments, *keywords])
@@ -138,7 +158,8 @@ def _key(*parts: object) -> str:
 def site_entries(site: Site) -> list[Entry]:
     """Every record of the site, in URL order (the order they are given to Pagefind)."""
     ik = site.inputs_key
-    out = [Entry(i.url, _key(i.url, i.fingerprint, ik, i.validity(site.today)),
+    out = [Entry(i.url, _key(i.url, i.fingerprint, ik, i.validity(site.today),
+                             i.interprets.summary if i.interprets else ""),
                  partial(item_record, i, site)) for i in site.published]
     out += [Entry(p.url, _key(p.url, p.fingerprint, ik), partial(page_record, p)) for p in site.pages]
     out.append(Entry("/contact/", _key("/contact/", ik), partial(contact_record, site)))

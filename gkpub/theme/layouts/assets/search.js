@@ -142,11 +142,16 @@ function askTokens(text) {
   return out;
 }
 
-/** A result has the query as written: a position p where every asked token's offset matched. */
-function hasAll(words, asked) {
-  if (asked.length <= 1) return words.length > 0;
-  const at = new Set(words);
-  return words.some((p) => asked.every(([, o]) => at.has(p + o)));
+/** A result has the query as written: a position p where token i of the query stands at
+ *  p + its offset, for every asked token. ``at[i]``: result id → positions of token i (from a
+ *  search for that token alone: Pagefind's locations of an AND search do not say which term
+ *  stands where, and "财政局、区民政局" must not pass for 青禾区民政局). */
+function hasAll(id, asked, at) {
+  if (asked.length <= 1) return true;
+  const first = at[0].get(id);
+  if (!first) return false;
+  for (const p of first) if (asked.every(([, o], i) => at[i].get(id)?.has(p + o - asked[0][1]))) return true;
+  return false;
 }
 
 /* ---------------------------------------------------------------- state <-> address */
@@ -252,10 +257,12 @@ const term = (asked) => (asked.length ? asked.map(([t]) => t).join(" ") : null);
 async function find(tokens, filters, sort) {
   const options = { filters };
   if (sort === "date" || sort === "stage") options.sort = { date: "desc" };
-  const r = await pagefind.search(term(tokens), options);
+  const [r, ...each] = await Promise.all([pagefind.search(term(tokens), options),
+    ...(tokens.length > 1 ? tokens.map(([t]) => pagefind.search(t, { filters })) : [])]);
+  const at = each.map((e) => new Map(e.results.map((x) => [x.id, new Set(x.words)])));
   const exact = [];
   const related = [];
-  for (const res of r.results) (tokens.length === 0 || hasAll(res.words, tokens) ? exact : related).push(res);
+  for (const res of r.results) (tokens.length === 0 || hasAll(res.id, tokens, at) ? exact : related).push(res);
   return { exact, related, counts: r.filters, total: r.results.length };
 }
 
