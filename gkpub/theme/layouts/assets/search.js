@@ -267,12 +267,13 @@ async function find(tokens, filters, sort) {
 }
 
 /** Counts for each filter group as if that group had nothing chosen. */
-async function facetCounts(tokens, s, base) {
-  const counts = { ...base };
+async function facetCounts(tokens, s, base, total) {
+  const counts = { ...base, __all: total }; // __all: beside 全部, the results with no 过程 chosen
   const groups = ["过程", ...LIST_FILTERS].filter((n) => (n === "过程" ? s.stage : s.filters[n].length));
   const done = await Promise.all(groups.map((n) => pagefind.search(term(tokens), { filters: filtersOf(s, n) })));
   groups.forEach((n, i) => {
     counts[n] = done[i].filters[n] || {};
+    if (n === "过程") counts.__all = done[i].results.length;
   });
   return counts;
 }
@@ -288,13 +289,13 @@ async function idSearch(s, id, tokens) {
   const known = new Set(exact ? exact.results.map((r) => r.id) : []);
   hits = (exact ? exact.results : []).map((result) => ({ result, group: "id", match: "exact" }));
   for (const result of text.exact) if (!known.has(result.id)) hits.push({ result, group: "mention", match: "exact" });
-  const counts = await facetCounts(tokens, s, text.counts);
+  const counts = await facetCounts(tokens, s, text.counts, text.total);
   return { total: hits.length, exact: hits.length, counts };
 }
 
 async function wordSearch(s, tokens) {
   const found = await find(tokens, filtersOf(s), s.sort);
-  const counts = await facetCounts(tokens, s, found.counts);
+  const counts = await facetCounts(tokens, s, found.counts, found.total);
   const tag = (group, match) => (result) => ({ result, group, match });
   hits = found.exact.map(tag("exact", "exact")).concat(found.related.map(tag("related", "related")));
   if (s.sort === "stage" && found.exact.length) {
@@ -532,7 +533,7 @@ function showCounts(counts) {
   for (const span of form.querySelectorAll(".search-stages .search-n")) {
     const value = span.dataset.n;
     const by = counts ? counts["过程"] || {} : null;
-    const n = by ? (value ? by[value] || 0 : Object.values(by).reduce((a, b) => a + b, 0)) : null;
+    const n = by ? (value ? by[value] || 0 : counts.__all) : null;
     span.textContent = n === null ? "" : `（${n}）`;
   }
   for (const span of form.querySelectorAll(".search-group .search-c")) {
@@ -554,7 +555,7 @@ async function refreshCounts() {
   const asked = askTokens(s.q);
   if (!asked.length && !hasFilters(s)) return;
   const r = await pagefind.search(term(asked), { filters: filtersOf(s) });
-  const counts = await facetCounts(asked, s, r.filters);
+  const counts = await facetCounts(asked, s, r.filters, r.results.length);
   if (mine === run) showCounts(counts);
 }
 
