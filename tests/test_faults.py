@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -104,7 +105,7 @@ def index_consistent(out: Path) -> None:
     if not bundle.is_dir():
         return
     import json
-    for frag in (bundle / "fragment").glob("*.pf_fragment"):
+    for frag in bundle.rglob("*.pf_fragment"):  # every shard
         url = json.loads(readable(frag, frag.read_bytes()))["url"]
         assert (out / url.strip("/") / "index.html").is_file(), f"the index holds {url}, which has no page"
     if not (out / SECRET_PAGE).is_file():
@@ -158,10 +159,11 @@ def test_markers_are_found_where_a_published_item_shows(tmp_path: Path) -> None:
     set_secret(site, PUBLISHED)
     assert build_here(site, out, True) == 0
     found = leaks(out)
-    for where in (SECRET_PAGE, "data/items.json", "feed.xml", "sitemap.xml", "pagefind/fragment/",
+    shard_fragment = re.compile(r"pagefind/s\d+/fragment/")  # the index is in shards (outputs/search/shards.py)
+    for where in (SECRET_PAGE, "data/items.json", "feed.xml", "sitemap.xml", "pagefind/s",
                   "stage/juece/index.html"):
         assert any(f.startswith(where) for f in found), (where, found)
-    assert {f.split(": ", 1)[1] for f in found if f.startswith("pagefind/fragment/")} == set(MARKERS)
+    assert {f.split(": ", 1)[1] for f in found if shard_fragment.match(f)} == set(MARKERS)
 
 
 # ---------------------------------------------------------------- issue 10, Broken 1
@@ -177,7 +179,8 @@ def test_broken_1_killed_while_indexing_then_reverted(tmp_path: Path, clean: Cle
     set_secret(site, PUBLISHED)
     killed(site, out, True, "index")
     assert (out / SECRET_PAGE).is_file() and (out / BUILDING_MARKER).is_file()
-    assert not (out / "pagefind").exists()  # taken out before the pages changed
+    # the shard it goes into was taken out before the pages changed, and search is off until the index is whole
+    assert not (out / "pagefind" / "gkpub-search.json").exists() and leaks(out / "pagefind") == []
     set_secret(site, REQUEST)
     err = assert_true_output(site, out, True, clean, capsys)
     assert f"提示：{UNFINISHED}（输出目录中还有 {BUILDING_MARKER}），本次全部重新生成。" in err

@@ -174,16 +174,15 @@ def build_all(p: Plan, root: Path) -> None:
 
 def retire(p: Plan, out_dir: Path) -> list[str]:
     """Before pages change: take the shards to be rebuilt (they may hold withdrawn text) out of
-    the live index — the manifest first, so a visitor never asks for a missing bundle. Returns
-    the shards removed. A whole rebuild takes the index out entirely (see pagefind.retire_index)."""
+    the live index. The manifest goes first, so no visitor is sent to a missing bundle: search
+    is off until update() writes the new one (every live file stays the old or the new one).
+    Returns the shards removed. A whole rebuild takes the index out entirely (pagefind.retire_index)."""
     live = out_dir / BUNDLE_DIR
-    old = read_manifest(out_dir)
     out = [n for n in (p.stale + p.gone) if (live / n).exists()]
-    if not out or old is None:
+    if not out:
         return []
-    keep = sorted(n for n in (old.get("shards") or {}) if n not in out)
-    digests = {**p.digests, **(old.get("shards") or {})}
-    write_atomic(live / MANIFEST, Plan(p.version, {}, digests).manifest(keep), durable=True)
+    (live / MANIFEST).unlink(missing_ok=True)
+    fsync_dir(live)
     for n in out:
         gone = leftover_path(out_dir, "pagefind-old")
         (live / n).rename(gone)
