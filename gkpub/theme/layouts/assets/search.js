@@ -20,7 +20,7 @@ const BASE = form.dataset.base;
 const STAGE_SLUG = Object.fromEntries(form.dataset.stages.split(",").map((p) => p.split(":")));
 const STAGES = Object.keys(STAGE_SLUG);
 // synonyms and catalogue names, in a data attribute: no inline script under the CSP
-const WORDS = JSON.parse((($("search-words") || {}).dataset || {}).words || "{}");
+const WORDS = JSON.parse($("search-words").dataset.words);
 const LIST_FILTERS = ["类型", "领域", "公开主体", "发布年份", "事项类型", "文件类型", "有无文号", "有效性"];
 const PAGE = 10;
 const DOC_RE = /[〔［[【(（]\s*\d{4}\s*[〕］\]】)）]/; // 文号: 机关代字〔年份〕序号号
