@@ -137,6 +137,8 @@ NOTES: dict[str, tuple[str, ...]] = {
     "org": (
         "每个发布信息的机关写一段 [[org]]：本级政府、各部门、各街镇各一段。",
         "信息的「公开主体」可以写全称或简称；每个机关自动有自己的公开页面 /org/<机构代码>/。",
+        "functions、leaders、hours、departments 是《条例》第二十条第（二）项要求主动公开的机构信息"
+        "（职能、负责人、办公时间、内设机构），显示在该机关的公开页面上。",
     ),
     "org.code": (
         "统一社会信用代码由机构编制部门（编办）在为机关赋码时核发，可以在全国组织机构统一社会信用代码",
@@ -171,6 +173,11 @@ EXAMPLES: dict[str, Any] = {
     "vocab.matter_types": ["公共服务", "行政许可", "行政处罚", "行政给付", "其他行政行为"],
     "vocab.domains": ["财政预决算", "社会救助", "养老服务"],
     "privacy.allow": ["13800000000"],
+    # issue 14 item 5: 机构信息 on the body's page
+    "org.functions": "贯彻执行国家和省、市的方针政策和法律法规，负责本区……（按机构职能规定填写）",
+    "org.leaders": ["区长 某某某 主持区政府全面工作", "副区长 某某某 负责……方面工作"],
+    "org.hours": "工作日 9:00—12:00、13:30—17:30（法定节假日除外）",
+    "org.departments": ["区政府办公室 负责区政府机关日常运转和政务公开", "……"],
     "files.attachment_types": ["pdf", "docx", "xlsx", "ofd"],
     # issue 12 part B
     "column.url": "/",

@@ -50,6 +50,11 @@ class Org:
     phone: str = ""
     supervision_phone: str = ""
     office: Office | None = None  # None: the government's office receives (SiteConfig.receiver)
+    # issue 14 item 5: 机构信息 (条例 第二十条第（二）项) on the body's page
+    functions: str = ""
+    leaders: tuple[str, ...] = ()
+    hours: str = ""
+    departments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -258,7 +263,8 @@ def _load_orgs(cfg: SiteConfig, data: dict[str, Any], lines: siteschema.Lines,
         cfg.orgs.append(Org(name=name, short=o.get("short") or name, code=code, kind=o.get("kind", ""),
                             doc_prefix=tuple(o["doc_prefix"]), address=o["address"],
                             phone=o["phone"], supervision_phone=o["supervision_phone"],
-                            office=_office(o, i, lines, errors)))
+                            office=_office(o, i, lines, errors), functions=o["functions"],
+                            leaders=tuple(o["leaders"]), hours=o["hours"], departments=tuple(o["departments"])))
     if "org" in data and not cfg.orgs and not errors:
         errors.add(rel, 0, "[[org]]", "至少要配置一个公开主体（[[org]] 段）")
     if cfg.government and cfg.orgs and not cfg.org_by_name(cfg.government):

@@ -112,6 +112,13 @@ KEYS: tuple[Key, ...] = (
     Key("org", "address", "str", False, "", doc="地址"),
     Key("org", "phone", "str", False, "", doc="联系电话"),
     Key("org", "supervision_phone", "str", False, "", doc="监督电话"),
+    # issue 14 item 5: the body's own 机构信息 (条例 第二十条第（二）项), shown on its page /org/<code>/
+    Key("org", "functions", "str", False, "", doc="机关职能：主要职责，一段话，显示在本机关的公开页面"),
+    Key("org", "leaders", "strlist", False, [],
+        doc="负责人：每项写「职务 姓名 分工」，如 \"局长 李某某 主持全面工作\""),
+    Key("org", "hours", "str", False, "", doc="机关的办公时间，如「工作日 9:00—12:00、13:30—17:30」"),
+    Key("org", "departments", "strlist", False, [],
+        doc="内设机构：每项写「名称 职责」或只写名称，如 \"社会救助科 负责低保、特困供养和临时救助\""),
     # issue 12 part C: the org's receiving office for 依申请公开 (条例 第十二条 lists its contacts)
     Key("org", "office", "str", False, "",
         doc="依申请公开的受理机构（政府信息公开工作机构）名称；不填时本机关的申请由本级政府的受理机构统一受理"),
