@@ -215,7 +215,11 @@ def _examples(v: SiteValues) -> dict[str, Any]:
         "site.police_mark": "", "site.party_mark": "",
         "site.party_mark_url": "https://bszs.conac.cn/……",
     }
-    return {**EXAMPLES, **office, **identity, "township.org": v.government, "calendar.holidays": [f"{nxt}-01-01"],
+    admin = {  # issue 13 item 1: the form editor's git hosting
+        "admin.backend": "gitlab", "admin.repo": "zwgk/site", "admin.base_url": "https://git.example.gov.cn",
+        "admin.api_root": "https://git.example.gov.cn/api/v4", "admin.app_id": "……",
+    }
+    return {**EXAMPLES, **office, **identity, **admin, "township.org": v.government, "calendar.holidays": [f"{nxt}-01-01"],
             "calendar.workdays": [f"{nxt}-02-06"], "calendar.years": [nxt]}
 
 

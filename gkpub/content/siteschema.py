@@ -56,9 +56,12 @@ TABLES: tuple[Table, ...] = (
     # issue 12 part B: page metadata (政府网站发展指引 网页元数据) of the column pages
     Table("column", True, False, "栏目页的网页元数据：改写自动生成的栏目描述和关键词（每个栏目一段）"),
     Table("search", False, False, "站内检索"),
+    # issue 13 item 1: the form editor (gkpub admin) and the git hosting it saves to
+    Table("admin", False, False, "表单编辑（gkpub admin）保存到哪个代码托管平台；只在本机用时不必写"),
 )
 
 ORG_KINDS = ("区政府", "区级部门", "街镇")
+ADMIN_BACKENDS = ("gitlab", "gitea")  # Decap CMS backends a district hosts itself
 # How pages head each kind's group of organizations (home, 公开主体, 联系我们)
 ORG_GROUPS = (("区政府", "区政府"), ("区级部门", "区级部门"), ("街镇", "街道、乡镇"))
 LEVELS = ("市级", "区县级", "街镇级")
@@ -159,6 +162,18 @@ KEYS: tuple[Key, ...] = (
     Key("column", "description", "str", False, "",
         doc="栏目描述（ColumnDescription），一两句话；省略时由栏目内容生成"),
     Key("column", "keywords", "strlist", False, [], doc="栏目关键词（ColumnKeywords）；省略时由栏目内容生成"),
+    # issue 13 item 1: the Decap CMS backend of `gkpub admin` (without [admin]: the local backend only)
+    Key("admin", "backend", "str", False, "", allowed=ADMIN_BACKENDS, label="表单编辑的托管平台",
+        doc="表单编辑保存到的代码托管平台：gitlab（GitLab，含自建）或 gitea（Gitea、Forgejo）；"
+            "省略时只能在本机用 gkpub admin --local 编辑"),
+    Key("admin", "repo", "str", False, "", doc="仓库，写作「组/项目」，如 \"qinghe/zwgk\"（写了 backend 时必填）"),
+    Key("admin", "branch", "str", False, "main", doc="保存到的分支"),
+    Key("admin", "base_url", "url", False, "",
+        doc="托管平台的地址（登录页所在），如 \"https://git.qinghe.example.gov.cn\"；省略时为 gitlab.com"),
+    Key("admin", "api_root", "url", False, "",
+        doc="托管平台的 API 地址，如 GitLab 的 \"https://git.example.gov.cn/api/v4\"、Gitea 的 \"…/api/v1\""),
+    Key("admin", "app_id", "str", False, "",
+        doc="在托管平台登记的 OAuth 应用的 Application ID（用于登录；回调地址填表单编辑页的网址）"),
 )
 
 TABLE_BY_NAME = {t.name: t for t in TABLES}
