@@ -100,6 +100,11 @@ FIELDS: tuple[Field, ...] = (
     Field("公开栏", "list", "张贴到哪些公开栏：社区/村名、街镇名，或「全部」", default=[]),
     Field("文件类型", "str", "年报统计用：规章、行政规范性文件、其他文件", vocab="doc_kinds"),
     Field("废止日期", "date", "规章、规范性文件被废止的日期"),
+    # issue 14 item 7 (动态调整, 条例 第十八条): the yearly review of what is not published
+    Field("不公开理由", "text", "依申请公开、不予公开的理由和依据（如条例第十四条、第十五条、第十六条），"
+          "列入每年的复核清单（gkpub report review），不在网站发布"),
+    Field("复核日期", "date", "依申请公开、不予公开的信息最近一次复核（动态调整评估）的日期 YYYY-MM-DD；"
+          "满一年须再次复核，未复核过的自成文日期起算"),
     Field("处理决定数", "int", "年报统计用：本篇公开的行政许可/处罚/强制决定件数"),
     Field("收费金额", "number", "年报统计用：行政事业性收费金额（万元）"),
     # Issue #14 part T2 (annual report): the decision's own date, and which decisions an item counts.

@@ -16,7 +16,7 @@ from gkpub.content.model import Item, Site
 from gkpub.content.schema import FIELDS
 
 # Keys that say how an item is handled internally rather than what it discloses.
-INTERNAL_KEYS = ("草稿", "附件")
+INTERNAL_KEYS = ("草稿", "附件", "不公开理由", "复核日期")  # the last two: the yearly review (report review)
 # Keys holding another item's 索引号: kept only when that item is published too.
 LINK_KEYS = ("解读", "意见反馈")
 XLSX_WIDTHS = {"序号": 6, "公开内容(要素)": 30, "公开依据": 40, "公开时限": 24, "公开主体": 22,
