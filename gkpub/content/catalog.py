@@ -18,6 +18,7 @@ from gkpub.rules.timelimits import parse_notice_length
 from gkpub.util.errors import ContentError, ErrorList, allowed_list, did_you_mean
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_DOMAIN_LINE = re.compile(r"^领域[ \t]*[:：][ \t]*(\S[^#\n]*)", re.M)  # in a file YAML could not read
 DOMAIN_KEYS = ("领域", "类别", "说明", "事项") + INHERITED_KEYS
 MATTER_KEYS = ("名称", "代码", "公开内容") + INHERITED_KEYS
 LEAF_KEYS = ("代码",) + CATALOG_LEAF_KEYS
@@ -107,10 +108,14 @@ def load_catalog(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> Catalog:
         if not SLUG_RE.match(path.stem):
             errors.add(rel, 0, "", f"文件名「{path.name}」会成为网址，只能用小写字母、数字和连字符，如 yanglao.yaml")
             continue
+        text = ""  # an undecodable file: its domain is unknown
         try:
-            data = load_yaml(read_text(path))
+            text = read_text(path)
+            data = load_yaml(text)
         except SourceError as exc:
             errors.add(rel, exc.line, "", exc.message)
+            m = _DOMAIN_LINE.search(text)
+            catalog.broken.append(m.group(1).strip().strip("\"'") if m else "")
             continue
         except OSError as exc:  # e.g. a link to a file that is gone
             errors.add(rel, 0, "", f"无法读取这个目录文件（{exc.strerror}）")

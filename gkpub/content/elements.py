@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gkpub.content.config import SiteConfig
+from gkpub.content.hints import unknown_org_message
 from gkpub.content.schema import Field
 from gkpub.util.errors import allowed_list, did_you_mean
 
@@ -152,6 +153,8 @@ def check_element(fld: Field, value: Any, cfg: SiteConfig) -> Any:
     if fld.vocab:
         allowed = cfg.vocabulary(fld.vocab)
         for v in out if isinstance(out, list) else [out]:
+            if v not in allowed and fld.vocab == "orgs":
+                raise ElementError(unknown_org_message(v, cfg))
             if v not in allowed:
                 hint = did_you_mean(v, allowed)
                 raise ElementError(f"「{v}」不是允许的值；{hint}可用：{allowed_list(allowed)}")

@@ -9,24 +9,32 @@ checked against: published within 10 working days after the decision document's
 """
 from __future__ import annotations
 
+from gkpub.content.hints import did_you_mean_typo
 from gkpub.content.model import Item
-from gkpub.util.errors import ErrorList, did_you_mean
+from gkpub.util.errors import ErrorList
 
 KEY = "意见反馈"
 STEP = "回应"
 
 
-def link_feedback(items: list[Item], by_index: dict[str, Item], errors: ErrorList) -> None:
-    """Check every 意见反馈 target exists; make 信息环节 「回应」 where it was left out."""
+def link_feedback(items: list[Item], by_index: dict[str, Item], errors: ErrorList,
+                  unusable: set[str] | None = None) -> None:
+    """Check every 意见反馈 target exists; make 信息环节 「回应」 where it was left out.
+
+    ``unusable``: 索引号 of item files with errors of their own: not reported again here."""
     for item in sorted(items, key=lambda i: i.source):
         target = item.el.get(KEY)
         if not target:
             continue
         line = item.lines.get(KEY, 0)
         decision = by_index.get(target)
-        if decision is None:
+        if decision is None and unusable and target in unusable:
+            pass  # that file's own errors are reported
+        elif decision is None:
+            same = [k for k, d in by_index.items() if d is not item and d.leaf.domain is item.leaf.domain
+                    and not d.el.get(KEY) and not d.el.get("解读")]
             errors.add(item.source, line, KEY,
-                       f"找不到索引号为「{target}」的决策文件；{did_you_mean(target, by_index)}"
+                       f"找不到索引号为「{target}」的决策文件；{did_you_mean_typo(target, same, budget=1)}"
                        f"意见反馈应填写所反馈的决策文件的索引号")
         elif decision is item:
             errors.add(item.source, line, KEY, "意见反馈不能指向自己")

@@ -11,6 +11,7 @@ disclosure item never needs (duplicate keys, anchors and aliases, tags, deep nes
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -188,11 +189,42 @@ def load_yaml(text: str, line_offset: int = 0) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
         problem = exc.problem or exc.context or "格式错误"
+        clerk = _clerk_mistake(text, line - line_offset)
+        if clerk is not None:
+            raise SourceError(clerk[0] + line_offset, clerk[1]) from None
         raise SourceError(line, f"YAML 格式错误：{_explain(problem)}") from None
     except yaml.YAMLError as exc:
         raise SourceError(1 + line_offset, f"YAML 格式错误：{exc}") from None
     finally:
         loader.dispose()
+
+
+# A key followed by a full-width colon (「标题：…」): the IME's colon, not YAML's.
+_FULLWIDTH_KEY = re.compile(r"^[ ]*(?:- )?([\u4e00-\u9fffA-Za-z_][\u4e00-\u9fffA-Za-z0-9_]{0,15})[ ]*：")
+_TAB_INDENT = re.compile(r"^[ ]*\t")
+
+
+def _clerk_mistake(text: str, error_line: int) -> tuple[int, str] | None:
+    """The two mistakes editors make most, placed where they were made.
+
+    YAML notices a full-width colon only on a later line (the key and its value read as
+    one plain text, then the next key is "not allowed"), and a tab where the indentation
+    no longer lines up; both are reported at the line that holds them, in Chinese. Only
+    lines up to the one where YAML stopped are looked at, nearest first: a full-width colon
+    further down, inside a value that parsed, is text and no mistake.
+    """
+    lines = text.split("\n")
+    for i in range(min(error_line, len(lines)) - 1, -1, -1):
+        raw = lines[i]
+        if _TAB_INDENT.match(raw):
+            return i + 1, ("这一行用 Tab 键缩进；YAML 只能用空格缩进，请把行首的 Tab 换成空格"
+                           "（下一级缩进两个空格，同一级对齐）")
+        m = _FULLWIDTH_KEY.match(raw)
+        if m and ": " not in raw[:m.end()]:
+            key = m.group(1)
+            return i + 1, (f"「{key}」后面用了中文全角冒号「：」；字段名后面要用英文半角冒号「:」再加一个空格，"
+                           f"如「{key}: …」（切换到英文输入法再输入冒号）")
+    return None
 
 
 def _explain(problem: str) -> str:
@@ -229,6 +261,9 @@ def split_document(path: Path, text: str | None = None) -> Document:
         raise SourceError(1, "元数据是空的：两行 --- 之间至少要有 标题、索引号 等字段")
     meta = load_yaml(fm_text, line_offset=1)
     if not isinstance(meta, LinedDict):  # every mapping load_yaml builds is one
+        clerk = _clerk_mistake(fm_text, end - 1)
+        if clerk is not None:
+            raise SourceError(clerk[0] + 1, clerk[1])
         raise SourceError(2, "元数据应是「字段: 值」的形式，每行一个字段")
     body = "\n".join(lines[end + 1:])
     return Document(path=path, meta=meta, body=body, body_line=end + 2, fm_text=fm_text)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from gkpub.content.config import SiteConfig
 from gkpub.content.elements import ElementError, check_element
 from gkpub.content.feedback import link_feedback
 from gkpub.content.frontmatter import inside
+from gkpub.content.hints import did_you_mean_typo, near_typo
 from gkpub.content.model import Attachment, Catalog, Item, Leaf
 from gkpub.content.prepare import PrepareCache, Prepared, prepare_all
 from gkpub.content.schema import CHANGED_KEY, FIELD_BY_KEY, FIELDS, PUBLISHED_ATTRIBUTES
@@ -93,8 +95,11 @@ def _kb(size: int) -> str:
 
 
 def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: ErrorList,
-                      content_dir: Path) -> Item | None:
-    """Check one prepared item; add every problem to ``errors``; return the Item when usable."""
+                      content_dir: Path, catalog: Catalog | None = None) -> Item | None:
+    """Check one prepared item; add every problem to ``errors``; return the Item when usable.
+
+    ``catalog``: the catalogue ``leaves`` come from; a 目录 under a domain whose file could not
+    be read is not reported again (that file's error says what to fix)."""
     doc = prep.doc
     assert doc is not None
     rel = errors.rel(doc.path)
@@ -106,7 +111,7 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
                        f"不认识这个字段；{did_you_mean(str(key), FIELD_BY_KEY)}可用字段见 README 的字段表")
     for key in REQUIRED:
         if key not in meta:
-            errors.add(rel, 1, key, f"缺少必填字段「{key}」（{FIELD_BY_KEY[key].doc}）")
+            errors.add(rel, 1, key, f"缺少必填字段「{key}」（{FIELD_BY_KEY[key].doc}）" + _missing_hint(key, meta))
 
     el: dict[str, Any] = {}
     for fld in FIELDS:
@@ -123,10 +128,8 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
     path = el.get("目录")
     if path:
         leaf = leaves.get(path.replace(" ", ""))
-        if leaf is None:
-            errors.add(rel, lines.get("目录", 0), "目录",
-                       f"「{path}」不在标准目录中；{did_you_mean(path, leaves)}"
-                       "格式为「领域/事项/公开内容」，目录见 content/catalog/")
+        if leaf is None and not (catalog is not None and catalog.is_broken(path)):
+            errors.add(rel, lines.get("目录", 0), "目录", _not_in_catalog(path, leaves))
     own = set(el)
     if leaf is not None:  # inheritance: the item's own value wins
         for key, value in leaf.elements.items():
@@ -186,6 +189,36 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
                 body_files=body_files, file_links=file_links)
 
 
+def _missing_hint(key: str, meta: dict) -> str:
+    if key != "索引号":
+        return ""
+    org = meta.get("公开主体")
+    org_arg = str(org).strip() if isinstance(org, str) and org.strip() else "公开主体"
+    return (f"；新的一篇请用「gkpub new item --org {org_arg} --catalog 领域/事项/公开内容 --title 标题」生成，"
+            "它会取这个机关下一个空闲的索引号")
+
+
+def _not_in_catalog(path: str, leaves: dict[str, Leaf]) -> str:
+    """「not in the catalogue」 with a guess only where the guess is what was meant: a near
+    typo of one leaf, the same path written with other slashes or spaces, or the one leaf
+    whose 事项/公开内容 (or 公开内容 alone) is what was written."""
+    guess = None
+    canon = "/".join(p.strip() for p in path.replace("／", "/").replace("\\", "/").split("/"))
+    if canon != path and canon in leaves:
+        guess = canon
+    if guess is None:
+        guess = near_typo(canon, leaves)
+    if guess is None:
+        tail = [p for p in leaves if p.endswith("/" + canon)]
+        guess = tail[0] if len(tail) == 1 else None
+    hint = f"是不是「{guess}」？" if guess else ""
+    domains = sorted({p.split("/", 1)[0] for p in leaves})
+    if not hint and canon.split("/", 1)[0] not in domains:
+        hint = (f"标准目录中没有领域「{canon.split('/', 1)[0]}」（有：{'、'.join(domains)}）；"
+                "新领域要先在 content/catalog/ 中添加目录文件（见 README「如何添加一个领域和一个部门」）。")
+    return f"「{path}」不在标准目录中；{hint}格式为「领域/事项/公开内容」，目录见 content/catalog/"
+
+
 def _check_mode(el: dict[str, Any], own: set[str], leaf: Leaf, lines: dict[str, int], rel: str,
                 errors: ErrorList) -> None:
     """An item whose 公开方式 is 依申请公开 must say why it is not on the portal.
@@ -231,14 +264,53 @@ class ItemMemo:
             self.key, self.entries = key, {}
 
 
+_DRAFT_LINE = re.compile(r"^草稿[ \t]*[:：][ \t]*['\"]?(?:true|True|TRUE|yes|Yes|YES|on|On|ON|是)['\"]?[ \t]*(?:#.*)?$",
+                         re.M)
+_INDEX_LINE = re.compile(r"^索引号[ \t]*[:：][ \t]*['\"]?([^\s'\"#]+)", re.M)
+
+
+def _raw_front_matter(path: Path) -> str:
+    """The text between the first two --- lines of a file YAML could not read (or '')."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    parts = text.split("\n---", 1)
+    return parts[0] if text.startswith("---") else ""
+
+
+def is_draft(prep: Prepared) -> bool:
+    """The file says 草稿: true — read from the front matter, or from its text when the front
+    matter cannot be read (a broken draft is still a draft)."""
+    if prep.doc is not None:
+        value = prep.doc.meta.get("草稿")
+        return value is True or value == "是"
+    return bool(_DRAFT_LINE.search(_raw_front_matter(prep.path)))
+
+
+def _index_of(prep: Prepared) -> str:
+    if prep.doc is not None:
+        value = prep.doc.meta.get("索引号")
+        return str(value).strip() if isinstance(value, str) else ""
+    m = _INDEX_LINE.search(_raw_front_matter(prep.path))
+    return m.group(1) if m else ""
+
+
 def load_items(site_dir: Path, cfg: SiteConfig, catalog: Catalog, errors: ErrorList,
                cache: PrepareCache | None = None, memo: ItemMemo | None = None,
-               changed: set[str] | None = None) -> list[Item]:
+               changed: set[str] | None = None, drafts: bool = True) -> list[Item]:
     """``changed``: the only files that may have changed since the last load (from a file
-    watcher); the others are taken from the cache without even a stat."""
+    watcher); the others are taken from the cache without even a stat.
+
+    ``drafts=False`` (a real build): an item marked 草稿: true that has errors is left out and
+    its errors become ``errors.warnings``, so a broken draft never blocks the site; with
+    ``drafts=True`` (a preview, and the default) they are errors like any other."""
     leaves = catalog.leaf_by_path()
     content_dir = site_dir / "content"
     items: list[Item] = []
+    n_start = len(errors.errors)
+    draft_files: set[str] = set()
+    unusable: set[str] = set()
     fresh: dict[str, tuple[str, Item | None, list[ContentError]]] = {}
     paths = _within_size_limit(item_files(site_dir, errors), cfg.max_item_bytes, errors)
     for key, prep in zip(paths, prepare_all(paths, tuple(cfg.privacy_allow), cache, changed), strict=True):
@@ -254,22 +326,51 @@ def load_items(site_dir: Path, cfg: SiteConfig, catalog: Catalog, errors: ErrorL
                 errors.add(prep.path, prep.source_error[0], "", prep.source_error[1])
                 item = None
             else:
-                item = validate_document(prep, cfg, leaves, errors, content_dir)
+                item = validate_document(prep, cfg, leaves, errors, content_dir, catalog)
             item_errors = errors.errors[n_before:]
         fresh[key] = (prep.digest, item, list(item_errors))
+        if not drafts and is_draft(prep):
+            draft_files.add(errors.rel(prep.path))
         if item is not None:
             item.interpretations, item.interprets = [], None  # linked again below
             items.append(item)
+        elif (index_no := _index_of(prep)):
+            unusable.add(index_no)
     if memo is not None:
         memo.entries = fresh
-    link_items(items, errors)
+    link_items(items, errors, unusable)
+    if draft_files:
+        kept = [e for e in errors.errors[n_start:] if e.path not in draft_files]
+        demoted = [e for e in errors.errors[n_start:] if e.path in draft_files]
+        errors.errors[n_start:] = kept
+        errors.warnings.extend(demoted)
+        broken = {e.path for e in demoted}
+        items = [i for i in items if i.source not in broken]
+        for i in items:  # a left-out draft is nobody's 解读
+            i.interpretations = [x for x in i.interpretations if x.source not in broken]
+            if i.interprets is not None and i.interprets.source in broken:
+                i.interprets = None
     return items
 
 
-def link_items(items: list[Item], errors: ErrorList) -> None:
-    """Checks across items: unique 索引号, 解读 targets; link policies and interpretations."""
+def index_hint(item: Item, target: str, by_index: dict[str, Item]) -> str:
+    """A did-you-mean for a 索引号 that points nowhere: only a one-keystroke typo of the
+    索引号 of one document of the same domain that is no 解读 or 反馈 itself; serials are
+    dense, so anything looser names some other document."""
+    same = [k for k, other in by_index.items() if other is not item and other.leaf.domain is item.leaf.domain
+            and not other.el.get("解读") and not other.el.get("意见反馈")]
+    return did_you_mean_typo(target, same, budget=1)
+
+
+def link_items(items: list[Item], errors: ErrorList, unusable: set[str] | None = None) -> None:
+    """Checks across items: unique 索引号, 解读 targets; link policies and interpretations.
+
+    ``unusable``: the 索引号 of item files that have errors of their own; a link to one is
+    not reported (no cascade: the file's own errors say what to fix)."""
+    unusable = unusable or set()
     by_index: dict[str, Item] = {}
-    for item in sorted(items, key=lambda i: i.source):
+    # drafts last: a draft that takes a published item's 索引号 is the one reported
+    for item in sorted(items, key=lambda i: (i.el.get("草稿") is True, i.source)):
         other = by_index.get(item.index_no)
         if other is not None:
             errors.add(item.source, item.lines.get("索引号", 0), "索引号",
@@ -282,10 +383,12 @@ def link_items(items: list[Item], errors: ErrorList) -> None:
         if not target:
             continue
         policy = by_index.get(target)
+        if policy is None and target in unusable:
+            continue  # that file has errors of its own, reported there: fixing them fixes this
         if policy is None:
             errors.add(item.source, item.lines.get("解读", 0), "解读",
-                       f"找不到索引号为「{target}」的政策文件；{did_you_mean(target, by_index)}"
-                       "解读应填写被解读文件的索引号")
+                       f"找不到索引号为「{target}」的政策文件；{index_hint(item, target, by_index)}"
+                       "解读应填写被解读文件的索引号（见该文件开头的「索引号」一行）")
         elif policy is item:
             errors.add(item.source, item.lines.get("解读", 0), "解读", "解读不能指向自己")
         else:
@@ -293,4 +396,4 @@ def link_items(items: list[Item], errors: ErrorList) -> None:
             policy.interpretations.append(item)
     for item in items:
         item.interpretations.sort(key=lambda i: i.sort_key)
-    link_feedback(items, by_index, errors)
+    link_feedback(items, by_index, errors, unusable)

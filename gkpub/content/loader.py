@@ -81,7 +81,7 @@ def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool
         memo.reset_if(key)
         state.config, state.catalog = cfg, catalog
     changed = state.changed if state is not None and cache is not None and cache.entries else None
-    items = load_items(site_dir, cfg, catalog, errors, cache, memo, changed)
+    items = load_items(site_dir, cfg, catalog, errors, cache, memo, changed, drafts=drafts)
     if cache and state is None:  # a long-running process saves its cache when it stops
         cache.save()
     pages = load_pages(site_dir, cfg, errors)
@@ -102,4 +102,5 @@ def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool
     if errors:
         raise BuildFailed(errors)
     return Site(config=cfg, catalog=catalog, items=items, published=published, pages=pages,
-                today=today, held_back=held, inputs_key=key, preview=drafts or future, requests=requests)
+                today=today, held_back=held, inputs_key=key, preview=drafts or future, requests=requests,
+                warnings=list(errors.warnings))

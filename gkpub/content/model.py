@@ -11,6 +11,7 @@ from urllib.parse import quote
 from gkpub.content.config import Org, SiteConfig
 from gkpub.content.flow import FLOW_MARK, Flow
 from gkpub.content.requests import Request
+from gkpub.util.errors import ContentError
 
 
 @dataclass
@@ -75,6 +76,14 @@ class Domain:
 @dataclass
 class Catalog:
     domains: list[Domain] = field(default_factory=list)
+    # Domains of catalogue files that could not be read (their error is reported): an item
+    # under one of them is not also "not in the catalogue". "" stands for a file whose
+    # domain could not be made out (then no item is judged by the catalogue).
+    broken: list[str] = field(default_factory=list)
+
+    def is_broken(self, path: str) -> bool:
+        """Whether ``path`` (领域/事项/公开内容) may belong to a catalogue file that failed to load."""
+        return bool(self.broken) and ("" in self.broken or path.split("/", 1)[0].strip() in self.broken)
 
     def leaf_by_path(self) -> dict[str, Leaf]:
         return {leaf.path: leaf for d in self.domains for leaf in d.leaves}
@@ -246,3 +255,4 @@ class Site:
     inputs_key: str = ""  # hash of site.toml and the catalogue files: what every page depends on
     preview: bool = False  # drafts or future items let through (--drafts/--future): stamped, never deployed
     requests: list[Request] = field(default_factory=list)  # the 依申请公开 register: counted, never published
+    warnings: list[ContentError] = field(default_factory=list)  # drafts with errors: left out, reported

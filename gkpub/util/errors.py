@@ -28,6 +28,8 @@ class ErrorList:
 
     root: Path | None = None
     errors: list[ContentError] = field(default_factory=list)
+    # problems that do not stop the build (an item marked 草稿 that has errors stays out)
+    warnings: list[ContentError] = field(default_factory=list)
 
     def rel(self, path: Path | str) -> str:
         p = Path(path)
@@ -53,7 +55,18 @@ class ErrorList:
     def report(self) -> str:
         lines = [e.format() for e in self.sorted()]
         lines.append(f"共 {len(lines)} 处错误，未生成网站（原有输出保持不变）。")
+        if self.warnings:
+            lines.append(warnings_report(self.warnings))
         return "\n".join(lines)
+
+
+def warnings_report(warnings: list[ContentError]) -> str:
+    """The problems of drafts, after the errors (or alone when the build went through)."""
+    lines = [f"警告：{e.format()}" for e in sorted(set(warnings))]
+    files = len({e.path for e in warnings})
+    lines.append(f"共 {len(set(warnings))} 处警告：{files} 篇草稿（草稿: true）有错误，不发布、不影响生成；"
+                 "改正后去掉「草稿: true」才会发布（预览 --drafts 时这些是错误）。")
+    return "\n".join(lines)
 
 
 class BuildFailed(Exception):

@@ -1,0 +1,117 @@
+"""Hints that really fix an editor's mistake: near typos only, and what to add where.
+
+A did-you-mean is offered only when following it is what the editor meant: a value one or
+two keystrokes away from exactly one allowed value (a wrong, missing, extra or swapped
+character). "Similar" names are not enough — 「青禾区应急管理局」 shares 青禾区…局 with every
+department, and offering 「青禾区民政局」 for it publishes under the wrong body. A body that
+is not in site.toml gets the [[org]] table to paste instead.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from gkpub.content.config import SiteConfig
+from gkpub.content.siteschema import credit_check_char
+
+PLACEHOLDER_BODY = "11000000MB"  # region 000000: no real 统一社会信用代码 has it
+_TOWNSHIP_ENDS = ("街道办事处", "街道", "镇人民政府", "乡人民政府", "镇", "乡")
+
+
+def distance(a: str, b: str, limit: int = 3) -> int:
+    """Edit distance with adjacent swaps (optimal string alignment); anything above
+    ``limit`` is returned as ``limit + 1``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return min(prev[-1], limit + 1)
+
+
+def typo_budget(value: str) -> int:
+    """How many keystrokes a typo of ``value`` may be off: one, two for long values."""
+    return 1 if len(value) <= 10 else 2
+
+
+def near_typo(value: str, choices: Iterable[str], budget: int | None = None) -> str | None:
+    """The one choice within a typo of ``value``; None when there is none or more than one
+    equally near (then no guess is safe)."""
+    limit = typo_budget(value) if budget is None else budget
+    best: list[str] = []
+    best_d = limit + 1
+    for c in dict.fromkeys(choices):
+        if c == value:
+            continue
+        d = distance(value, c, limit)
+        if d < best_d:
+            best, best_d = [c], d
+        elif d == best_d and d <= limit:
+            best.append(c)
+    return best[0] if best_d <= limit and len(best) == 1 else None
+
+
+def did_you_mean_typo(value: str, choices: Iterable[str], budget: int | None = None) -> str:
+    """「是不是「X」？」 for a near typo, else ''."""
+    hit = near_typo(value, choices, budget)
+    return f"是不是「{hit}」？" if hit else ""
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def org_kind(name: str) -> str:
+    if name.endswith(_TOWNSHIP_ENDS):
+        return "街镇"
+    if name.endswith("人民政府"):
+        return "区政府"
+    return "区级部门"
+
+
+def placeholder_code(taken: Iterable[str]) -> str:
+    """A format-valid code no org of the site has, the kind `gkpub import catalog` writes."""
+    used = set(taken)
+    n = 0
+    while True:
+        n += 1
+        first17 = f"{PLACEHOLDER_BODY}{n:07d}"
+        code = first17 + credit_check_char(first17)
+        if code not in used:
+            return code
+
+
+def org_snippet(name: str, cfg: SiteConfig) -> str:
+    """A [[org]] table for ``name``, ready to paste into site.toml (indented four spaces)."""
+    short = ""
+    district = cfg.district
+    if district and name.startswith(district) and len(name) > len(district) + 1:
+        short = district[-1] + name[len(district):]  # 青禾区应急管理局 → 区应急管理局
+    lines = ["[[org]]", f"name = {_q(name)}"]
+    if short and short != name:
+        lines.append(f"short = {_q(short)}")
+    code = placeholder_code(o.code for o in cfg.orgs)
+    lines += [f"code = {_q(code)}   # 占位代码：换成本机关的统一社会信用代码（18 位）",
+              f"kind = {_q(org_kind(name))}   # 区政府 | 区级部门 | 街镇",
+              'address = ""   # 办公地址', 'phone = ""   # 联系电话']
+    return "\n".join("    " + line for line in lines)
+
+
+def unknown_org_message(name: str, cfg: SiteConfig) -> str:
+    """For a 公开主体 that is not an [[org]] of site.toml."""
+    names = [n for o in cfg.orgs for n in (o.name, o.short) if n]
+    typo = near_typo(name, names)
+    if typo is not None:
+        org = cfg.org_by_name(typo)
+        official = f"（{org.name}）" if org is not None and org.name != typo else ""
+        return (f"「{name}」不是 site.toml 中的公开主体；是不是「{typo}」{official}？"
+                f"如果是另一个机关，请在 site.toml 的 [[org]] 中添加它（见 README「如何添加一个领域和一个部门」）")
+    return (f"「{name}」不是 site.toml 中的公开主体；请在 site.toml 的 [[org]] 中添加这个机关"
+            f"（把下面几行粘贴到其他 [[org]] 之后，code 换成它的统一社会信用代码）：\n{org_snippet(name, cfg)}")
