@@ -32,7 +32,7 @@ from gkpub.cli.compliance import (
     run_import,
     run_report,
 )
-from gkpub.util.errors import BuildFailed, UsageError
+from gkpub.util.errors import BuildFailed, UsageError, warnings_report
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 QUIET, NORMAL, VERBOSE = 0, 1, 2
@@ -184,6 +184,8 @@ def _run(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
                                     drafts=args.drafts, future=args.future,
                                     search=not args.no_search, cache_dir=cache,
                                     clean=args.clean, progress=not quiet))
+        if result.site.warnings:
+            print(warnings_report(result.site.warnings), file=sys.stderr)
         detail(args, f"生成方式：{'增量' if result.incremental else '全部重新生成'}，"
                      f"写入 {result.rendered} 个页面" + (f"、删除 {result.removed} 个" if result.removed else "")
                      + f"；全文检索索引：{'未生成（--no-search）' if args.no_search else '已生成'}")
