@@ -219,8 +219,8 @@ def _examples(v: SiteValues) -> dict[str, Any]:
         "admin.backend": "gitlab", "admin.repo": "zwgk/site", "admin.base_url": "https://git.example.gov.cn",
         "admin.api_root": "https://git.example.gov.cn/api/v4", "admin.app_id": "……",
     }
-    return {**EXAMPLES, **office, **identity, **admin, "township.org": v.government, "calendar.holidays": [f"{nxt}-01-01"],
-            "calendar.workdays": [f"{nxt}-02-06"], "calendar.years": [nxt]}
+    return {**EXAMPLES, **office, **identity, **admin, "township.org": v.government,
+            "calendar.holidays": [f"{nxt}-01-01"], "calendar.workdays": [f"{nxt}-02-06"], "calendar.years": [nxt]}
 
 
 def toml_value(value: Any) -> str:

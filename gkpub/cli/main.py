@@ -145,6 +145,8 @@ def make_parser() -> argparse.ArgumentParser:
     ni.add_argument("--year", type=int_arg(1900, 9999), default=None, metavar="年份", help="索引号年份，默认今年")
     from gkpub.cli.printing import add_print_parser
     add_print_parser(sub, site_args)
+    from gkpub.cli.admin import add_admin_parser
+    add_admin_parser(sub, site_args)
     add_compliance_parsers(sub, site_args)
     for p in _subparsers(parser):
         _verbosity_args(p, top=False)
@@ -223,6 +225,9 @@ def _run(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
         if not quiet:
             print(f"已新建：{path}")
         return EXIT_OK
+    if args.command == "admin":
+        from gkpub.cli.admin import run_admin
+        return run_admin(args, site_dir, today)
     if args.command == "print":
         from gkpub.cli.printing import run_print
         from gkpub.store.outguard import claim
