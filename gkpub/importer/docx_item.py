@@ -1,0 +1,385 @@
+"""`gkpub import docx`: a 公文 in Word becomes an item, written where `gkpub new item` writes.
+
+All or nothing: the document is read, checked and turned into the item's text, its images and
+its attachments in memory; only when nothing stands in the way is anything written. What is in
+the way (exit 1, one line per problem, ``文件.docx:行: …`` with the line of the document's text
+as ``docx_read`` counts it): an unmasked ID, mobile or bank-card number (unless ``--mask``,
+which writes the masked form the scanner gives — the site's masking rule); no title; no 成文日期
+line; a 发文机关 that is not an org of site.toml (with the org it most likely is). Usage
+problems (exit 2): no such file, an unknown ``--catalog`` or ``--org``, no ``--catalog`` (with the
+leaves the org is responsible for, the likeliest first).
+
+What the item gets:
+
+- 标题, 文号 (normalized to 〔〕 whatever brackets were typed), 公开主体, 成文日期 from the document;
+  发布日期 the day of the import (``--today``), never before the 成文日期;
+- 公开属性 from the 「此件公开发布」-style line. A document that states none is written as a draft
+  (``草稿: true``) — fail closed — and so is 「此件删减后公开」, whose 删减说明 only the clerk can write;
+- 附件 from the 附件说明: for each entry the file beside the .docx whose name matches (「申请表.pdf」,
+  「附件1.pdf」, 「附件1 申请表.xlsx」), else a file embedded in the document, copied into the item's
+  ``files/`` folder; an attachment whose pages are part of the document (「附件1」 and its title after
+  the date) becomes a section of the body; an entry with no file is reported, and the front
+  matter says in a comment what to add;
+- the body as Markdown (docx_markdown.py), images saved into ``files/``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from gkpub.content.catalog import load_catalog
+from gkpub.content.config import Org, SiteConfig, load_config
+from gkpub.content.model import Leaf
+from gkpub.importer import gongwen
+from gkpub.importer.docx_markdown import MarkdownWriter
+from gkpub.importer.docx_read import DocxText, Embedded, Image, Para, Table, read_docx
+from gkpub.rules.pii import scan
+from gkpub.util.errors import BuildFailed, ErrorList, UsageError, did_you_mean
+
+IMAGE_TYPES = {"png": "png", "jpeg": "jpg", "jpg": "jpg", "gif": "gif", "webp": "webp"}
+MASK_HINT = "；或加 --mask 按本站的遮蔽规则自动遮蔽后导入"
+
+
+# Where an item goes and its 索引号 are `gkpub new item`'s (authoring/new_item.py: next_index_no,
+# item_path); authoring is of the importer's rank, so the command passes them in.
+NextIndex = Callable[[Path, str, int], str]  # (site, org code, year) → the next free 索引号
+Place = Callable[[Path, "Leaf | None", str], Path]  # (site, leaf, 索引号) → the item's file
+
+
+@dataclass
+class DocxImport:
+    file: Path
+    site_dir: Path
+    today: dt.date
+    next_index: NextIndex
+    place: Place
+    catalog: str | None = None
+    org: str | None = None
+    mask: bool = False
+    dry_run: bool = False
+
+
+@dataclass
+class Planned:
+    """The item and its files, in memory until everything is known to be fine."""
+
+    path: Path
+    text: str
+    files: dict[Path, bytes] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # for the clerk: what was guessed or is missing
+    masked: int = 0
+
+
+class DocProblems(Exception):
+    """Problems in the document itself (exit 1)."""
+
+    def __init__(self, errors: ErrorList):
+        super().__init__(len(errors))
+        self.errors = errors
+
+
+def import_docx(opts: DocxImport) -> int:
+    """Exit code: 0 imported (or shown with --dry-run), 1 problems in the document."""
+    try:
+        planned = plan(opts)
+    except DocProblems as exc:
+        for e in exc.errors.sorted():
+            print(e.format(), file=sys.stderr)
+        print(f"共 {len(exc.errors)} 处问题，未导入（没有写入任何文件）。", file=sys.stderr)
+        return 1
+    for note in planned.notes:
+        print(f"提示：{note}", file=sys.stderr)
+    if opts.dry_run:
+        sys.stdout.write(planned.text)
+        for path in sorted(planned.files):
+            print(f"（--dry-run：将写入 {path.relative_to(opts.site_dir)}）")
+        print(f"（--dry-run：将写入 {planned.path.relative_to(opts.site_dir)}；没有写入任何文件）")
+        return 0
+    for path, data in sorted(planned.files.items()):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    planned.path.parent.mkdir(parents=True, exist_ok=True)
+    planned.path.write_text(planned.text, encoding="utf-8")
+    extra = f"，另写入 {len(planned.files)} 个文件到 files/" if planned.files else ""
+    masked = f"，遮蔽了 {planned.masked} 处个人信息" if planned.masked else ""
+    print(f"已导入：{planned.path.relative_to(opts.site_dir)}{extra}{masked}。"
+          "请核对后提交；运行 gkpub check 检查。")
+    return 0
+
+
+def plan(opts: DocxImport) -> Planned:
+    if not opts.file.is_file():
+        raise UsageError(f"找不到文件：{opts.file}")
+    errors = ErrorList(root=opts.site_dir)
+    cfg = load_config(opts.site_dir, errors)
+    if cfg is None or errors:
+        raise BuildFailed(errors)
+    doc = read_docx(opts.file)
+    where = opts.file.name
+    problems = ErrorList()
+    masked = _personal_data(doc, cfg, opts.mask, where, problems)
+    g = gongwen.parse(doc)
+    if not g.title:
+        problems.add(where, 1, "标题", "没有找到标题：公文的标题应是版头（发文字号）下面居中的一行")
+    org = _issuer(g, cfg, opts.org, where, problems)
+    if g.date is None:
+        problems.add(where, g.last_line, "成文日期",
+                     "没有找到成文日期：署名下面应有单独一行日期，如「2026年9月28日」或「二〇二六年九月二十八日」")
+    if problems:
+        raise DocProblems(problems)
+    assert org is not None and g.date is not None
+    leaf = _leaf(opts, cfg, org, g.title)
+    notes: list[str] = []
+    if g.doc_no and g.doc_no != g.doc_no_written.replace(" ", ""):
+        notes.append(f"文号「{g.doc_no_written}」按规范写作「{g.doc_no}」（年份用六角括号〔〕）")
+    if g.doc_no and org.doc_prefix and not g.doc_no.startswith(org.doc_prefix):
+        notes.append(f"文号「{g.doc_no}」的机关代字不是 site.toml 中{org.name}的"
+                     f"「{'、'.join(org.doc_prefix)}」，请核对")
+    index_no = opts.next_index(opts.site_dir, org.code, opts.today.year)
+    path = opts.place(opts.site_dir, leaf, index_no)
+    if path.exists():
+        raise UsageError(f"{path} 已存在；请检查是否已导入过这份文件")
+    files: dict[Path, bytes] = {}
+    folder = path.parent / "files"
+
+    def save_image(img: Image, alt: str) -> str | None:
+        ext = IMAGE_TYPES.get(img.ext)
+        if ext is None:
+            return None
+        name = f"{path.stem}-tu{len([p for p in files if '-tu' in p.name]) + 1}.{ext}"
+        files[folder / name] = img.data
+        return f"files/{name}"
+
+    writer = MarkdownWriter(doc.footnotes, save_image, g.title)
+    chunks = writer.blocks(g.body)
+    chunks += [writer.inline(p.text) for p in g.notes if p.text.strip()]
+    for att in g.inline:
+        chunks.append(f"## 附件{att.number}　{writer.inline(att.title, table=True)}".rstrip())
+        chunks += writer.blocks(att.blocks, shift=1)
+    chunks += writer.footnote_defs()
+    notes += [f"{where} 第 {line} 行：{msg}" for line, msg in writer.problems]
+    entries, missing = _attachments(opts, cfg, g, doc, path, files)
+    for name in missing:
+        notes.append(f"附件「{name}」没有找到文件：请把它放在 {opts.file.parent} 中、文件名与附件名称相同"
+                     f"（如「{_safe_name(name)}.pdf」）后重新导入，或放入 {folder.relative_to(opts.site_dir)}/ 后"
+                     "在「附件」中登记")
+    attribute = g.attribute
+    draft = False
+    if not attribute:
+        draft = True
+        notes.append("文件中没有「此件公开发布」「此件依申请公开」一类的公开属性说明：已存为草稿（草稿: true），"
+                     "请确认公开属性后改为 false")
+    elif attribute == "删减后公开":
+        draft = True
+        notes.append("此件删减后公开：已存为草稿，请填写「删减说明」、核对删减后的正文，再把草稿改为 false")
+    elif attribute in ("依申请公开", "不予公开"):
+        notes.append(f"此件{attribute}：信息不会在网站发布，只登记在仓库中")
+    fm = [
+        "---",
+        f"标题: {yaml_scalar(g.title)}",
+        f"索引号: {index_no}",
+        f"目录: {yaml_scalar(leaf.path)}",
+        f"公开主体: {yaml_scalar(org.name)}",
+        f"公开属性: {attribute or '主动公开'}" + ("   # 文件中没有写明，请核对" if not attribute else ""),
+    ]
+    if attribute == "删减后公开":
+        fm.append("删减说明: （请写明删去了什么、依据哪一条）")
+    published = max(opts.today, g.date)
+    fm += [f"成文日期: {g.date.isoformat()}", f"发布日期: {published.isoformat()}"]
+    if g.doc_no:
+        fm.append(f"文号: {yaml_scalar(g.doc_no)}")
+    if entries:
+        fm.append("附件:")
+        fm += [f"  - {{名称: {yaml_scalar(name)}, 文件: {yaml_scalar(file)}}}" for name, file in entries]
+    fm += [f"# 附件「{name}」未找到文件：放入 files/ 后在「附件」中登记" for name in missing]
+    fm += [f"草稿: {'true' if draft else 'false'}", "---"]
+    body = "\n\n".join(c for c in chunks if c.strip())
+    text = "\n".join(fm) + "\n" + body + "\n"
+    leftover = scan(text, cfg.privacy_allow)
+    if leftover:  # the document's text was scanned and masked; this is the last check before writing
+        problems.add(where, 0, "", f"生成的信息中仍有未遮蔽的{leftover[0].kind}「{leftover[0].shown}」"
+                                   f"（生成文件第 {leftover[0].line} 行）；请在 Word 中改为「{leftover[0].masked}」")
+        raise DocProblems(problems)
+    return Planned(path, text, files, notes, masked)
+
+
+# ---------------------------------------------------------------- personal data
+
+def _personal_data(doc: DocxText, cfg: SiteConfig, mask: bool, where: str, problems: ErrorList) -> int:
+    """Refuse (into ``problems``) or, with ``mask``, mask every unmasked number in the document's
+    text and footnotes, in place; the number of numbers masked."""
+    count = 0
+
+    def check(text: str, line: int, label: str) -> str:
+        nonlocal count
+        for hit in scan(text, cfg.privacy_allow):
+            at = line + hit.line - 1
+            if mask and hit.value in text:
+                text = text.replace(hit.value, hit.masked)
+                count += 1
+            else:
+                how = MASK_HINT if not mask else "（跨行书写，无法自动遮蔽，请在 Word 中修改）"
+                problems.add(where, at, label,
+                             f"发现未遮蔽的{hit.kind}「{hit.shown}」；公开前应改为「{hit.masked}」{how}")
+        return text
+
+    for b in doc.blocks:
+        if isinstance(b, Para):
+            b.text = check(b.text, b.line, "")
+        elif isinstance(b, Table):
+            b.rows = [[check(c, b.line + r, "表格") for c in row] for r, row in enumerate(b.rows)]
+    for ident, note in list(doc.footnotes.items()):
+        doc.footnotes[ident] = check(note, 0, f"脚注{ident}")
+    return count
+
+
+# ---------------------------------------------------------------- who issued it, where it goes
+
+def _org_in(text: str, cfg: SiteConfig) -> Org | None:
+    """The org named in ``text``: exactly, or the first full name (then short name) it contains."""
+    text = re.sub(r"\s+", "", text)
+    exact = cfg.org_by_name(text)
+    if exact is not None:
+        return exact
+    found = [(text.find(o.name), -len(o.name), o) for o in cfg.orgs if o.name in text]
+    if not found:
+        found = [(text.find(o.short), -len(o.short), o) for o in cfg.orgs if o.short and o.short in text]
+    return min(found, key=lambda f: (f[0], f[1]))[2] if found else None
+
+
+def _issuer(g: gongwen.Gongwen, cfg: SiteConfig, given: str | None, where: str, problems: ErrorList) -> Org | None:
+    if given is not None:
+        org = cfg.org_by_name(given)
+        if org is None:
+            raise UsageError(f"--org「{given}」不在 site.toml 的 [[org]] 中；{did_you_mean(given, cfg.org_names)}"
+                             f"可用：{'、'.join(cfg.org_names)}")
+        return org
+    title_prefix = g.title.split("关于")[0] if "关于" in g.title else ""
+    candidates = [(s, g.date_line - len(g.signatures) + k) for k, s in enumerate(g.signatures)]
+    candidates += [(g.issuer_mark, 1), (title_prefix, g.title_line)]
+    for text, _ in candidates:
+        if text:
+            org = _org_in(text, cfg)
+            if org is not None:
+                return org
+    named = [(t, line) for t, line in candidates if t]
+    if not named:
+        problems.add(where, g.title_line, "公开主体",
+                     "没有找到发文机关（版头的机关标志、文末署名都没有）；请用 --org 指定，如 --org "
+                     f"{cfg.orgs[0].name if cfg.orgs else '区民政局'}")
+        return None
+    text, line = named[0]
+    guess = _closest_org(text, cfg)
+    hint = (f"是不是「{guess.name}」？若是，加 --org {guess.name} 重新导入；" if guess else "")
+    problems.add(where, max(line, 1), "公开主体",
+                 f"发文机关「{text}」不在 site.toml 的 [[org]] 中；{hint}"
+                 "若是新的公开主体，请先在 site.toml 中添加 [[org]]（name、short、code、kind）")
+    return None
+
+
+def _closest_org(text: str, cfg: SiteConfig) -> Org | None:
+    names = {o.name: o for o in cfg.orgs} | {o.short: o for o in cfg.orgs if o.short}
+    hint = did_you_mean(text, names)
+    m = re.search(r"「(.+?)」", hint)
+    return names[m.group(1)] if m else None
+
+
+def _leaf(opts: DocxImport, cfg: SiteConfig, org: Org, title: str) -> Leaf:
+    errors = ErrorList(root=opts.site_dir)
+    catalog = load_catalog(opts.site_dir, cfg, errors)
+    leaves = catalog.leaf_by_path()
+    if opts.catalog:
+        leaf = leaves.get(opts.catalog.strip())
+        if leaf is None:
+            raise UsageError(f"目录「{opts.catalog}」不存在；{did_you_mean(opts.catalog, leaves)}"
+                             "写作 领域/事项/公开内容，可用的目录条目见 content/catalog/")
+        return leaf
+    own = [p for p, lf in leaves.items() if lf.elements.get("公开主体") in (org.name, org.short)] or list(leaves)
+    own.sort(key=lambda p: -difflib.SequenceMatcher(None, title, p).ratio())
+    shown = "、".join(own[:6])
+    raise UsageError("请用 --catalog 指定这篇信息所属的目录（领域/事项/公开内容），"
+                     f"如 --catalog {own[0] if own else '…'}；{org.name}负责的目录条目有：{shown}")
+
+
+# ---------------------------------------------------------------- attachments
+
+def _safe_name(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|]', "", name)
+
+
+def _matches(stem: str, note: gongwen.AttachmentNote) -> bool:
+    s = re.sub(r"\s+", "", stem)
+    name = re.sub(r"\s+", "", _safe_name(note.name))
+    if name and (s == name or (len(name) >= 4 and name in s) or (len(s) >= 4 and s in name)):
+        return True
+    return re.match(rf"^附件{note.number}(?!\d)", s) is not None
+
+
+def _attachments(opts: DocxImport, cfg: SiteConfig, g: gongwen.Gongwen, doc: DocxText, path: Path,
+                 files: dict[Path, bytes]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(entries (名称, 文件) for the front matter, names of the attachments with no file)."""
+    allowed = {t.lower() for t in cfg.attachment_types}
+    beside = sorted(p for p in opts.file.parent.iterdir()
+                    if p.is_file() and p.suffix.lower().lstrip(".") in allowed and p.resolve() != opts.file.resolve()
+                    and not p.name.startswith(("~$", ".")))
+    embedded: list[Embedded] = [e for e in (_unwrap(e) for e in doc.embedded) if e is not None
+                                and PurePosixPath(e.name).suffix.lower().lstrip(".") in allowed]
+    inline_numbers = {a.number for a in g.inline}
+    entries: list[tuple[str, str]] = []
+    missing: list[str] = []
+    unmatched: list[gongwen.AttachmentNote] = []
+    for note in g.attachments:
+        if note.number in inline_numbers or (len(g.inline) == 1 and len(g.attachments) == 1):
+            continue  # its pages are in the body
+        hit = next((p for p in beside if _matches(p.stem, note)), None)
+        data: bytes | None = hit.read_bytes() if hit else None
+        ext = hit.suffix.lower() if hit else ""
+        if hit is None:
+            emb = next((e for e in embedded if _matches(PurePosixPath(e.name).stem, note)), None)
+            if emb is not None:
+                embedded.remove(emb)
+                data, ext = emb.data, PurePosixPath(emb.name).suffix.lower()
+        if hit is not None:
+            beside.remove(hit)
+        if data is None:
+            unmatched.append(note)
+            continue
+        entries.append(_entry(note, data, ext, path, files))
+    if unmatched and len(unmatched) == len(embedded):  # the embedded objects, in the order of the list
+        for note, emb in zip(unmatched, embedded, strict=True):
+            entries.append(_entry(note, emb.data, PurePosixPath(emb.name).suffix.lower(), path, files))
+        unmatched = []
+    missing = [n.name for n in unmatched]
+    entries.sort(key=lambda e: e[1])
+    return entries, missing
+
+
+def _entry(note: gongwen.AttachmentNote, data: bytes, ext: str, path: Path,
+           files: dict[Path, bytes]) -> tuple[str, str]:
+    name = f"{path.stem}-fj{note.number}{ext}"
+    files[path.parent / "files" / name] = data
+    return note.name, f"files/{name}"
+
+
+def _unwrap(e: Embedded) -> Embedded | None:
+    """An embedded file as itself: packages (.xlsx, .docx) are; an OLE ``.bin`` is not read."""
+    return None if e.name.lower().endswith(".bin") else e
+
+
+# ---------------------------------------------------------------- YAML
+
+_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`0-9][^:#\[\]{},\"']*$")
+
+
+def yaml_scalar(value: str) -> str:
+    """A YAML scalar for ``value``: plain when that is safe, else a double-quoted (JSON) string."""
+    value = value.strip()
+    if _PLAIN.match(value) and not value.endswith(" ") and value.lower() not in ("true", "false", "null", "yes", "no"):
+        return value
+    return json.dumps(value, ensure_ascii=False)

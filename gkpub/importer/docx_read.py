@@ -1,0 +1,245 @@
+"""A .docx file as a flat list of blocks (paragraphs and tables), read with python-docx.
+
+What `gkpub import docx` needs of Word's document model, and nothing of its layout: the
+text of each paragraph in reading order (runs inside hyperlinks, insertions and fields
+included; deleted text and field codes left out), where a footnote is referenced (marked in
+the text by NOTE_OPEN and NOTE_CLOSE), the images a paragraph shows, its alignment and
+list numbering; tables as rows of cell texts; the footnotes' texts; files embedded in the
+document (an .xlsx or .pdf pasted as an object).
+
+Each block has ``line``: its line in the document's text as a plain-text export shows it,
+one line per paragraph and per table row, counted from 1. Messages about the document
+(personal data, a missing date line) name that line.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from gkpub.util.errors import UsageError
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_V = "urn:schemas-microsoft-com:vml"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_RT_FOOTNOTES = f"{_R}/footnotes"
+_RT_PACKAGE = f"{_R}/package"
+_RT_OLE = f"{_R}/oleObject"
+
+_T, _TAB, _BR, _CR = f"{{{_W}}}t", f"{{{_W}}}tab", f"{{{_W}}}br", f"{{{_W}}}cr"
+_FOOTREF, _BLIP, _IMAGEDATA = f"{{{_W}}}footnoteReference", f"{{{_A}}}blip", f"{{{_V}}}imagedata"
+_DOCPR = f"{{{_WP}}}docPr"
+_NOBREAK_HYPHEN = f"{{{_W}}}noBreakHyphen"
+# A footnote reference in Para.text: private-use characters around the footnote's id, which no
+# document text holds and which break a run of digits (the personal-data scanner reads runs)
+NOTE_OPEN, NOTE_CLOSE = "\ue000", "\ue001"
+NOTE_RE = re.compile(f"{NOTE_OPEN}([^{NOTE_CLOSE}]*){NOTE_CLOSE}")
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image a paragraph shows: its bytes, the extension of its part, and the alt text
+    the document gives it (Word's 替代文字, ``docPr`` descr or title), '' when none."""
+
+    data: bytes
+    ext: str
+    alt: str
+
+
+@dataclass
+class Para:
+    line: int
+    text: str  # a footnote reference as NOTE_OPEN id NOTE_CLOSE where it stands
+    align: str = ""  # "center", "right", "left", "both" or ""
+    list_kind: str = ""  # "ol" / "ul" when Word numbers the paragraph itself; "" otherwise
+    list_level: int = 0
+    images: list[Image] = field(default_factory=list)
+    page_break_before: bool = False
+
+
+@dataclass
+class Table:
+    line: int  # the first row's line
+    rows: list[list[str]]
+
+
+Block = Para | Table
+
+
+@dataclass
+class Embedded:
+    name: str  # the part's file name in the package, e.g. Microsoft_Excel_Worksheet.xlsx
+    data: bytes
+
+
+@dataclass
+class DocxText:
+    blocks: list[Block]
+    footnotes: dict[str, str]  # footnote id → its text
+    embedded: list[Embedded]
+
+    def lines(self) -> list[str]:
+        """The document's text, one entry per line as ``Block.line`` counts them."""
+        out: list[str] = []
+        for b in self.blocks:
+            if isinstance(b, Para):
+                out.append(NOTE_RE.sub("", b.text))
+            else:
+                out.extend("\t".join(row) for row in b.rows)
+        return out
+
+
+def _qn(tag: str) -> str:
+    prefix, _, local = tag.partition(":")
+    return f"{{{ {'w': _W, 'a': _A, 'r': _R}[prefix]}}}{local}"
+
+
+def read_docx(path: Path) -> DocxText:
+    """The blocks of ``path``; UsageError when it is not a Word .docx file."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    if not zipfile.is_zipfile(path):
+        hint = "（.doc 是旧格式：请在 Word 或 WPS 中「另存为」.docx）" if path.suffix.lower() == ".doc" else ""
+        raise UsageError(f"{path} 不是 Word 文档（.docx）{hint}")
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        raise UsageError(f"{path} 无法作为 Word 文档（.docx）读取：{exc}") from None
+    part = document.part
+    numbering = _numbering_formats(part)
+    blocks: list[Block] = []
+    line = 1
+    for item in document.iter_inner_content():
+        if hasattr(item, "rows"):
+            rows = _table_rows(item)
+            if rows:
+                blocks.append(Table(line, rows))
+                line += len(rows)
+            continue
+        blocks.append(_para(item, line, part, numbering))
+        line += 1
+    return DocxText(blocks, _footnotes(part), _embedded(part))
+
+
+def _align(paragraph: Any) -> str:
+    value = paragraph.paragraph_format.alignment
+    style = paragraph.style
+    while value is None and style is not None:
+        value = style.paragraph_format.alignment
+        style = style.base_style
+    if value is None:
+        return ""
+    name = str(getattr(value, "name", value)).lower()
+    return {"justify": "both", "distribute": "both"}.get(name, name)
+
+
+def _para(paragraph: Any, line: int, part: Any, numbering: dict[tuple[str, str], str]) -> Para:
+    p = paragraph._p
+    texts: list[str] = []
+    images: list[Image] = []
+    alt = ""
+    for el in p.iter():
+        tag = el.tag
+        if tag == _T:
+            texts.append(el.text or "")
+        elif tag == _TAB:
+            texts.append("\t")
+        elif tag in (_BR, _CR):
+            if el.get(f"{{{_W}}}type") not in ("page", "column"):
+                texts.append("\n")
+        elif tag == _NOBREAK_HYPHEN:
+            texts.append("-")
+        elif tag == _FOOTREF:
+            texts.append(f"{NOTE_OPEN}{el.get(f'{{{_W}}}id')}{NOTE_CLOSE}")
+        elif tag == _DOCPR:
+            alt = (el.get("descr") or el.get("title") or "").strip()
+        elif tag in (_BLIP, _IMAGEDATA):
+            rid = el.get(f"{{{_R}}}embed") or el.get(f"{{{_R}}}id")
+            target = part.related_parts.get(rid) if rid else None
+            if target is not None:
+                ext = PurePosixPath(str(target.partname)).suffix.lower().lstrip(".")
+                images.append(Image(target.blob, ext, alt))
+            alt = ""
+    kind, level = "", 0
+    ppr = p.pPr
+    num = ppr.numPr if ppr is not None else None
+    if num is not None and num.numId is not None and num.numId.val != 0:
+        level = int(num.ilvl.val) if num.ilvl is not None else 0
+        kind = "ul" if numbering.get((str(num.numId.val), str(level))) == "bullet" else "ol"
+    else:
+        style_name = (paragraph.style.name or "") if paragraph.style is not None else ""
+        if style_name.startswith("List Bullet"):
+            kind = "ul"
+        elif style_name.startswith("List Number"):
+            kind = "ol"
+    page_break = bool(paragraph.paragraph_format.page_break_before) or any(
+        el.tag == _BR and el.get(f"{{{_W}}}type") == "page" for el in p.iter(_BR))
+    return Para(line, "".join(texts), _align(paragraph), kind, level, images, page_break)
+
+
+def _table_rows(table: Any) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for row in table.rows:
+        cells: list[str] = []
+        previous = None
+        for cell in row.cells:
+            # a cell spanning several grid columns comes back once per column: shown once
+            same = previous is not None and cell._tc is previous
+            previous = cell._tc
+            cells.append("" if same else " ".join(t.strip() for t in cell.text.split("\n") if t.strip()))
+        if any(cells):
+            rows.append(cells)
+    return rows
+
+
+def _numbering_formats(part: Any) -> dict[tuple[str, str], str]:
+    """(numId, ilvl) → numFmt (``bullet``, ``decimal`` …) from numbering.xml."""
+    try:
+        root = part.numbering_part.element
+    except (KeyError, NotImplementedError, AttributeError):
+        return {}
+    abstract: dict[str, dict[str, str]] = {}
+    for a in root.findall(_qn("w:abstractNum")):
+        levels = {}
+        for lvl in a.findall(_qn("w:lvl")):
+            fmt = lvl.find(_qn("w:numFmt"))
+            levels[lvl.get(_qn("w:ilvl"))] = fmt.get(_qn("w:val")) if fmt is not None else ""
+        abstract[a.get(_qn("w:abstractNumId"))] = levels
+    out: dict[tuple[str, str], str] = {}
+    for n in root.findall(_qn("w:num")):
+        ref = n.find(_qn("w:abstractNumId"))
+        if ref is None:
+            continue
+        for ilvl, fmt in abstract.get(ref.get(_qn("w:val")), {}).items():
+            out[(n.get(_qn("w:numId")), ilvl)] = fmt
+    return out
+
+
+def _footnotes(part: Any) -> dict[str, str]:
+    from lxml import etree
+
+    for rel in part.rels.values():
+        if rel.reltype == _RT_FOOTNOTES and not rel.is_external:
+            root = etree.fromstring(rel.target_part.blob)
+            out: dict[str, str] = {}
+            for note in root.findall(_qn("w:footnote")):
+                if note.get(_qn("w:type")) in ("separator", "continuationSeparator", "continuationNotice"):
+                    continue
+                paras = ["".join(t.text or "" for t in p.iter(_T)) for p in note.iter(_qn("w:p"))]
+                out[note.get(_qn("w:id"))] = " ".join(x.strip() for x in paras if x.strip())
+            return out
+    return {}
+
+
+def _embedded(part: Any) -> list[Embedded]:
+    out: list[Embedded] = []
+    for rel in sorted(part.rels.values(), key=lambda r: int(re.sub(r"\D", "", r.rId) or 0)):
+        if rel.reltype in (_RT_PACKAGE, _RT_OLE) and not rel.is_external:
+            target = rel.target_part
+            out.append(Embedded(PurePosixPath(str(target.partname)).name, target.blob))
+    return out

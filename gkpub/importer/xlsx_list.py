@@ -1,0 +1,223 @@
+"""`gkpub import list`: an Excel roster (a 公示 list: 低保, subsidies, candidates) becomes a
+公示 item whose body is the list as a Markdown table, written where `gkpub new item` writes.
+
+The sheet: an optional title row (one value, usually merged across the columns), the header
+row (the first row with two or more different values), the rows, and optional note rows at
+the end (one value: 「制表单位：…」). Blank rows and columns are dropped.
+
+Personal data is masked before anything is written, in every cell: ID, mobile and bank-card
+numbers the scanner finds (rules/pii.py, its masked form); in a column headed as an ID
+(身份证号, 证件号码) any value of 15 or more digits, in a column headed as a phone
+(联系电话, 手机) any 11-digit mobile, also when the scanner would not take it for one (a mistyped
+check digit still shows a real person's number); names in a column headed as a name (姓名, 户主,
+申请人 …) only when site.toml asks for it (``[privacy] mask_names = true``): 张* for two
+characters, 欧*明 for three and more. Otherwise names stay, as 公示 lists publish them.
+
+The 公示期 is given with ``--start`` and ``--end`` (or ``--days``), or asked for on a terminal;
+without a terminal a missing one is a usage error (exit 2) that says which options to add.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from gkpub.content.catalog import load_catalog
+from gkpub.content.config import SiteConfig, load_config
+from gkpub.importer.docx_item import NextIndex, Place, yaml_scalar
+from gkpub.importer.docx_markdown import escape
+from gkpub.importer.sheets import Sheet, read_sheets
+from gkpub.rules.pii import BANK_CARD, ID_CARD, MOBILE, mask, scan
+from gkpub.util.errors import BuildFailed, ErrorList, UsageError, did_you_mean
+
+ID_HEADERS = ("身份证", "证件号", "公民身份号码", "身份号码")
+PHONE_HEADERS = ("电话", "手机", "联系方式")
+CARD_HEADERS = ("卡号", "账号", "银行卡")
+NAME_HEADERS = ("姓名", "户主", "申请人", "领取人", "户名", "监护人", "联系人", "法定代表人", "负责人", "收款人")
+
+
+@dataclass
+class ListImport:
+    file: Path
+    site_dir: Path
+    today: dt.date
+    catalog: str
+    next_index: NextIndex  # authoring/new_item.py's, as for docx_item
+    place: Place
+    title: str | None = None
+    org: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    days: int | None = None
+    sheet: str | None = None
+    dry_run: bool = False
+    ask: Callable[[str], str] | None = None  # input() on a terminal; None: never ask
+
+
+@dataclass
+class Roster:
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    notes: list[str]
+
+
+def read_roster(sheet: Sheet) -> Roster:
+    rows = [[c.strip() for c in r] for r in sheet.rows]
+    rows = [r for r in rows if any(r)]
+    if rows:
+        keep = [j for j in range(len(rows[0])) if any(r[j] for r in rows if j < len(r))]
+        rows = [[r[j] for j in keep] for r in rows]
+    title, notes = "", list[str]()
+    k = 0
+    while k < len(rows) and len({c for c in rows[k] if c}) < 2:
+        title = title or next(c for c in rows[k] if c)
+        k += 1
+    if k == len(rows):
+        raise UsageError(f"工作表「{sheet.name}」中没有表头行（至少两列不同的标题，如 序号、姓名）")
+    header = rows[k]
+    body = rows[k + 1:]
+    while body and len({c for c in body[-1] if c}) < 2:
+        notes.insert(0, next(c for c in body[-1] if c))
+        body.pop()
+    return Roster(title, header, body, notes)
+
+
+def names_masked(site_dir: Path) -> bool:
+    """``[privacy] mask_names`` of site.toml (true: names in a list are masked)."""
+    try:
+        data = tomllib.loads((site_dir / "site.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+    return data.get("privacy", {}).get("mask_names") is True
+
+
+def mask_name(name: str) -> str:
+    if len(name) < 2 or not re.fullmatch(r"[\u4e00-\u9fff·]+", name):
+        return name
+    return name[0] + "*" if len(name) == 2 else name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def _column_mask(header: str, value: str, names: bool) -> str:
+    digits = re.sub(r"[\s\-]", "", value)
+    if any(h in header for h in ID_HEADERS) and re.fullmatch(r"\d{14,17}[\dXx]", digits):
+        return mask(digits, ID_CARD)
+    if any(h in header for h in PHONE_HEADERS) and re.fullmatch(r"1\d{10}", digits):
+        return mask(digits, MOBILE)
+    if any(h in header for h in CARD_HEADERS) and re.fullmatch(r"\d{16,19}", digits):
+        return mask(digits, BANK_CARD)
+    if names and any(h in header for h in NAME_HEADERS):
+        return mask_name(value)
+    return value
+
+
+def masked_rows(roster: Roster, cfg: SiteConfig, names: bool) -> tuple[list[list[str]], int]:
+    count = 0
+    out: list[list[str]] = []
+    for row in roster.rows:
+        cells = []
+        for j, cell in enumerate(row):
+            header = roster.header[j] if j < len(roster.header) else ""
+            new = _column_mask(header, cell, names)
+            for hit in scan(new, cfg.privacy_allow):
+                new = new.replace(hit.value, hit.masked)
+            count += int(new != cell)
+            cells.append(new)
+        out.append(cells)
+    return out, count
+
+
+def _period(opts: ListImport) -> tuple[dt.date, dt.date]:
+    start, end = opts.start, opts.end
+    if start is None and opts.ask is not None:
+        start = _ask_date(opts.ask, f"公示开始日期（YYYY-MM-DD，直接回车为 {opts.today}）：", opts.today)
+    if end is None and opts.days is not None:
+        end = (start or opts.today) + dt.timedelta(days=opts.days - 1)
+    if end is None and opts.ask is not None:
+        end = _ask_date(opts.ask, "公示结束日期（YYYY-MM-DD）：", None)
+    if end is None:
+        raise UsageError("缺少公示期：请加 --end 结束日期（YYYY-MM-DD）或 --days 天数，"
+                         "开始日期用 --start（默认为今天），如 --start 2026-11-23 --days 7")
+    start = start or opts.today
+    if end < start:
+        raise UsageError(f"公示结束日期 {end} 早于开始日期 {start}")
+    return start, end
+
+
+def _ask_date(ask: Callable[[str], str], prompt: str, default: dt.date | None) -> dt.date:
+    for _ in range(3):
+        answer = ask(prompt).strip()
+        if not answer and default is not None:
+            return default
+        try:
+            return dt.date.fromisoformat(answer)
+        except ValueError:
+            print(f"「{answer}」不是 YYYY-MM-DD 格式的日期，如 2026-11-23", file=sys.stderr)
+    raise UsageError("没有得到公示期日期")
+
+
+def import_list(opts: ListImport) -> int:
+    if not opts.file.is_file():
+        raise UsageError(f"找不到文件：{opts.file}")
+    errors = ErrorList(root=opts.site_dir)
+    cfg = load_config(opts.site_dir, errors)
+    if cfg is None or errors:
+        raise BuildFailed(errors)
+    catalog = load_catalog(opts.site_dir, cfg, errors)
+    leaves = catalog.leaf_by_path()
+    leaf = leaves.get(opts.catalog.strip())
+    if leaf is None:
+        raise UsageError(f"目录「{opts.catalog}」不存在；{did_you_mean(opts.catalog, leaves)}"
+                         "写作 领域/事项/公开内容，可用的目录条目见 content/catalog/")
+    org_name = opts.org or leaf.elements.get("公开主体") or cfg.government
+    org = cfg.org_by_name(org_name)
+    if org is None:
+        raise UsageError(f"公开主体「{org_name}」不在 site.toml 的 [[org]] 中；{did_you_mean(org_name, cfg.org_names)}"
+                         "可用 --org 指定")
+    sheets = [s for s in read_sheets(opts.file) if any(any(c for c in r) for r in s.rows)]
+    if opts.sheet is not None:
+        named = [s for s in sheets if s.name == opts.sheet]
+        if not named:
+            raise UsageError(f"没有工作表「{opts.sheet}」；{did_you_mean(opts.sheet, [s.name for s in sheets])}"
+                             f"可用：{'、'.join(s.name for s in sheets)}")
+        sheets = named
+    if not sheets:
+        raise UsageError(f"{opts.file.name} 中没有内容")
+    roster = read_roster(sheets[0])
+    title = (opts.title or roster.title or opts.file.stem).strip()
+    start, end = _period(opts)
+    rows, count = masked_rows(roster, cfg, names_masked(opts.site_dir))
+    index_no = opts.next_index(opts.site_dir, org.code, start.year if start > opts.today else opts.today.year)
+    path = opts.place(opts.site_dir, leaf, index_no)
+    if path.exists():
+        raise UsageError(f"{path} 已存在")
+    width = len(roster.header)
+    table = ["| " + " | ".join(escape(h, inside=True) for h in roster.header) + " |", "|" + " --- |" * width]
+    table += ["| " + " | ".join(escape(c, inside=True) for c in (r + [""] * width)[:width]) + " |" for r in rows]
+    contact = f"（电话：{org.phone}）" if org.phone else ""
+    body = [f"现将{escape(title)}予以公示，公示期为 {start.isoformat()} 至 {end.isoformat()}。"
+            f"如有异议，请在公示期内向{org.name}反映{contact}。", "\n".join(table)]
+    body += [escape(n) for n in roster.notes]
+    written = min(opts.today, start)
+    text = "\n".join([
+        "---", f"标题: {yaml_scalar(title)}", f"索引号: {index_no}", f"目录: {yaml_scalar(leaf.path)}",
+        f"公开主体: {yaml_scalar(org.name)}", f"成文日期: {written.isoformat()}", f"发布日期: {start.isoformat()}",
+        f"公示期: {{开始: {start.isoformat()}, 结束: {end.isoformat()}}}", "草稿: false", "---",
+    ]) + "\n" + "\n\n".join(body) + "\n"
+    left = scan(text, cfg.privacy_allow)
+    if left:
+        print(f"{opts.file.name}: 遮蔽后仍有未遮蔽的{left[0].kind}「{left[0].shown}」；未导入", file=sys.stderr)
+        return 1
+    if opts.dry_run:
+        sys.stdout.write(text)
+        print(f"（--dry-run：将写入 {path.relative_to(opts.site_dir)}；没有写入任何文件）")
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"已导入：{path.relative_to(opts.site_dir)}（{len(rows)} 行，遮蔽了 {count} 个单元格中的个人信息）。"
+          "请核对后提交；运行 gkpub check 检查。")
+    return 0
