@@ -109,6 +109,7 @@ def page_kinds(public: Path) -> dict[str, str]:
         "item with footnotes": _first(public, "xxgk/*/*/index.html", 'class="footnotes"'),
         "expired item": _first(public, "xxgk/*/*/index.html", "notice-expired"),
         "404": "/404.html",
+        "qingli": "/xxgk/qingli/",  # 清理结果 (issue 14 item 7)
     }
     for optional in ("data", "search"):
         if (public / optional / "index.html").is_file():

@@ -20,6 +20,7 @@ from gkpub.content.model import Domain, Item, Leaf, Matter, Site
 from gkpub.content.pages import COLUMNS
 from gkpub.content.schema import STAGE_SLUGS, STAGES
 from gkpub.content.siteschema import ORG_GROUPS
+from gkpub.outputs.web import qingli
 from gkpub.outputs.web.pagemeta import page_meta
 
 
@@ -206,6 +207,12 @@ class WebRenderer:
                   partial(self.render, "sitemap.html", page_url="/sitemap/", column_pages=columns))
         yield Job("accessibility/index.html", "accessibility.html", (),
                   partial(self.render, "accessibility.html", page_url="/accessibility/"))
+        # 清理结果 (issue 14 item 7): published items past 有效期至 or 废止日期, linked from the 网站地图
+        repealed, expired = qingli.lapsed_items(self.site)
+        yield Job(qingli.PATH, "qingli.html",
+                  tuple((x.day, fps([x.item])) for x in repealed + expired) + (len(repealed),),
+                  partial(self.render, "qingli.html", page_url=qingli.URL, title=qingli.TITLE,
+                          repealed=repealed, expired=expired))
 
     def column_pages(self) -> Iterator[Job]:
         by_column: dict[str, list] = {c: [] for c in COLUMNS}
