@@ -63,6 +63,8 @@ def add_compliance_parsers(sub: argparse._SubParsersAction, site_args: Callable[
     q.add_argument("--org", default=None, metavar="机关",
                    help="台账所属的机关（表中没有「机关」列时必填），如 区民政局")
     q.add_argument("--force", action="store_true", help="覆盖已存在的登记表")
+    from gkpub.cli.importing import add_import_item_parsers
+    add_import_item_parsers(what, site_args)  # docx, list: a 公文 or a roster → an item
 
 
 def build_summary(report: Report, path: Path) -> str:
@@ -137,6 +139,9 @@ def run_report(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
 
 
 def run_import(args: argparse.Namespace, site_dir: Path) -> int:
+    if args.import_kind in ("docx", "list"):
+        from gkpub.cli.importing import run_import_item
+        return run_import_item(args, site_dir)
     if args.import_kind == "requests":
         from gkpub.importer.requests import RequestImport, import_requests
         if not args.file.is_file():

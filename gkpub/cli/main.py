@@ -252,7 +252,8 @@ def _write_target(args: argparse.Namespace, site_dir: Path) -> tuple[str, Path] 
     if args.command == "report" and out is not None:
         return "输出文件", out.resolve()
     if args.command == "import":
-        default = "data/requests" if args.import_kind == "requests" else "content/catalog"
+        default = {"requests": "data/requests", "docx": "content/items", "list": "content/items"}.get(
+            args.import_kind, "content/catalog")
         return "输出目录", (out or site_dir / default).resolve()
     if args.command == "new" and args.what == "site":
         return "新站点目录", Path(args.dir).resolve()
