@@ -27,7 +27,8 @@ def test_full_width_colon_after_a_key(mini_site: Path, capsys) -> None:
     text = item_text(**{"索引号": "11530000MB00000025/2026-00002"}).replace("标题: ", "标题：", 1)
     write_item(mini_site, "b.md", text)
     assert errors_of(mini_site, capsys) == [
-        "content/items/yanglao/b.md:2: 「标题」后面用了中文全角冒号「：」；字段名后面要用英文半角冒号「:」再加一个空格，"
+        "content/items/yanglao/b.md:2: 「标题」后面用了中文全角冒号「：」；"
+        "字段名后面要用英文半角冒号「:」再加一个空格，"
         "如「标题: …」（切换到英文输入法再输入冒号）"]
 
 
@@ -35,7 +36,8 @@ def test_full_width_colon_on_the_last_key(mini_site: Path, capsys) -> None:
     text = item_text(**{"索引号": "11530000MB00000025/2026-00002", "草稿": "false"}).replace("草稿: ", "草稿：")
     write_item(mini_site, "b.md", text)
     assert errors_of(mini_site, capsys) == [
-        "content/items/yanglao/b.md:7: 「草稿」后面用了中文全角冒号「：」；字段名后面要用英文半角冒号「:」再加一个空格，"
+        "content/items/yanglao/b.md:7: 「草稿」后面用了中文全角冒号「：」；"
+        "字段名后面要用英文半角冒号「:」再加一个空格，"
         "如「草稿: …」（切换到英文输入法再输入冒号）"]
 
 
@@ -114,7 +116,8 @@ def test_broken_yaml_policy_is_not_also_a_missing_policy(mini_site: Path, capsys
     policy.write_text(item_text().replace("标题: ", "标题：", 1), encoding="utf-8")
     write_item(mini_site, "jiedu.md", _interpretation(4, POLICY))
     lines = errors_of(mini_site, capsys)
-    assert len(lines) == 1 and lines[0].startswith("content/items/yanglao/policy.md:2: 「标题」后面用了中文全角冒号"), lines
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("content/items/yanglao/policy.md:2: 「标题」后面用了中文全角冒号"), lines
 
 
 def test_missing_policy_offers_only_a_one_keystroke_typo(mini_site: Path, capsys) -> None:
@@ -170,8 +173,9 @@ def test_unknown_org_that_is_a_typo_is_named(mini_site: Path, capsys) -> None:
 def test_missing_index_number_points_to_new_item(mini_site: Path, capsys) -> None:
     write_item(mini_site, "b.md", item_text(**{"索引号": None, "公开主体": "区民政局"}))
     assert errors_of(mini_site, capsys) == [
-        "content/items/yanglao/b.md:1: 字段「索引号」: 缺少必填字段「索引号」（机构代码/年份-五位序号，一经赋予永不改变，"
-        "是页面永久链接的依据）；新的一篇请用「gkpub new item --org 区民政局 --catalog 领域/事项/公开内容 --title 标题」"
+        "content/items/yanglao/b.md:1: 字段「索引号」: 缺少必填字段「索引号」"
+        "（机构代码/年份-五位序号，一经赋予永不改变，是页面永久链接的依据）；新的一篇请用"
+        "「gkpub new item --org 区民政局 --catalog 领域/事项/公开内容 --title 标题」"
         "生成，它会取这个机关下一个空闲的索引号"]
 
 
@@ -180,7 +184,8 @@ def test_unknown_domain_says_to_add_a_catalogue_file(mini_site: Path, capsys) ->
                                               "目录": "扶贫救灾/临时救助/救助名单"}))
     assert errors_of(mini_site, capsys) == [
         "content/items/yanglao/b.md:4: 字段「目录」: 「扶贫救灾/临时救助/救助名单」不在标准目录中；标准目录中没有领域"
-        "「扶贫救灾」（有：养老服务）；新领域要先在 content/catalog/ 中添加目录文件（见 README「如何添加一个领域和一个部门」）。"
+        "「扶贫救灾」（有：养老服务）；新领域要先在 content/catalog/ 中添加目录文件"
+        "（见 README「如何添加一个领域和一个部门」）。"
         "格式为「领域/事项/公开内容」，目录见 content/catalog/"]
 
 

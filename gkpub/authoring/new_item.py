@@ -1,17 +1,38 @@
-"""`gkpub new item`: a new item file with the next free 索引号 of its 公开主体."""
+"""`gkpub new item`: a new item file with the next free 索引号 of its 公开主体.
+
+The file it writes always validates (as the draft it is): 标题 and 目录 are required, asked
+for on a terminal (``ask``) or named in a usage error (exit 2) otherwise; the text is checked
+with the item validator before anything is written. The file is named by what it is — the
+date and a short form of the title — in the folder of its catalogue domain; the 文号 hint
+uses the org's own 机关代字 and the next number it has not used this year; the body starts
+with the leaf's 要素 as headings.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from gkpub.content.catalog import load_catalog
-from gkpub.content.config import load_config
-from gkpub.content.items import item_files
-from gkpub.content.model import Leaf
-from gkpub.util.errors import BuildFailed, ErrorList, UsageError, did_you_mean
+from gkpub.content.config import Org, SiteConfig, load_config
+from gkpub.content.frontmatter import SourceError, load_yaml
+from gkpub.content.hints import not_in_catalog, unknown_org_message
+from gkpub.content.items import item_files, validate_document
+from gkpub.content.model import Catalog, Leaf
+from gkpub.content.prepare import prepare
+from gkpub.util.errors import BuildFailed, ErrorList, UsageError
 
 _INDEX_LINE = re.compile(r"^索引号\s*:\s*['\"]?([0-9A-Z]{9,18})/(\d{4})-(\d{5})", re.M)
+# What a short title leaves out: the issuing body up to 关于, and the 公文 kind at the end.
+_TITLE_HEAD = re.compile(r"^.{0,30}?关于")
+_TITLE_TAIL = re.compile(r"的(?:通知|公告|通告|决定|意见|批复|报告|函)$")
+_UNSAFE = re.compile(r"[\\/:*?\"<>|\s#%&{}$!'`=+@^~\[\]（）()《》「」『』“”‘’，,。；;：、！？]+")
+SHORT_TITLE = 16  # characters of the title kept in the file name
+TITLE_PLACEHOLDERS = ("（请填写标题）",)  # the old --title default: no title
+
+Ask = Callable[[str], str]
 
 
 def next_index_no(site_dir: Path, code: str, year: int) -> str:
@@ -32,50 +53,191 @@ def next_index_no(site_dir: Path, code: str, year: int) -> str:
     return f"{code}/{year}-{highest + 1:05d}"
 
 
-def item_path(site_dir: Path, leaf: Leaf | None, index_no: str) -> Path:
+def next_doc_no(site_dir: Path, prefix: str, year: int) -> str:
+    """The 文号 after the highest this 机关代字 has used in ``year`` (from the items' text)."""
+    rx = re.compile(r"^文号\s*:\s*['\"]?" + re.escape(prefix) + "〔" + str(year) + r"〕(\d+)号", re.M)
+    highest = 0
+    for path in item_files(site_dir):
+        try:
+            text = Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for m in rx.finditer(text):
+            highest = max(highest, int(m.group(1)))
+    return f"{prefix}〔{year}〕{highest + 1}号"
+
+
+def short_title(title: str) -> str:
+    """The title as a file name: no issuing body, no 「的通知」, no punctuation, 16 characters."""
+    text = title.strip()
+    cut = _TITLE_HEAD.sub("", text)
+    text = cut if len(cut) >= 4 else text
+    text = _TITLE_TAIL.sub("", text)
+    text = _UNSAFE.sub("-", text).strip("-.")
+    return text[:SHORT_TITLE].strip("-.") or "xinxi"
+
+
+def item_path(site_dir: Path, leaf: Leaf | None, index_no: str, *, title: str = "",
+              day: dt.date | None = None) -> Path:
     """Where a new item with this 索引号 is written (`gkpub new item` and the importers):
-    the folder of its catalogue domain (``new`` without a leaf)."""
+    the folder of its catalogue domain (``new`` without a leaf). With ``title`` and ``day``
+    the name says what the item is (``2026-12-03-高龄津贴发放名单公示.md``, ``-2`` … when
+    taken); without them, the 索引号's year, org and serial."""
+    folder = site_dir / "content" / "items" / (leaf.domain.slug if leaf else "new")
+    if title and day is not None:
+        stem = f"{day.isoformat()}-{short_title(title)}"
+        path, n = folder / f"{stem}.md", 1
+        while path.exists():
+            n += 1
+            path = folder / f"{stem}-{n}.md"
+        return path
     code, _, year_serial = index_no.rpartition("/")
     year, _, serial = year_serial.partition("-")
-    folder = site_dir / "content" / "items" / (leaf.domain.slug if leaf else "new")
     return folder / f"{year}-{code[-4:].lower()}-{serial}.md"
 
 
+def _yaml_str(text: str) -> str:
+    """``text`` as a YAML scalar that reads back as the same string: as it is when it does,
+    else double-quoted (a JSON string is a YAML double-quoted scalar)."""
+    try:
+        if load_yaml(f"k: {text}") == {"k": text}:
+            return text
+    except SourceError:
+        pass
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _leaf_choices(catalog: Catalog) -> str:
+    return "\n".join(f"  {n}. {leaf.path}（{leaf.stage}）" for n, leaf in enumerate(catalog.leaves, 1))
+
+
+def _ask_leaf(ask: Ask, catalog: Catalog, leaves: dict[str, Leaf]) -> Leaf:
+    prompt = f"标准目录中的条目：\n{_leaf_choices(catalog)}\n目录（输入序号或「领域/事项/公开内容」）："
+    for _ in range(3):
+        answer = ask(prompt).strip()
+        if answer.isdigit() and 1 <= int(answer) <= len(catalog.leaves):
+            return catalog.leaves[int(answer) - 1]
+        leaf = leaves.get(answer.replace(" ", ""))
+        if leaf is not None:
+            return leaf
+        prompt = f"{not_in_catalog(answer, leaves)}\n目录（输入序号或「领域/事项/公开内容」）："
+    raise UsageError("三次都没有选出目录条目，未新建文件")
+
+
+def _ask_title(ask: Ask) -> str:
+    for _ in range(3):
+        answer = ask("标题：").strip()
+        if answer:
+            return answer
+    raise UsageError("没有输入标题，未新建文件")
+
+
+def missing_options(title: str | None, catalog_path: str | None) -> list[str]:
+    """The required options not given, as the command line writes them."""
+    missing = []
+    if not catalog_path:
+        missing.append("--catalog 领域/事项/公开内容")
+    if not title or title in TITLE_PLACEHOLDERS:
+        missing.append("--title 标题")
+    return missing
+
+
+def _resolve_org(cfg: SiteConfig, org: str | None, leaf: Leaf) -> Org:
+    if org:
+        found = cfg.org_by_name(org)
+        if found is None:
+            raise UsageError(unknown_org_message(org, cfg).replace("添加这个机关（", "添加这个机关后再运行（", 1))
+        return found
+    inherited = leaf.elements.get("公开主体") or cfg.government
+    found = cfg.org_by_name(inherited)
+    assert found is not None  # the catalogue's 公开主体 is checked against the orgs
+    return found
+
+
+def item_text(cfg: SiteConfig, leaf: Leaf, org: Org, title: str, index_no: str, today: dt.date,
+              doc_no_hint: str) -> str:
+    """The new file: front matter of a draft, the leaf's 要素 as the body's headings."""
+    d = today.isoformat()
+    lines = [
+        "---",
+        f"标题: {_yaml_str(title)}",
+        f"索引号: {index_no}",
+        f"目录: {leaf.path}",
+    ]
+    if org.name != leaf.elements.get("公开主体"):
+        lines.append(f"公开主体: {org.name}")
+    lines += [
+        f"成文日期: {d}",
+        f"发布日期: {d}",
+        f"# 文号: {doc_no_hint}",
+        "# 摘要: 一两句话的要点",
+        "草稿: true",
+        "---",
+        "",
+    ]
+    elements = [str(e).strip() for e in leaf.elements.get("要素") or [] if str(e).strip()]
+    for element in elements:
+        lines += [f"## {element}", "", f"（请填写{element}。）", ""]
+    if not elements:
+        lines += ["（正文：用 Markdown 书写。）", ""]
+    lines.append("（发布前删除上面的「草稿: true」。）")
+    return "\n".join(lines) + "\n"
+
+
 def new_item(site_dir: Path, today: dt.date, org: str | None, catalog_path: str | None,
-             title: str, year: int | None = None) -> Path:
+             title: str | None, year: int | None = None, *, ask: Ask | None = None) -> Path:
+    """Write a new draft item and return its path.
+
+    ``ask`` (a terminal's input): asks for what is missing; without it, a missing 标题 or 目录
+    is a UsageError naming the options. Nothing is written unless the text validates."""
     errors = ErrorList(root=site_dir)
     cfg = load_config(site_dir, errors)
     if cfg is None or errors:
         raise BuildFailed(errors)
-    org_obj = cfg.org_by_name(org or cfg.government)
-    if org_obj is None:
-        raise UsageError(f"没有公开主体「{org}」；{did_you_mean(org or '', cfg.org_names)}"
-                         f"可用：{'、'.join(cfg.org_names)}")
     catalog = load_catalog(site_dir, cfg, errors)
+    if errors:
+        raise BuildFailed(errors)
     leaves = catalog.leaf_by_path()
-    leaf = None
+    missing = missing_options(title, catalog_path)
+    if missing and ask is None:
+        example = catalog.leaves[0].path if catalog.leaves else "领域/事项/公开内容"
+        raise UsageError(f"缺少 {'、'.join(missing)}，未新建文件；例如：gkpub new item --catalog {example} "
+                         "--title 某某通知（在终端中运行时会逐项询问）")
+    leaf: Leaf | None = None
     if catalog_path:
-        leaf = leaves.get(catalog_path)
+        leaf = leaves.get(catalog_path.replace(" ", ""))
         if leaf is None:
-            raise UsageError(f"目录「{catalog_path}」不存在；{did_you_mean(catalog_path, leaves)}")
+            if ask is None:
+                raise UsageError(f"目录{not_in_catalog(catalog_path, leaves)}")
+            leaf = _ask_leaf(ask, catalog, leaves)
+    elif ask is not None:
+        leaf = _ask_leaf(ask, catalog, leaves)
+    assert leaf is not None
+    if not title or title in TITLE_PLACEHOLDERS:
+        assert ask is not None
+        title = _ask_title(ask)
+    org_obj = _resolve_org(cfg, org, leaf)
     year = year or today.year
     index_no = next_index_no(site_dir, org_obj.code, year)
-    path = item_path(site_dir, leaf, index_no)
+    prefix = org_obj.doc_prefix[0] if org_obj.doc_prefix else "机关代字"
+    text = item_text(cfg, leaf, org_obj, title, index_no, today, next_doc_no(site_dir, prefix, year))
+    path = item_path(site_dir, leaf, index_no, title=title, day=today)
+    prep = prepare(path, tuple(cfg.privacy_allow), text.encode("utf-8"))
+    if prep.source_error is not None:
+        errors.add(path, prep.source_error[0], "", prep.source_error[1])
+    else:
+        validate_document(prep, cfg, leaves, errors, site_dir / "content", catalog)
+    if errors:
+        raise BuildFailed(errors)  # e.g. an unmasked ID number in the title: nothing written
     path.parent.mkdir(parents=True, exist_ok=True)
-    d = today.isoformat()
-    text = (
-        "---\n"
-        f"标题: {title}\n"
-        f"索引号: {index_no}\n"
-        f"目录: {leaf.path if leaf else '领域/事项/公开内容   # 请改为标准目录中的条目'}\n"
-        f"公开主体: {org_obj.name}\n"
-        f"成文日期: {d}\n"
-        f"发布日期: {d}\n"
-        f"# 文号: {(org_obj.doc_prefix or ('机关代字',))[0]}〔{year}〕1号\n"
-        "# 摘要: 一两句话的要点\n"
-        "草稿: true\n"
-        "---\n\n"
-        "（正文：用 Markdown 书写。发布前删除上面的「草稿: true」。）\n"
-    )
-    path.write_text(text, encoding="utf-8")
+    with open(path, "x", encoding="utf-8") as f:
+        f.write(text)
     return path
+
+
+def terminal_ask(prompt: str) -> str:
+    """`input` for new_item's ``ask``; Ctrl-D ends the questions."""
+    try:
+        return input(prompt)
+    except EOFError:
+        raise UsageError("输入已结束，未新建文件") from None

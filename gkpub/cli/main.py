@@ -140,8 +140,9 @@ def make_parser() -> argparse.ArgumentParser:
     ni = kinds.add_parser("item", help="新建一篇公开信息")
     site_args(ni)
     ni.add_argument("--org", default=None, metavar="公开主体", help="公开主体（全称或简称），决定索引号前缀")
-    ni.add_argument("--catalog", default=None, metavar="领域/事项/公开内容", help="目录：领域/事项/公开内容")
-    ni.add_argument("--title", default="（请填写标题）", metavar="标题", help="标题")
+    ni.add_argument("--catalog", default=None, metavar="领域/事项/公开内容",
+                    help="目录：领域/事项/公开内容（必填；在终端中运行时缺少会询问）")
+    ni.add_argument("--title", default=None, metavar="标题", help="标题（必填；在终端中运行时缺少会询问）")
     ni.add_argument("--year", type=int_arg(1900, 9999), default=None, metavar="年份", help="索引号年份，默认今年")
     from gkpub.cli.printing import add_print_parser
     add_print_parser(sub, site_args)
@@ -219,9 +220,10 @@ def _run(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
         with _summary_only_stdout(args):
             return run_import(args, site_dir)
     if args.command == "new":
-        from gkpub.authoring.new_item import new_item
+        from gkpub.authoring.new_item import new_item, terminal_ask
+        tty = sys.stdin.isatty() and sys.stdout.isatty()
         path = new_item(site_dir, today=today, org=args.org, catalog_path=args.catalog,
-                        title=args.title, year=args.year)
+                        title=args.title, year=args.year, ask=terminal_ask if tty else None)
         if not quiet:
             print(f"已新建：{path}")
         return EXIT_OK

@@ -115,3 +115,25 @@ def unknown_org_message(name: str, cfg: SiteConfig) -> str:
                 f"如果是另一个机关，请在 site.toml 的 [[org]] 中添加它（见 README「如何添加一个领域和一个部门」）")
     return (f"「{name}」不是 site.toml 中的公开主体；请在 site.toml 的 [[org]] 中添加这个机关"
             f"（把下面几行粘贴到其他 [[org]] 之后，code 换成它的统一社会信用代码）：\n{org_snippet(name, cfg)}")
+
+
+def not_in_catalog(path: str, leaves: Iterable[str]) -> str:
+    """「not in the catalogue」 with a guess only where the guess is what was meant: a near
+    typo of one leaf, the same path written with other slashes or spaces, or the one leaf
+    whose 事项/公开内容 (or 公开内容 alone) is what was written."""
+    paths = list(leaves)
+    guess = None
+    canon = "/".join(p.strip() for p in path.replace("／", "/").replace("\\", "/").split("/"))
+    if canon != path and canon in paths:
+        guess = canon
+    if guess is None:
+        guess = near_typo(canon, paths)
+    if guess is None:
+        tail = [p for p in paths if p.endswith("/" + canon)]
+        guess = tail[0] if len(tail) == 1 else None
+    hint = f"是不是「{guess}」？" if guess else ""
+    domains = sorted({p.split("/", 1)[0] for p in paths})
+    if not hint and canon.split("/", 1)[0] not in domains:
+        hint = (f"标准目录中没有领域「{canon.split('/', 1)[0]}」（有：{'、'.join(domains)}）；"
+                "新领域要先在 content/catalog/ 中添加目录文件（见 README「如何添加一个领域和一个部门」）。")
+    return f"「{path}」不在标准目录中；{hint}格式为「领域/事项/公开内容」，目录见 content/catalog/"

@@ -12,7 +12,7 @@ from gkpub.content.config import SiteConfig
 from gkpub.content.elements import ElementError, check_element
 from gkpub.content.feedback import link_feedback
 from gkpub.content.frontmatter import inside
-from gkpub.content.hints import did_you_mean_typo, near_typo
+from gkpub.content.hints import did_you_mean_typo, not_in_catalog
 from gkpub.content.model import Attachment, Catalog, Item, Leaf
 from gkpub.content.prepare import PrepareCache, Prepared, prepare_all
 from gkpub.content.schema import CHANGED_KEY, FIELD_BY_KEY, FIELDS, PUBLISHED_ATTRIBUTES
@@ -129,7 +129,7 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
     if path:
         leaf = leaves.get(path.replace(" ", ""))
         if leaf is None and not (catalog is not None and catalog.is_broken(path)):
-            errors.add(rel, lines.get("目录", 0), "目录", _not_in_catalog(path, leaves))
+            errors.add(rel, lines.get("目录", 0), "目录", not_in_catalog(path, leaves))
     own = set(el)
     if leaf is not None:  # inheritance: the item's own value wins
         for key, value in leaf.elements.items():
@@ -196,27 +196,6 @@ def _missing_hint(key: str, meta: dict) -> str:
     org_arg = str(org).strip() if isinstance(org, str) and org.strip() else "公开主体"
     return (f"；新的一篇请用「gkpub new item --org {org_arg} --catalog 领域/事项/公开内容 --title 标题」生成，"
             "它会取这个机关下一个空闲的索引号")
-
-
-def _not_in_catalog(path: str, leaves: dict[str, Leaf]) -> str:
-    """「not in the catalogue」 with a guess only where the guess is what was meant: a near
-    typo of one leaf, the same path written with other slashes or spaces, or the one leaf
-    whose 事项/公开内容 (or 公开内容 alone) is what was written."""
-    guess = None
-    canon = "/".join(p.strip() for p in path.replace("／", "/").replace("\\", "/").split("/"))
-    if canon != path and canon in leaves:
-        guess = canon
-    if guess is None:
-        guess = near_typo(canon, leaves)
-    if guess is None:
-        tail = [p for p in leaves if p.endswith("/" + canon)]
-        guess = tail[0] if len(tail) == 1 else None
-    hint = f"是不是「{guess}」？" if guess else ""
-    domains = sorted({p.split("/", 1)[0] for p in leaves})
-    if not hint and canon.split("/", 1)[0] not in domains:
-        hint = (f"标准目录中没有领域「{canon.split('/', 1)[0]}」（有：{'、'.join(domains)}）；"
-                "新领域要先在 content/catalog/ 中添加目录文件（见 README「如何添加一个领域和一个部门」）。")
-    return f"「{path}」不在标准目录中；{hint}格式为「领域/事项/公开内容」，目录见 content/catalog/"
 
 
 def _check_mode(el: dict[str, Any], own: set[str], leaf: Leaf, lines: dict[str, int], rel: str,
