@@ -39,6 +39,11 @@ def add_compliance_parsers(sub: argparse._SubParsersAction, site_args: Callable[
                    help="只统计这个机关（部门、街镇）的信息和依申请公开登记，起草它自己的年报，如 --org 区民政局；"
                         "省略时（或写本级政府）起草全区的年报")
     site_args(a, out="report")
+    v = kinds.add_parser("review", help="不予公开、依申请公开信息的年度复核清单（内部材料，不在网站发布）")
+    v.add_argument("year", type=int_arg(1900, 9999), metavar="年份", help="复核年度，如 2026")
+    v.add_argument("--org", default=None, metavar="机关",
+                   help="只列这个机关（部门、街镇）的信息，如 --org 区民政局；省略时列全区的")
+    site_args(v, out="review")
 
     i = sub.add_parser("import", help="导入已有的表格")
     what = i.add_subparsers(dest="import_kind", metavar="种类")
@@ -114,6 +119,8 @@ def run_link_check(args: argparse.Namespace, site_dir: Path) -> int:
 
 
 def run_report(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
+    if args.report_kind == "review":
+        return run_review(args, site_dir, today)
     from gkpub.content.loader import load_site
     from gkpub.outputs.report.annual import annual_draft, count_year
 
@@ -135,6 +142,34 @@ def run_report(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
     out.write_text(text, encoding="utf-8")
     if args.verbosity:  # not -q
         print(f"已生成 {args.year} 年度报告草稿 → {out}（统计了 {counts.considered} 条信息；其余部分请补充完整）")
+    return 0
+
+
+def run_review(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
+    """`gkpub report review YEAR`: the list is written to reports/ (never into an output folder)."""
+    from gkpub.content.loader import load_site
+    from gkpub.outputs.report.review import check_not_in_output, due_items, review_markdown, review_path
+    from gkpub.util.errors import did_you_mean
+
+    out: Path | None = args.out
+    if out is not None:
+        check_not_in_output(out, site_dir)  # before any work
+    site = load_site(site_dir, today)
+    org = None
+    if args.org is not None:
+        org = site.config.org_by_name(args.org)
+        if org is None:
+            raise UsageError(f"--org「{args.org}」不在 site.toml 的 [[org]] 中；"
+                             f"{did_you_mean(args.org, site.config.org_names)}")
+    path = (out or review_path(site_dir, args.year, org)).resolve()
+    check_not_in_output(path, site_dir)
+    dues = due_items(site, args.year, org)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(review_markdown(site, args.year, org, dues), encoding="utf-8")
+    if args.verbosity:  # not -q
+        overdue = sum(1 for d in dues if d.due < site.today)
+        print(f"已生成 {args.year} 年复核清单 → {path}（{len(dues)} 件到期，其中已逾期 {overdue} 件；"
+              "内部材料，不在网站输出目录中，不随网站部署）")
     return 0
 
 

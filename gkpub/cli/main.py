@@ -49,6 +49,7 @@ OUT_KINDS: dict[str, tuple[str, str]] = {
     "print": ("目录", "输出目录（打印文件写在其中的 print/ 下），默认为 站点目录/public"),
     "links": ("目录", "与 --links 一起使用：已生成网站的目录，默认为 站点目录/public"),
     "report": ("文件", "写入这个文件；省略时输出到屏幕"),
+    "review": ("文件", "写入这个文件，不能在网站输出目录中；默认为 站点目录/reports/review-年份.md"),
     "import": ("目录", "输出目录，默认为 站点目录/content/catalog"),
     "import_requests": ("目录", "输出目录，默认为 站点目录/data/requests（按年份分文件夹）"),
 }
@@ -253,6 +254,8 @@ def _write_target(args: argparse.Namespace, site_dir: Path) -> tuple[str, Path] 
         return "输出目录", (out or site_dir / "public").resolve()
     if args.command == "report" and out is not None:
         return "输出文件", out.resolve()
+    if args.command == "report" and args.report_kind == "review":
+        return "输出文件", (site_dir / "reports").resolve()
     if args.command == "import":
         default = {"requests": "data/requests", "docx": "content/items", "list": "content/items"}.get(
             args.import_kind, "content/catalog")
