@@ -37,6 +37,9 @@ ATTRIBUTES = {"公开发布": "主动公开", "删减后公开": "删减后公�
 _ATTACH_NOTE = re.compile(r"^附\s*件\s*[：:]\s*")
 _ATTACH_PAGE = re.compile(r"^附\s*件\s*(\d{0,2})\s*[：:]?$")
 _NUMBERED = re.compile(r"^(\d{1,2})\s*[.．、]\s*(?!\d)")
+# 文种: the last words of a title (GB/T 9704 and the 党政机关公文处理工作条例, and the usual others)
+DOC_KINDS = ("通知", "通报", "决定", "公告", "通告", "意见", "办法", "规定", "批复", "报告", "请示", "函", "纪要",
+             "方案", "决议", "命令", "议案", "细则", "规划", "计划", "公示", "要点", "条例", "规则", "答复")
 _MARKS = ("★", "特急", "加急", "特提", "平急", "秘密", "机密", "绝密")
 
 HEADING_PATTERNS: tuple[re.Pattern[str], ...] = (
@@ -149,6 +152,23 @@ def _is_signature(text: str) -> bool:
     return 0 < len(text) <= 30 and not re.search(r"[。：:；;，,、！？]", text) and not _ATTACH_NOTE.match(text)
 
 
+def _is_mark(blocks: list[Block], i: int) -> bool:
+    """Is paragraph ``i`` a 发文机关标志 with no 文号 under it: 「…文件」, or a line that is no title
+    (no 关于, no 文种 at its end) above a centred line that is one?"""
+    t = _squeeze(_text(blocks[i]))
+    if not t or len(t) > 30:
+        return False
+    if t.endswith("文件"):
+        return True
+    if "关于" in t or t.endswith(DOC_KINDS):
+        return False
+    nxt = next((b for b in blocks[i + 1:i + 4] if not _is_empty(b)), None)
+    if not isinstance(nxt, Para) or nxt.align != "center":
+        return False
+    n = _squeeze(nxt.text)
+    return "关于" in n or n.endswith(DOC_KINDS)
+
+
 def parse(doc: DocxText) -> Gongwen:
     g = Gongwen()
     blocks = doc.blocks
@@ -182,7 +202,7 @@ def parse(doc: DocxText) -> Gongwen:
     if not g.doc_no:
         i = head[0] if head else i
         first = blocks[i] if i < n else None
-        if first is not None and _squeeze(_text(first)).endswith("文件") and len(_text(first)) <= 30:
+        if first is not None and _is_mark(blocks, i):
             g.issuer_mark = _text(first)
             i += 1
     g.issuer_mark = re.sub(r"\s*文\s*件$", "", g.issuer_mark).strip()
