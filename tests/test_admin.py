@@ -2,23 +2,31 @@
 real Chromium against the local backend (decap-server)."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import urllib.parse
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from browser import browser
+from conftest import run
 
-from gkpub.authoring.new_item import item_path
+from gkpub.authoring.new_item import item_path, next_index_no
 from gkpub.content.catalog import load_catalog
 from gkpub.content.config import SiteConfig, load_config
 from gkpub.content.model import Catalog
 from gkpub.content.schema import ATTRIBUTES, FIELDS, STAGES
 from gkpub.content.vocab import FIXED_VOCABS
 from gkpub.util.errors import ErrorList
-from tests.conftest import run
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = "2026-12-03"
@@ -218,3 +226,125 @@ def test_today_decides_the_next_numbers(tmp_path: Path) -> None:
     hint = next(f for f in config["collections"][0]["fields"] if f["name"] == "索引号")["hint"]
     assert "区民政局 11539901MB00002030/2031-00001" in hint
     assert dt.date.fromisoformat(TODAY).year == 2026
+
+
+# ---------------------------------------------------------------- the form in Chromium
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@contextlib.contextmanager
+def local_admin(site: Path) -> Iterator[str]:
+    """`gkpub admin --local --port 0` as a clerk starts it; yields the admin URL; stops it with
+    Ctrl-C (SIGINT) and checks that decap-server went with it."""
+    proc = subprocess.Popen([sys.executable, "-m", "gkpub", "admin", "--local", "--port", "0", "--site", str(site),
+                             "--today", TODAY], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=site)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()  # the first line comes once both servers listen
+        m = re.search(r"表单编辑：(http://localhost:(\d+)/admin/)", line)
+        assert m, line + proc.stderr.read() if proc.poll() is not None else line
+        config = yaml.safe_load((site / "admin" / "config.yml").read_text(encoding="utf-8"))
+        api = urllib.parse.urlsplit(config["local_backend"]["url"])
+        assert api.port and api.port != int(m.group(2))
+        yield m.group(1)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "已停止" in out
+    with socket.socket() as s:  # decap-server stopped too: its port is free again
+        assert s.connect_ex(("127.0.0.1", api.port)) != 0
+
+
+def _item_page(site: Path, index_no: str) -> str:
+    assert run("build", "--site", str(site), "--today", TODAY, "--no-search") == 0
+    return (site / "public" / "xxgk" / index_no / "index.html").read_text(encoding="utf-8")
+
+
+def _save(page: Any) -> None:
+    page.get_by_role("button", name="发布").first.click()
+    page.get_by_text("立即发布").click()
+    page.get_by_text("含未保存的修改").wait_for(state="detached")
+
+
+@pytest.mark.browser
+def test_create_edit_delete_in_chromium(tmp_path: Path) -> None:
+    site = copy_demo(tmp_path)
+    pdf = tmp_path / "发放名单.pdf"
+    pdf.write_bytes(PDF)
+    cfg, _ = _site(site)
+    org = cfg.org_by_name("区民政局")
+    assert org is not None
+    index_no = next_index_no(site, org.code, 2026)
+    folder = site / "content" / "items" / "yanglao"
+    before = set(folder.glob("*.md"))
+    title = "青禾区2026年第四季度高龄津贴发放名单公示"
+    with local_admin(site) as url, browser() as b:
+        page = b.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("dialog", lambda d: d.accept())  # 「确定要删除…？」
+        page.goto(url)
+        page.get_by_role("button", name="登录").click()
+        page.get_by_text("养老服务").first.wait_for()
+        assert "集合" in page.inner_text("body")  # the Chinese UI
+        page.goto(url + "#/collections/yanglao/new")
+        page.get_by_label("标题").fill(title)
+        page.get_by_label("索引号").fill(index_no)
+        page.locator('[id^="目录-field"]').fill("发放名单")
+        page.keyboard.press("Enter")
+        page.locator('[id^="公开主体-field"]').fill("区民政局")
+        page.keyboard.press("Enter")
+        page.locator('[id^="成文日期-field"]').fill("2026-11-30")
+        page.locator('[id^="发布日期-field"]').fill("2026-12-01")
+        page.locator('[id^="开始-field"]').fill("2026-12-01")
+        page.locator('[id^="结束-field"]').fill("2026-12-07")
+        page.get_by_role("button", name="新增附件").click()
+        page.locator('[id^="名称-field"]').fill("高龄津贴发放名单")
+        page.get_by_role("button", name="选择文件").click()
+        page.locator('input[type="file"]').set_input_files(str(pdf))
+        page.get_by_role("button", name="选用已选中项目").click()
+        page.locator('[data-slate-editor="true"]').click()
+        page.keyboard.type("本季度共有1286名老人领取高龄津贴。")
+        _save(page)
+        page.screenshot(path=str(tmp_path / "saved.png"))
+
+        created = set(folder.glob("*.md")) - before
+        assert len(created) == 1, created
+        path = created.pop()
+        text = path.read_text(encoding="utf-8")
+        meta = yaml.safe_load(text.split("---\n")[1])
+        assert meta == {"标题": title, "索引号": index_no, "目录": "养老服务/高龄津贴/发放名单",
+                        "公开主体": "青禾区民政局", "公开属性": "主动公开",
+                        "成文日期": dt.date(2026, 11, 30), "发布日期": dt.date(2026, 12, 1),
+                        "公示期": {"开始": dt.date(2026, 12, 1), "结束": dt.date(2026, 12, 7)},
+                        "附件": [{"名称": "高龄津贴发放名单", "文件": "files/发放名单.pdf"}], "草稿": False}
+        assert text.rstrip().endswith("本季度共有1286名老人领取高龄津贴。")
+        assert (folder / "files" / "发放名单.pdf").read_bytes() == PDF
+        assert run("check", "--site", str(site), "--today", TODAY) == 0
+        html = _item_page(site, index_no)
+        for shown in (title, "本季度共有1286名老人领取高龄津贴。", "高龄津贴发放名单", "青禾区民政局", "2026-12-07"):
+            assert shown in html, shown
+        assert (site / "public" / "files" / "items" / "yanglao" / "files" / "发放名单.pdf").read_bytes() == PDF
+
+        # edit: the entry opens from the list, the body is replaced, the file rewritten in place
+        page.goto(url + "#/collections/yanglao")
+        page.get_by_text(title).first.click()
+        page.locator('[data-slate-editor="true"]').click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type("本季度共有1290名老人领取高龄津贴。")
+        _save(page)
+        assert set(folder.glob("*.md")) - before == {path}
+        assert path.read_text(encoding="utf-8").rstrip().endswith("本季度共有1290名老人领取高龄津贴。")
+        html = _item_page(site, index_no)
+        assert "1290名老人" in html and "1286名老人" not in html
+
+        # delete
+        page.get_by_role("button", name="删除内容").click()
+        page.wait_for_url(re.compile(r"#/collections/yanglao$"))
+        assert not path.exists()
+        assert errors == []
+    assert run("build", "--site", str(site), "--today", TODAY, "--no-search") == 0
+    assert not (site / "public" / "xxgk" / index_no).exists()

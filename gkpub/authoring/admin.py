@@ -66,7 +66,7 @@ def _pattern(regex: str, message: str) -> list[str]:
 
 def _date(fld: Field) -> dict[str, Any]:
     out: dict[str, Any] = {"widget": "datetime", "format": DATE_FORMAT, "date_format": DATE_FORMAT,
-                           "time_format": False, "picker_utc": True}
+                           "time_format": False}
     if not fld.required:
         out["default"] = ""  # an optional date starts empty, not today
     return out
@@ -96,8 +96,8 @@ def _attachments(fld: Field) -> dict[str, Any]:
     return {"widget": "list", "summary": "{{fields.名称}} {{fields.文件}}", "fields": [
         {"label": "名称", "name": "名称", "widget": "string", "required": False,
          "hint": "页面上显示的附件名称；省略时用文件名"},
-        {"label": "文件", "name": "文件", "widget": "file", "media_folder": "files", "public_folder": "files",
-         "choose_url": False, "hint": "上传到本篇所在目录的 files/ 文件夹"},
+        {"label": "文件", "name": "文件", "widget": "file", "choose_url": False,
+         "hint": "上传到本篇所在目录的 files/ 文件夹"},
     ]}
 
 
