@@ -11,6 +11,7 @@ import datetime as dt
 import html as html_lib
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import yaml
@@ -103,7 +104,7 @@ def test_notice_with_attachments_becomes_an_item_that_builds(mini_site: Path, tm
     err = capsys.readouterr().err
     [item] = new_items(mini_site)
     # written where `gkpub new item` writes, with the org's next free 索引号
-    assert item == mini_site / "content" / "items" / "yanglao" / "2026-0025-00002.md"
+    assert item == mini_site / "content" / "items" / "yanglao" / "2026-11-23-调整高龄津贴发放标准.md"
     meta, body = front_matter(item)
     assert meta["标题"] == "测试区民政局关于调整高龄津贴发放标准的通知"
     assert meta["索引号"] == f"{CODE}/2026-00002"
@@ -115,8 +116,9 @@ def test_notice_with_attachments_becomes_an_item_that_builds(mini_site: Path, tm
     assert meta["目录"] == POLICY
     assert meta["草稿"] is False
     # 附件1 found beside the .docx and copied; 附件2's pages are in the body; 附件3 is missing
-    assert meta["附件"] == [{"名称": "高龄津贴申请表", "文件": "files/2026-0025-00002-fj1.pdf"}]
-    assert (item.parent / "files" / "2026-0025-00002-fj1.pdf").read_bytes().startswith(b"%PDF")
+    stem = item.stem
+    assert meta["附件"] == [{"名称": "高龄津贴申请表", "文件": f"files/{stem}-fj1.pdf"}]
+    assert (item.parent / "files" / f"{stem}-fj1.pdf").read_bytes().startswith(b"%PDF")
     assert "附件「高龄津贴政策问答」没有找到文件" in err
     assert "# 附件「高龄津贴政策问答」未找到文件" in item.read_text(encoding="utf-8")
     assert "文号「测民发[2026]7号」按规范写作「测民发〔2026〕7号」" in err
@@ -142,7 +144,7 @@ def test_notice_with_attachments_becomes_an_item_that_builds(mini_site: Path, tm
     assert 'class="footnotes"' in html and "高龄津贴指对高龄老年人按月发放的生活补贴" in html
     assert squeeze("名册由各街道于每月5日前报送区民政局。") in text
     assert ">高龄津贴申请表</a>" in html
-    assert (out / "files" / "items" / "yanglao" / "files" / "2026-0025-00002-fj1.pdf").is_file()
+    assert (out / "files" / "items" / "yanglao" / "files" / f"{stem}-fj1.pdf").is_file()
     assert '<p class="doc-no">测民发〔2026〕7号</p>' in html
 
 
@@ -197,16 +199,18 @@ def test_announcement_with_an_image_and_an_embedded_sheet(mini_site: Path, tmp_p
     meta, body = front_matter(item)
     assert "文号" not in meta
     assert meta["公开主体"] == "测试区民政局"
-    assert meta["附件"] == [{"名称": "各街道发放日期表", "文件": "files/2026-0025-00002-fj1.xlsx"}]
-    assert (item.parent / "files" / "2026-0025-00002-fj1.xlsx").read_bytes().startswith(b"PK")
-    assert "![高龄津贴发放流程：申请、审核、发放](files/2026-0025-00002-tu1.png)" in body
-    assert "![测试区民政局关于高龄津贴发放日期调整的公告图2](files/2026-0025-00002-tu2.png)" in body
-    assert (item.parent / "files" / "2026-0025-00002-tu1.png").read_bytes() == png_bytes()
+    stem = item.stem
+    assert item.name == "2026-11-23-高龄津贴发放日期调整.md"
+    assert meta["附件"] == [{"名称": "各街道发放日期表", "文件": f"files/{stem}-fj1.xlsx"}]
+    assert (item.parent / "files" / f"{stem}-fj1.xlsx").read_bytes().startswith(b"PK")
+    assert f"![高龄津贴发放流程：申请、审核、发放](files/{stem}-tu1.png)" in body
+    assert f"![测试区民政局关于高龄津贴发放日期调整的公告图2](files/{stem}-tu2.png)" in body
+    assert (item.parent / "files" / f"{stem}-tu1.png").read_bytes() == png_bytes()
     out = build(mini_site, tmp_path)
     html = page(out, meta["索引号"])
-    assert ('<img src="/files/items/yanglao/files/2026-0025-00002-tu1.png" '
+    assert (f'<img src="/files/items/yanglao/files/{quote(stem)}-tu1.png" '
             'alt="高龄津贴发放流程：申请、审核、发放" width="120" height="80">') in html
-    assert (out / "files" / "items" / "yanglao" / "files" / "2026-0025-00002-tu1.png").read_bytes() == png_bytes()
+    assert (out / "files" / "items" / "yanglao" / "files" / f"{stem}-tu1.png").read_bytes() == png_bytes()
     assert squeeze("高龄津贴发放日期由每月15日调整为每月10日") in page_text(html)
     assert ">各街道发放日期表</a>" in html
 
@@ -253,6 +257,17 @@ def test_an_unknown_issuer_names_the_org_it_most_likely_is(mini_site: Path, tmp_
     [item] = new_items(mini_site)
     assert front_matter(item)[0]["公开主体"] == "测试区民政局"
     assert run("check", "--site", str(mini_site), "--today", TODAY.isoformat()) == 0
+
+
+def test_a_new_issuer_gets_a_ready_to_paste_org(mini_site: Path, tmp_path: Path, capsys) -> None:
+    doc = notice(tmp_path, org="测试区文化和旅游局")
+    assert import_docx(mini_site, doc, "--catalog", POLICY) == 1
+    err = capsys.readouterr().err
+    assert ("通知.docx:26: 字段「公开主体」: 发文机关「测试区文化和旅游局」不在 site.toml 的 [[org]] 中；"
+            "请先在 site.toml 的 [[org]] 中添加它（已有的公开主体用 --org 指定；把下面几行粘贴到其他 [[org]] 之后，"
+            'code 换成它的统一社会信用代码）：\n    [[org]]\n    name = "测试区文化和旅游局"\n'
+            '    short = "区文化和旅游局"\n    code = "11000000MB') in err
+    assert "是不是" not in err  # 测试区民政局 shares half its characters, and is another body
 
 
 @pytest.mark.parametrize("written", ["测民发[2026]7号", "测民发【2026】7号", "测民发(2026)7号", "测民发（2026）7号",
@@ -304,7 +319,7 @@ def test_dry_run_writes_nothing_and_a_missing_catalog_lists_the_leaves(mini_site
     assert import_docx(mini_site, doc, "--catalog", POLICY, "--dry-run") == 0
     out = capsys.readouterr().out
     assert "标题: 测试区民政局关于调整高龄津贴发放标准的通知" in out
-    assert "将写入 content/items/yanglao/2026-0025-00002.md" in out
+    assert "将写入 content/items/yanglao/2026-11-23-调整高龄津贴发放标准.md" in out
     assert new_items(mini_site) == [] and not (mini_site / "content" / "items" / "yanglao" / "files").exists()
     assert import_docx(mini_site, doc) == 2
     err = capsys.readouterr().err

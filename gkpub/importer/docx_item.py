@@ -35,7 +35,10 @@ from pathlib import Path, PurePosixPath
 
 from gkpub.content.catalog import load_catalog
 from gkpub.content.config import Org, SiteConfig, load_config
+from gkpub.content.hints import near_typo, not_in_catalog, org_snippet
+from gkpub.content.items import validate_document
 from gkpub.content.model import Leaf
+from gkpub.content.prepare import prepare
 from gkpub.importer import gongwen
 from gkpub.importer.docx_markdown import MarkdownWriter
 from gkpub.importer.docx_read import DocxText, Embedded, Image, Para, Table, read_docx
@@ -49,7 +52,7 @@ MASK_HINT = "；或加 --mask 按本站的遮蔽规则自动遮蔽后导入"
 # Where an item goes and its 索引号 are `gkpub new item`'s (authoring/new_item.py: next_index_no,
 # item_path); authoring is of the importer's rank, so the command passes them in.
 NextIndex = Callable[[Path, str, int], str]  # (site, org code, year) → the next free 索引号
-Place = Callable[[Path, "Leaf | None", str], Path]  # (site, leaf, 索引号) → the item's file
+Place = Callable[..., Path]  # (site, leaf, 索引号, title=, day=) → the item's file
 
 
 @dataclass
@@ -101,16 +104,48 @@ def import_docx(opts: DocxImport) -> int:
             print(f"（--dry-run：将写入 {path.relative_to(opts.site_dir)}）")
         print(f"（--dry-run：将写入 {planned.path.relative_to(opts.site_dir)}；没有写入任何文件）")
         return 0
-    for path, data in sorted(planned.files.items()):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    planned.path.parent.mkdir(parents=True, exist_ok=True)
-    planned.path.write_text(planned.text, encoding="utf-8")
+    written: list[Path] = []
+    try:
+        for path, data in sorted(planned.files.items()):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "xb") as fh:  # never over another item's file
+                fh.write(data)
+            written.append(path)
+        errors = validate_item(opts.site_dir, planned.path, planned.text)  # its files are in place now
+        if not errors:
+            with open(planned.path, "x", encoding="utf-8") as f:
+                f.write(planned.text)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    if errors:
+        for path in written:
+            path.unlink(missing_ok=True)
+        for e in errors.sorted():
+            print(e.format(), file=sys.stderr)
+        print(f"生成的信息有 {len(errors)} 处错误，未导入（没有写入任何文件）。", file=sys.stderr)
+        return 1
     extra = f"，另写入 {len(planned.files)} 个文件到 files/" if planned.files else ""
     masked = f"，遮蔽了 {planned.masked} 处个人信息" if planned.masked else ""
     print(f"已导入：{planned.path.relative_to(opts.site_dir)}{extra}{masked}。"
           "请核对后提交；运行 gkpub check 检查。")
     return 0
+
+
+def validate_item(site_dir: Path, path: Path, text: str) -> ErrorList:
+    """The checks `gkpub check` makes of one item, on ``text`` as it would be written at ``path``."""
+    errors = ErrorList(root=site_dir)
+    cfg = load_config(site_dir, errors)
+    if cfg is None:
+        return errors
+    catalog = load_catalog(site_dir, cfg, errors)
+    prep = prepare(path, tuple(cfg.privacy_allow), text.encode("utf-8"))
+    if prep.source_error is not None:
+        errors.add(path, prep.source_error[0], "", prep.source_error[1])
+    else:
+        validate_document(prep, cfg, catalog.leaf_by_path(), errors, site_dir / "content", catalog)
+    return errors
 
 
 def plan(opts: DocxImport) -> Planned:
@@ -142,9 +177,7 @@ def plan(opts: DocxImport) -> Planned:
         notes.append(f"文号「{g.doc_no}」的机关代字不是 site.toml 中{org.name}的"
                      f"「{'、'.join(org.doc_prefix)}」，请核对")
     index_no = opts.next_index(opts.site_dir, org.code, opts.today.year)
-    path = opts.place(opts.site_dir, leaf, index_no)
-    if path.exists():
-        raise UsageError(f"{path} 已存在；请检查是否已导入过这份文件")
+    path = opts.place(opts.site_dir, leaf, index_no, title=g.title, day=opts.today)
     files: dict[Path, bytes] = {}
     folder = path.parent / "files"
 
@@ -277,17 +310,22 @@ def _issuer(g: gongwen.Gongwen, cfg: SiteConfig, given: str | None, where: str, 
     text, line = named[0]
     guess = _closest_org(text, cfg)
     hint = (f"是不是「{guess.name}」？若是，加 --org {guess.name} 重新导入；" if guess else "")
+    snippet = org_snippet(re.sub(r"\s+", "", text), cfg)
     problems.add(where, max(line, 1), "公开主体",
                  f"发文机关「{text}」不在 site.toml 的 [[org]] 中；{hint}"
-                 "若是新的公开主体，请先在 site.toml 中添加 [[org]]（name、short、code、kind）")
+                 f"{'若是新的公开主体，' if guess else ''}请先在 site.toml 的 [[org]] 中添加它"
+                 "（已有的公开主体用 --org 指定；把下面几行粘贴到其他 [[org]] 之后，"
+                 f"code 换成它的统一社会信用代码）：\n{snippet}")
     return None
 
 
 def _closest_org(text: str, cfg: SiteConfig) -> Org | None:
+    """The org whose name is a typo away from ``text`` (民政厅 for 民政局, content/hints.py); a
+    looser match (测试区文化和旅游局 and 测试区民政局 share half their characters) would be
+    another body, and following the hint would publish under the wrong one."""
     names = {o.name: o for o in cfg.orgs} | {o.short: o for o in cfg.orgs if o.short}
-    hint = did_you_mean(text, names)
-    m = re.search(r"「(.+?)」", hint)
-    return names[m.group(1)] if m else None
+    close = near_typo(re.sub(r"\s+", "", text), names)
+    return names[close] if close else None
 
 
 def _leaf(opts: DocxImport, cfg: SiteConfig, org: Org, title: str) -> Leaf:
@@ -295,10 +333,9 @@ def _leaf(opts: DocxImport, cfg: SiteConfig, org: Org, title: str) -> Leaf:
     catalog = load_catalog(opts.site_dir, cfg, errors)
     leaves = catalog.leaf_by_path()
     if opts.catalog:
-        leaf = leaves.get(opts.catalog.strip())
+        leaf = leaves.get(opts.catalog.replace(" ", ""))
         if leaf is None:
-            raise UsageError(f"目录「{opts.catalog}」不存在；{did_you_mean(opts.catalog, leaves)}"
-                             "写作 领域/事项/公开内容，可用的目录条目见 content/catalog/")
+            raise UsageError(f"目录{not_in_catalog(opts.catalog, leaves)}")
         return leaf
     own = [p for p, lf in leaves.items() if lf.elements.get("公开主体") in (org.name, org.short)] or list(leaves)
     own.sort(key=lambda p: -difflib.SequenceMatcher(None, title, p).ratio())

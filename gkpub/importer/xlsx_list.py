@@ -28,7 +28,8 @@ from pathlib import Path
 
 from gkpub.content.catalog import load_catalog
 from gkpub.content.config import SiteConfig, load_config
-from gkpub.importer.docx_item import NextIndex, Place, yaml_scalar
+from gkpub.content.hints import not_in_catalog
+from gkpub.importer.docx_item import NextIndex, Place, validate_item, yaml_scalar
 from gkpub.importer.docx_markdown import escape
 from gkpub.importer.sheets import Sheet, read_sheets
 from gkpub.rules.pii import BANK_CARD, ID_CARD, MOBILE, mask, scan
@@ -169,10 +170,9 @@ def import_list(opts: ListImport) -> int:
         raise BuildFailed(errors)
     catalog = load_catalog(opts.site_dir, cfg, errors)
     leaves = catalog.leaf_by_path()
-    leaf = leaves.get(opts.catalog.strip())
+    leaf = leaves.get(opts.catalog.replace(" ", ""))
     if leaf is None:
-        raise UsageError(f"目录「{opts.catalog}」不存在；{did_you_mean(opts.catalog, leaves)}"
-                         "写作 领域/事项/公开内容，可用的目录条目见 content/catalog/")
+        raise UsageError(f"目录{not_in_catalog(opts.catalog, leaves)}")
     org_name = opts.org or leaf.elements.get("公开主体") or cfg.government
     org = cfg.org_by_name(org_name)
     if org is None:
@@ -192,9 +192,7 @@ def import_list(opts: ListImport) -> int:
     start, end = _period(opts)
     rows, count = masked_rows(roster, cfg, names_masked(opts.site_dir))
     index_no = opts.next_index(opts.site_dir, org.code, start.year if start > opts.today else opts.today.year)
-    path = opts.place(opts.site_dir, leaf, index_no)
-    if path.exists():
-        raise UsageError(f"{path} 已存在")
+    path = opts.place(opts.site_dir, leaf, index_no, title=title, day=opts.today)
     width = len(roster.header)
     table = ["| " + " | ".join(escape(h, inside=True) for h in roster.header) + " |", "|" + " --- |" * width]
     table += ["| " + " | ".join(escape(c, inside=True) for c in (r + [""] * width)[:width]) + " |" for r in rows]
@@ -216,8 +214,15 @@ def import_list(opts: ListImport) -> int:
         sys.stdout.write(text)
         print(f"（--dry-run：将写入 {path.relative_to(opts.site_dir)}；没有写入任何文件）")
         return 0
+    errors = validate_item(opts.site_dir, path, text)
+    if errors:
+        for e in errors.sorted():
+            print(e.format(), file=sys.stderr)
+        print(f"生成的信息有 {len(errors)} 处错误，未导入（没有写入任何文件）。", file=sys.stderr)
+        return 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    with open(path, "x", encoding="utf-8") as f:
+        f.write(text)
     print(f"已导入：{path.relative_to(opts.site_dir)}（{len(rows)} 行，遮蔽了 {count} 个单元格中的个人信息）。"
           "请核对后提交；运行 gkpub check 检查。")
     return 0
