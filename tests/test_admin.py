@@ -20,6 +20,7 @@ import yaml
 from browser import browser
 from conftest import run
 
+from gkpub.authoring.admin import leaf_label
 from gkpub.authoring.new_item import item_path, next_index_no
 from gkpub.content.catalog import load_catalog
 from gkpub.content.config import SiteConfig, load_config
@@ -345,6 +346,22 @@ def test_create_edit_delete_in_chromium(tmp_path: Path) -> None:
         page.get_by_role("button", name="删除内容").click()
         page.wait_for_url(re.compile(r"#/collections/yanglao$"))
         assert not path.exists()
+
+        # a body left empty gets the leaf's 要素 as headings
+        _, catalog = _site(site)
+        leaf = catalog.leaf_by_path()["养老服务/高龄津贴/办事指南"]
+        page.goto(url + "#/collections/yanglao/new")
+        page.get_by_label("标题").fill("青禾区高龄津贴申领指南")
+        page.get_by_label("索引号").fill(index_no)
+        page.locator('[id^="目录-field"]').fill(leaf_label(leaf))
+        page.keyboard.press("Enter")
+        page.locator('[id^="成文日期-field"]').fill("2026-12-01")
+        page.locator('[id^="发布日期-field"]').fill("2026-12-02")
+        _save(page)
+        (guide,) = set(folder.glob("*.md")) - before
+        body = guide.read_text(encoding="utf-8").split("---\n", 2)[2]
+        assert body.split() == [w for e in leaf.elements["要素"] for w in ("##", e)]
+        assert run("check", "--site", str(site), "--today", TODAY) == 0
         assert errors == []
-    assert run("build", "--site", str(site), "--today", TODAY, "--no-search") == 0
-    assert not (site / "public" / "xxgk" / index_no).exists()
+    html = _item_page(site, index_no)  # the 索引号 of the deleted item went to the guide
+    assert "青禾区高龄津贴申领指南" in html and title not in html and "<h2" in html

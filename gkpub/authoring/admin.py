@@ -190,7 +190,8 @@ def form_field(fld: Field, cfg: SiteConfig, leaves: list[Leaf], next_numbers: di
 
 def _body(domain: Domain) -> dict[str, Any]:
     parts = [f"{leaf.name}：{'、'.join(_elements(leaf))}" for leaf in domain.leaves if _elements(leaf)]
-    hint = "正文用 Markdown 书写，每个公开内容要素写一个小标题（## 要素）。"
+    hint = ("正文用 Markdown 书写，每个公开内容要素写一个小标题（## 要素）；正文留空保存时，"
+            "自动填入所选目录条目的要素作为小标题，再打开修改即可。")
     if parts:
         hint += "本领域各条目的要素——" + "；".join(parts)
     return {"label": "正文", "name": BODY, "widget": "markdown", "required": False, "hint": hint}
@@ -272,6 +273,7 @@ INDEX_HTML = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
+<link rel="icon" href="data:,">
 <title>{title} · 表单编辑</title>
 </head>
 <body>
