@@ -171,3 +171,56 @@ def test_project_number_passing_luhn_does_not_stop_the_build(mini_site: Path, ca
     add_item(mini_site, "project.md", 2, 摘要=f"项目编号 {PROJECT}",
              body=f"| 序号 | 项目编号 | 金额（万元） |\n| --- | --- | --- |\n| 1 | {PROJECT} | 35.6 |\n")
     assert build(mini_site, capsys)[0] == 0
+
+
+# ---------------------------------------------------------------- issue #13 item 5
+
+def test_mistyped_and_partly_masked_ids_stop_the_build_at_their_line(mini_site: Path, capsys) -> None:
+    from conftest import item_text, run, write_item
+    first17 = "11010519491231002"
+    valid = first17 + "10X98765432"[sum(int(c) * w for c, w in zip(
+        first17, (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11]
+    typo = valid[:-1] + ("1" if valid[-1] != "1" else "2")
+    body = ("| 序号 | 姓名 | 身份证号 |\n| --- | --- | --- |\n"
+            f"| 1 | 王某某 | {typo} |\n| 2 | 李某 | 110105********0021 |\n| 3 | 赵某 | 1101**********0021 |\n")
+    write_item(mini_site, "b.md", item_text(**{"索引号": "11530000MB00000025/2026-00002", "body": body}))
+    assert run("check", "--site", str(mini_site), "--today", "2026-11-23") == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        f"content/items/yanglao/b.md:10: 字段「正文」: 发现未遮蔽的身份证号「{typo}」（校验位不对，可能输错了一位，"
+        f"但其余数字仍是某人的身份证号）；请改为「1101**********{typo[-4:]}」",
+        "content/items/yanglao/b.md:11: 字段「正文」: 身份证号「110105********0021」遮蔽得不够"
+        "（身份证号最多显示前 4 位和后 4 位）；请改为「1101**********0021」（见 README「遮蔽规则」）",
+        "共 2 处错误，未生成网站（原有输出保持不变）。"]
+
+
+NAMES = """\
+| 序号 | 户主姓名 | 社区 | 身份证号 |
+| --- | --- | --- | --- |
+| 1 | 王小明 | 东城社区 | 1101**********0021 |
+| 2 | 李某某 | 东城社区 | 1101**********0022 |
+| 3 | 欧阳** | 西岭村 | 1101**********0023 |
+| 4 | 欧阳娜娜 | 西岭村 | 1101**********0024 |
+| 5 | 张* | 西岭村 | 1101**********0025 |
+"""
+
+
+def test_mask_names_checks_names_in_notice_tables(mini_site: Path, capsys) -> None:
+    from conftest import item_text, run, write_item
+    write_item(mini_site, "b.md", item_text(**{"索引号": "11530000MB00000025/2026-00002",
+                                              "标题": "高龄津贴发放名单公示", "目录": "养老服务/高龄津贴/发放名单",
+                                              "body": NAMES}))
+    assert run("check", "--site", str(mini_site), "--today", "2026-11-23") == 0  # not asked for: names stay
+    capsys.readouterr()
+    toml = mini_site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[privacy]\nmask_names = true\n", encoding="utf-8")
+    assert run("check", "--site", str(mini_site), "--today", "2026-11-23") == 1
+    rule = "（site.toml 的 [privacy] mask_names：只能显示姓，其余每个字写「某」或「*」）"
+    assert capsys.readouterr().err.splitlines() == [
+        f"content/items/yanglao/b.md:10: 字段「正文」: 公示名单中的姓名「王小明」没有遮蔽{rule}；请改为「王某某」",
+        f"content/items/yanglao/b.md:13: 字段「正文」: 公示名单中的姓名「欧阳娜娜」没有遮蔽{rule}；请改为「欧阳某某」",
+        "共 2 处错误，未生成网站（原有输出保持不变）。"]
+    # not a 公示: the same table is not checked
+    write_item(mini_site, "b.md", item_text(**{"索引号": "11530000MB00000025/2026-00002",
+                                              "标题": "高龄津贴工作总结", "body": NAMES}))
+    assert run("check", "--site", str(mini_site), "--today", "2026-11-23") == 0

@@ -45,12 +45,54 @@ def test_reference_values_look_right() -> None:
     assert len(CARD16) == 16 and len(CARD19) == 19
 
 
-def test_valid_id_is_found_and_wrong_check_digit_is_not() -> None:
+def test_valid_id_is_found_and_so_is_a_wrong_check_digit() -> None:
+    # issue #13 item 5: one mistyped digit still publishes 17 digits of a real person's number
     assert kinds(f"身份证号：{ID_A}。") == [("身份证号", ID_A)]
-    assert kinds(f"身份证号：{wrong_check(ID_A)}。") == []
+    assert kinds(f"身份证号：{wrong_check(ID_A)}。") == [("身份证号", wrong_check(ID_A))]
     assert kinds(f"{ID_X}") == [("身份证号", ID_X)]
     assert kinds(f"{ID_X.lower()}") == [("身份证号", ID_X.lower())]
-    assert kinds(f"{ID_X[:-1]}5") == []
+    assert kinds(f"{ID_X[:-1]}5") == [("身份证号", f"{ID_X[:-1]}5")]
+    hit = scan(f"| 王某某 | {wrong_check(ID_A)} |")[0]
+    assert (hit.masked, hit.note) == (ID_A[:4] + "*" * 10 + wrong_check(ID_A)[-4:],
+                                      "校验位不对，可能输错了一位，但其余数字仍是某人的身份证号")
+    assert scan(f"| 王某某 | {ID_A} |")[0].note == ""
+
+
+def test_id_shaped_serials_are_not_ids() -> None:
+    # shaped like an ID but with a wrong check character: a serial when a word says so,
+    # or when it is one group among others; no county code (digits 3-6 all zero): no ID
+    bad = wrong_check(ID_A)
+    assert kinds(f"项目编号 {bad}") == []
+    assert kinds(f"合同 {bad}") == []
+    assert kinds(f"批次 {bad[:6]}-{bad[6:14]}-{bad[14:]} 号") == []
+    assert kinds(wrong_check(id18("43000019900101123"))) == []
+    spaced = f"{bad[:6]} {bad[6:14]} {bad[14:]}"
+    assert kinds(f"身份证号 {spaced}，请核对") == [("身份证号", spaced)]
+
+
+@pytest.mark.parametrize("text, masked, kind", [
+    ("539901********2318", "5399**********2318", "身份证号"),
+    ("430702**********34", "4307************34", "身份证号"),
+    ("43070219900101****", "4307**************", "身份证号"),
+    ("**************2318", None, None),
+    ("5399**********2318", None, None),
+    ("5399************18", None, None),
+    ("1381***5678", "138****5678", "手机号"),
+    ("138*****678", None, None),
+    ("卡号 62220212****1234", "622202******1234", "银行卡号"),
+    ("622202******1234", None, None),
+    ("62220212****1234", None, None),  # 16 characters, no card word: not read as anything
+    ("**13812345678** 是加粗", None, None),
+])
+def test_partly_masked_forms_follow_the_one_rule(text: str, masked: str | None, kind: str | None) -> None:
+    hits = [h for h in scan(text) if h.partial]
+    if masked is None:
+        assert hits == []
+    else:
+        assert [(h.kind, h.masked) for h in hits] == [(kind, masked)]
+        head = {"身份证号": 4, "手机号": 3, "银行卡号": 6}[kind]
+        assert hits[0].describe().endswith(
+            f"遮盖得不够（{kind}最多显示前 {head} 位和后 4 位），公开前应改为「{masked}」")
 
 
 def test_id_needs_plausible_birth_date() -> None:
@@ -143,7 +185,6 @@ def test_date_led_serial_passing_luhn_is_not_a_card() -> None:
 
 @pytest.mark.parametrize("text", [
     "4307**********1234",
-    "430702**********34",
     "138****5678",
     "138-****-5678",
     "6222 **** **** 1234",
@@ -193,6 +234,7 @@ def test_line_and_column_in_multiline_table() -> None:
     assert [(h.line, h.column, h.kind) for h in hits] == [
         (5, 12, "身份证号"),   # after "| 1 | 张三 | " (11 characters)
         (5, 33, "手机号"),
+        (7, 12, "身份证号"),  # a wrong check digit is still someone's number (issue #13 item 5)
         (8, 33, "手机号"),
         (10, 6, "银行卡号"),
     ]
@@ -201,8 +243,9 @@ def test_line_and_column_in_multiline_table() -> None:
     assert line5[hits[1].column - 1:].startswith("13812345678")
     assert hits[0].masked == ID_A[:4] + "*" * 10 + ID_A[-4:]
     assert hits[1].masked == "138****5678"
-    assert hits[2].masked == "139 **** 5678"
-    assert hits[3].masked == CARD19[:6] + "*" * 9 + CARD19[-4:]
+    assert hits[2].masked == ID_A[:4] + "*" * 10 + wrong_check(ID_A)[-4:]
+    assert hits[3].masked == "139 **** 5678"
+    assert hits[4].masked == CARD19[:6] + "*" * 9 + CARD19[-4:]
     assert all(isinstance(h, PiiHit) for h in hits)
 
 

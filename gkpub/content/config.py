@@ -88,6 +88,7 @@ class SiteConfig:
     matter_types: tuple[str, ...] = vocab.DEFAULT_MATTER_TYPES
     domains: tuple[str, ...] = vocab.DEFAULT_DOMAINS
     privacy_allow: tuple[str, ...] = ()  # [privacy] allow: numbers that may stand unmasked
+    mask_names: bool = False  # [privacy] mask_names: names in 公示 tables must be masked
     search_synonyms: tuple[tuple[str, ...], ...] = ()  # [search] synonyms: groups of words, each "甲、乙"
     calendar: WorkCalendar = field(default_factory=WorkCalendar)  # built-in tables + [calendar]
     # [limits] / [files]: sizes and attachment types a build accepts (see DEFAULT_ATTACHMENT_TYPES)
@@ -209,6 +210,7 @@ def load_config(site_dir: Path, errors: ErrorList) -> SiteConfig | None:
             else:
                 setattr(cfg, key, tuple(voc[key]))
     cfg.privacy_allow = tuple(a.strip() for a in data.get("privacy", {}).get("allow", []))
+    cfg.mask_names = data.get("privacy", {}).get("mask_names", False) is True
     cfg.search_synonyms = tuple(g for g in (tuple(w.strip() for w in re.split(r"[、,，=]", line) if w.strip())
                                            for line in data.get("search", {}).get("synonyms", [])) if len(g) > 1)
     cfg.calendar = load_calendar(data, text, errors)

@@ -14,6 +14,7 @@ from gkpub.content.feedback import link_feedback
 from gkpub.content.frontmatter import inside
 from gkpub.content.hints import did_you_mean_typo, not_in_catalog
 from gkpub.content.model import Attachment, Catalog, Item, Leaf
+from gkpub.content.pii_check import name_problems
 from gkpub.content.prepare import PrepareCache, Prepared, prepare_all
 from gkpub.content.schema import CHANGED_KEY, FIELD_BY_KEY, FIELDS, PUBLISHED_ATTRIBUTES
 from gkpub.util.errors import ContentError, ErrorList, did_you_mean
@@ -177,6 +178,9 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
                                                           content_dir, rel, errors)
     for line, key, message in prep.pii:
         errors.add(rel, line, key, message)
+    if cfg.mask_names and ("公示期" in el or "公示" in str(el.get("标题", ""))):
+        for line, key, message in name_problems(doc.body, doc.body_line):
+            errors.add(rel, line, key, message)
 
     if len(errors) > n_before or leaf is None:
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -28,6 +29,8 @@ def pii_message(hit: PiiHit, parsed: bool = False) -> str:
     if parsed:
         notes.append("解析后的值；原文用转义或其他写法")
     note = f"（{'；'.join(notes)}）" if notes else ""
+    if hit.partial:
+        return f"{hit.kind}「{hit.shown}」遮蔽得不够{note}；请改为「{hit.masked}」（见 README「遮蔽规则」）"
     return f"发现未遮蔽的{hit.kind}「{hit.shown}」{note}；请改为「{hit.masked}」"
 
 
@@ -140,3 +143,55 @@ def document_pii(doc: Document, allow: Iterable[str] = ()) -> Iterator[Finding]:
     yield from located_pii(doc.fm_text, 2, owners, leaves, allow)
     for hit in scan(doc.body, allow):
         yield doc.body_line + hit.line - 1, BODY_FIELD, pii_message(hit)
+
+
+# ---------------------------------------------------------------- names in 公示 tables ([privacy] mask_names)
+
+NAME_HEADERS = ("姓名", "户主", "申请人", "领取人", "监护人", "名字", "救助对象", "补贴对象", "发放对象", "参保人")
+COMPOUND_SURNAMES = frozenset({
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯",
+    "令狐", "独孤", "端木", "南宫", "西门", "呼延", "轩辕", "万俟", "闻人", "澹台", "公冶", "申屠"})
+MASK_CHARS = "某*＊×"
+_NAME_CELL = re.compile(r"^[\u4e00-\u9fff·*＊×]{2,6}$")
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _is_separator(cells: list[str]) -> bool:
+    return bool(cells) and all(re.fullmatch(r":?-{3,}:?", c) for c in cells)
+
+
+def masked_name(name: str) -> str:
+    """The form of ``name`` the rule allows: the surname, then 某 for every other character."""
+    surname = name[:2] if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else name[:1]
+    return surname + "某" * (len(name) - len(surname))
+
+
+def name_problems(body: str, body_line: int) -> Iterator[Finding]:
+    """Unmasked names in the name columns (姓名, 户主 …) of the body's Markdown tables:
+    (line in the file, 「正文」, message)."""
+    lines = body.split("\n")
+    i = 0
+    while i < len(lines):
+        if not lines[i].lstrip().startswith("|") or i + 1 >= len(lines) or not _is_separator(_cells(lines[i + 1])):
+            i += 1
+            continue
+        header = [re.sub(r"[*_`\s]", "", c) for c in _cells(lines[i])]
+        columns = [k for k, h in enumerate(header) if any(w in h for w in NAME_HEADERS)]
+        i += 2
+        while i < len(lines) and lines[i].lstrip().startswith("|"):
+            cells = _cells(lines[i])
+            for k in columns:
+                name = cells[k] if k < len(cells) else ""
+                if not _NAME_CELL.match(name):
+                    continue
+                shown = masked_name(name)
+                surname = len(shown) - shown.count("某") if shown.endswith("某") else len(shown)
+                if all(c in MASK_CHARS for c in name[surname:]):
+                    continue
+                yield (body_line + i, BODY_FIELD,
+                       f"公示名单中的姓名「{name}」没有遮蔽（site.toml 的 [privacy] mask_names：只能显示姓，"
+                       f"其余每个字写「某」或「*」）；请改为「{shown}」")
+            i += 1

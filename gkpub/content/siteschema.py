@@ -143,6 +143,8 @@ KEYS: tuple[Key, ...] = (
             "检索词找不到时，检索页建议同组的其他词"),
     Key("privacy", "allow", "strlist", False, [],
         doc="允许不遮蔽出现的号码原文（如本身是手机号的公开热线）"),
+    Key("privacy", "mask_names", "bool", False, False,
+        doc="true 时检查公示名单表格中的姓名：只能显示姓，其余每个字写作「某」或「*」（如 王某某、欧阳**）"),
     Key("calendar", "holidays", "datelist", False, [], doc="补充的节假日 YYYY-MM-DD"),
     Key("calendar", "workdays", "datelist", False, [], doc="补充的调休上班日 YYYY-MM-DD"),
     Key("calendar", "years", "intlist", False, [], doc="由本站完整定义日历的年份"),

@@ -99,6 +99,18 @@ def is_valid_id18(s: str) -> bool:
     return id_check_char(s[:17]) == s[17].upper()
 
 
+def is_id18_shaped(s: str) -> bool:
+    """18 characters shaped like a resident ID whatever the check character: a real province
+    code with a city and county (digits 3–6 not all zero) and a plausible birth date. A typo
+    in a published list (one digit wrong, so the check fails) still shows 17 digits of a real
+    person's number, so such a number is personal data too."""
+    if len(s) != 18 or not s[:17].isdigit() or not (s[17].isdigit() or s[17] in "Xx"):
+        return False
+    if (s[:2] not in _PROVINCES and s[0] != "9") or s[2:6] == "0000":
+        return False
+    return _birth(int(s[6:10]), int(s[10:12]), int(s[12:14])) is not None
+
+
 def is_valid_id15(s: str) -> bool:
     if len(s) != 15 or not s.isdigit() or s[:2] not in _PROVINCES:
         return False
@@ -168,7 +180,11 @@ def is_valid_card(digits: str) -> bool:
 
 # ---------------------------------------------------------------- masking
 
-_KEEP = {ID_CARD: (4, 4), MOBILE: (3, 4), BANK_CARD: (6, 4)}
+# The masking rule, defined once (README「遮蔽规则」shows the same): how many leading and
+# trailing digits may stay visible. mask() writes these forms; a masked number that shows
+# more is reported with the form to use (_partial_hits).
+MASK_RULE: dict[str, tuple[int, int]] = {ID_CARD: (4, 4), MOBILE: (3, 4), BANK_CARD: (6, 4)}
+_KEEP = MASK_RULE
 _CC_PREFIX_RE = re.compile(r"^(?:[(（]\+?86[)）] ?|(?:\+86|0086)[ -]?)")
 
 
@@ -676,6 +692,10 @@ def _blank_join_ok(c: _Candidate, ctx: _Context, words: tuple[str, ...]) -> bool
 def _id_ok(c: _Candidate, ctx: _Context) -> bool:
     if is_valid_id18(c.digits):  # check character, birth date, province: any grouping
         return True
+    if is_id18_shaped(c.digits):  # a mistyped ID: as one group or a run of its own, never a serial
+        if ctx.names(c.at, _ID_WORDS):
+            return True
+        return (len(c.sizes) == 1 or (c.whole and not ctx.extracted)) and ctx.kind_of_card(c.at) != "serial"
     return is_valid_id15(c.digits) and (
         len(c.sizes) == 1 or (c.whole and not ctx.extracted) or ctx.names(c.at, _ID_WORDS))
 
@@ -741,6 +761,7 @@ class PiiHit:
     masked: str
     digits: str = ""  # the number's digits (and X), as read after normalization
     note: str = ""  # how the number was disguised, in Chinese; '' when written plainly
+    partial: bool = False  # masked, but showing more digits than MASK_RULE allows
 
     @property
     def shown(self) -> str:
@@ -758,6 +779,9 @@ class PiiHit:
     def describe(self) -> str:
         """Chinese message for an editor."""
         note = f"（{self.note}）" if self.note else ""
+        if self.partial:
+            return (f"第 {self.line} 行第 {self.column} 列的{self.kind}「{self.shown}」遮盖得不够{note}，"
+                    f"公开前应改为「{self.masked}」")
         return (
             f"第 {self.line} 行第 {self.column} 列有未遮盖的{self.kind}「{self.shown}」{note}，"
             f"公开前应改为「{self.masked}」"
@@ -787,13 +811,13 @@ def scan(text: str, allow: Iterable[str] = (), *, extracted: bool = False) -> li
         else:
             windows.append((a, b))
     if not windows:
-        return []
+        return _partial_hits(text, allow, extracted)
     norm = normalize(text, windows)
     t = norm.text
     runs = [m for a, b in windows
             for m in _RUN_RE.finditer(t, norm.norm_offset(a), norm.norm_offset(b))]
     if not runs:
-        return []
+        return _partial_hits(text, allow, extracted)
     allowed = {a.strip() for a in allow}
     allowed_digits = {_digits(a) for a in allowed}
     ctx = _Context(t, extracted)
@@ -815,8 +839,70 @@ def scan(text: str, allow: Iterable[str] = (), *, extracted: bool = False) -> li
             notes = [_NOTES[k] for k in (INVISIBLE, ENTITY, ESCAPE, MARKUP, NBSP_KIND) if k in kinds]
             if "\n" in value or "\r" in value:
                 notes.append("跨行书写")
+            if kind == ID_CARD and len(digits) == 18 and not is_valid_id18(digits):
+                notes.append(MISTYPED_NOTE)
             # Written plainly: keep its separators in the masked form; else the plain form.
-            masked = mask(shown if not notes else digits, kind)
+            masked = mask(shown if notes in ([], [MISTYPED_NOTE]) else digits, kind)
             out.append(PiiHit(line + 1, column, kind, value, masked, digits, "，".join(notes)))
+    out += _partial_hits(text, allow, extracted)
     out.sort(key=lambda h: (h.line, h.column))
+    return out
+
+
+# ---------------------------------------------------------------- partly masked numbers
+
+MISTYPED_NOTE = "校验位不对，可能输错了一位，但其余数字仍是某人的身份证号"
+_STARS = "*＊"
+_MASKED_RE = re.compile(r"(?<![0-9A-Za-z*＊])[0-9*＊]{10,18}[0-9Xx*＊](?![0-9A-Za-z*＊])")
+
+
+def mask_rule_text() -> str:
+    """The rule in words, as README and messages say it."""
+    return "、".join(f"{kind}最多显示前 {h} 位和后 {t} 位" for kind, (h, t) in MASK_RULE.items())
+
+
+def _partial_kind(token: str, text: str, at: int, extracted: bool) -> Kind | None:
+    n = len(token)
+    if n == 11 and token[0] in "1" + _STARS:
+        return MOBILE
+    card_near = _Context(text, extracted).kind_of_card(at) == "card"
+    if 16 <= n <= 19 and card_near:
+        return BANK_CARD
+    if n == 18:
+        return ID_CARD
+    return None
+
+
+def _partial_hits(text: str, allow: Iterable[str], extracted: bool) -> list[PiiHit]:
+    """Masked numbers that show more than MASK_RULE allows (539901********2318 for an ID):
+    each with the form to use instead, which hides every digit the rule does not let show."""
+    if "*" not in text and "＊" not in text:
+        return []
+    allowed = {a.strip() for a in allow}
+    out: list[PiiHit] = []
+    breaks: list[int] | None = None
+    for m in _MASKED_RE.finditer(text):
+        token = m.group(0)
+        stars = sum(token.count(c) for c in _STARS)
+        if not stars or stars == len(token) or token in allowed:
+            continue
+        if token.startswith("**") and token.endswith("**") and not any(c in _STARS for c in token[2:-2]):
+            continue  # **13812345678**: bold, read by the scanner as the number it is
+        kind = _partial_kind(token, text, m.start(), extracted)
+        if kind is None:
+            continue
+        head, tail = MASK_RULE[kind]
+        if kind == ID_CARD and token[:2].isdigit() and token[:2] not in _PROVINCES and token[0] != "9":
+            continue  # not an ID number
+        shown = [i for i, c in enumerate(token) if c not in _STARS]
+        if all(i < head or i >= len(token) - tail for i in shown):
+            continue  # within the rule
+        masked = "".join(c if (i < head or i >= len(token) - tail) and c not in _STARS else "*"
+                         for i, c in enumerate(token))
+        if breaks is None:
+            breaks = [x.end() for x in LINE_BREAK.finditer(text)]
+        line = bisect.bisect_right(breaks, m.start())
+        column = m.start() - (breaks[line - 1] if line else 0) + 1
+        head_s = f"前 {head} 位和后 {tail} 位"
+        out.append(PiiHit(line + 1, column, kind, token, masked, token, f"{kind}最多显示{head_s}", partial=True))
     return out
