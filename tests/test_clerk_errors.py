@@ -250,3 +250,44 @@ def test_errors_beside_a_broken_draft_still_stop_the_build(mini_site: Path, caps
     assert code == 1
     assert lines[0].startswith("content/items/yanglao/b.md:7: 字段「过程」: 「决定」不是允许的值"), lines
     assert lines[-2:] == [DRAFT_WARNING, DRAFT_SUMMARY], lines
+
+
+# ---------------------------------------------------------------- a preview a leader can open
+
+def _serve_output(site: Path, host: str, drafts: bool, capsys) -> tuple[str, str, int]:
+    import threading
+    import urllib.request
+
+    from conftest import TODAY as DAY
+
+    from gkpub.build.builder import BuildOptions
+    from gkpub.cli.serve import serve
+    from gkpub.store.outguard import default_out
+
+    ready, stop = threading.Event(), threading.Event()
+    opts = BuildOptions(site_dir=site, out_dir=default_out(site, drafts), today=DAY, drafts=drafts, search=False,
+                        cache_dir=site / ".cache")
+    thread = threading.Thread(target=serve, args=(opts,), kwargs=dict(host=host, port=0, ready=ready, stop=stop),
+                              daemon=True)
+    thread.start()
+    try:
+        assert ready.wait(30), "serve did not start"
+        port = ready.port  # type: ignore[attr-defined]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+            page = r.read().decode("utf-8")
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+    captured = capsys.readouterr()
+    return captured.err, page, port
+
+
+def test_serve_on_every_address_warns_and_stamps_drafts(mini_site: Path, capsys) -> None:
+    err, page, port = _serve_output(mini_site, "0.0.0.0", True, capsys)
+    assert (f"警告：--host 0.0.0.0 让本机以外的电脑也能打开这个预览，同一网络中的任何人都能看到草稿和尚未发布的内容；"
+            f"页面都带「预览，未发布」横幅，并禁止搜索引擎收录。其他电脑请用本机的 IP 地址访问（http://本机IP:{port}/），"
+            "只在单位内网中使用，审阅完按 Ctrl-C 停止。") in err.splitlines()
+    assert "预览，未发布" in page and 'content="noindex' in page
+    err, page, _ = _serve_output(mini_site, "127.0.0.1", False, capsys)
+    assert "警告" not in err

@@ -226,6 +226,19 @@ def bind(host: str, port: int, handler: Callable[..., http.server.BaseHTTPReques
         raise UsageError(f"无法在 {host}:{port} 上监听：{exc.strerror or exc}；请用 --host 或 --port 另选") from None
 
 
+def host_warning(host: str, port: int, drafts: bool) -> str | None:
+    """What to say when the preview listens beyond this computer (``--host 0.0.0.0``): who
+    can see it, and how a leader's review link is made (issue #13 item 6). None on loopback."""
+    if host in ("localhost", "::1") or host.startswith("127."):
+        return None
+    shown = ("草稿和" if drafts else "") + "尚未发布的内容"
+    review = ("页面都带「预览，未发布」横幅，并禁止搜索引擎收录" if drafts else
+              "要给领导审阅草稿，请加 --drafts：页面带「预览，未发布」横幅，并禁止搜索引擎收录")
+    return (f"警告：--host {host} 让本机以外的电脑也能打开这个预览，同一网络中的任何人都能看到{shown}；"
+            f"{review}。其他电脑请用本机的 IP 地址访问（http://本机IP:{port}/），"
+            "只在单位内网中使用，审阅完按 Ctrl-C 停止。")
+
+
 def serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
           ready: threading.Event | None = None, stop: threading.Event | None = None,
           verbosity: int = 1) -> int:
@@ -262,6 +275,9 @@ def serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
     server_thread = threading.Thread(target=server.serve_forever, daemon=True)
     server_thread.start()
     print(f"预览地址：http://{host}:{server.server_address[1]}/  （保存文件后自动更新；按 Ctrl-C 停止）", flush=True)
+    warning = host_warning(host, server.server_address[1], opts.drafts or opts.future)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     if ready is not None:
         ready.port = server.server_address[1]  # type: ignore[attr-defined]
         ready.set()
