@@ -18,7 +18,9 @@ import yaml
 from conftest import TODAY, run
 from docx_support import Gongwen, png_bytes, xlsx_bytes
 
+from gkpub.authoring.new_item import item_path, next_index_no
 from gkpub.importer import gongwen
+from gkpub.importer.xlsx_list import ListImport, import_list
 from gkpub.rules.pii import id_check_char
 
 POLICY = "养老服务/高龄津贴/政策文件"
@@ -215,6 +217,27 @@ def test_announcement_with_an_image_and_an_embedded_sheet(mini_site: Path, tmp_p
     assert ">各街道发放日期表</a>" in html
 
 
+def test_a_document_typed_without_the_template(mini_site: Path, tmp_path: Path) -> None:
+    """No 版头, 署名 and date in one paragraph (a line break), 签发人 beside the 文号, a date typed
+    with spaces: read all the same."""
+    g = Gongwen()
+    g.para("测民发〔2026〕8号　　　　签发人：李某", "")
+    g.para("测试区民政局关于做好冬季送温暖工作的通知", "center")
+    g.body("各街道办事处：", "请于12月底前完成走访慰问。")
+    p = g.para("测试区民政局", "right")
+    p.add_run().add_break()
+    p.add_run("2026 年 11 月 2 日")
+    g.body("此件公开发布")
+    doc = g.save(tmp_path / "送温暖.docx")
+    assert import_docx(mini_site, doc, "--catalog", POLICY) == 0
+    [item] = new_items(mini_site)
+    meta, body = front_matter(item)
+    assert (meta["标题"], meta["文号"], meta["公开主体"], meta["成文日期"], meta["公开属性"], meta["草稿"]) == (
+        "测试区民政局关于做好冬季送温暖工作的通知", "测民发〔2026〕8号", "测试区民政局", dt.date(2026, 11, 2),
+        "主动公开", False)
+    assert body == "各街道办事处：\n\n请于12月底前完成走访慰问。\n"
+
+
 # ---------------------------------------------------------------- personal data
 
 def test_an_unmasked_id_is_refused_with_its_line(mini_site: Path, tmp_path: Path, capsys) -> None:
@@ -365,6 +388,30 @@ def test_a_roster_becomes_a_masked_notice_table(mini_site: Path, tmp_path: Path,
     out = build(mini_site, tmp_path)
     html = page(out, meta["索引号"])
     assert f"<td>{ids[1][:4]}{'*' * 10}{ids[1][-4:]}</td>" in html and "<td>李奶奶</td>" in html
+
+
+def test_names_are_masked_when_the_site_asks_and_the_period_can_be_asked_for(mini_site: Path, tmp_path: Path) -> None:
+    toml = mini_site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[privacy]\nmask_names = true\n", encoding="utf-8")
+    sheet = tmp_path / "名单.csv"
+    sheet.write_text("序号,户主姓名,村（社区）\n1,王大爷,东城社区\n2,欧阳明明,西岭村\n", encoding="utf-8")
+    answers = iter(["2026-11-24", "2026-11-30"])
+    asked: list[str] = []
+
+    def ask(prompt: str) -> str:
+        asked.append(prompt)
+        return next(answers)
+
+    code = import_list(ListImport(file=sheet, site_dir=mini_site, today=TODAY, catalog=LIST_LEAF,
+                                  next_index=next_index_no, place=item_path, title="高龄津贴发放名单", ask=ask))
+    assert code == 0 and len(asked) == 2 and "公示开始日期" in asked[0]
+    [item] = new_items(mini_site)
+    meta, body = front_matter(item)
+    assert meta["公示期"] == {"开始": dt.date(2026, 11, 24), "结束": dt.date(2026, 11, 30)}
+    assert meta["发布日期"] == dt.date(2026, 11, 24)
+    assert "| 1 | 王某某 | 东城社区 |" in body and "| 2 | 欧阳某某 | 西岭村 |" in body
+    assert "王大爷" not in body and "欧阳明明" not in body
+    assert run("check", "--site", str(mini_site), "--today", "2026-11-24") == 0
 
 
 def test_a_roster_without_a_notice_period_says_which_options(mini_site: Path, tmp_path: Path, capsys) -> None:

@@ -152,6 +152,18 @@ def _is_signature(text: str) -> bool:
     return 0 < len(text) <= 30 and not re.search(r"[。：:；;，,、！？]", text) and not _ATTACH_NOTE.match(text)
 
 
+def _date_of(b: Block) -> tuple[dt.date, list[str]] | None:
+    """The 成文日期 of a date-line paragraph, and the 署名 lines above it in the same paragraph
+    (typed with a line break: 「青禾区民政局⏎2026年9月28日」)."""
+    if not isinstance(b, Para):
+        return None
+    lines = [ln.strip() for ln in b.text.split("\n") if ln.strip()]
+    day = parse_date_line(lines[-1]) if lines else None
+    if day is None or not all(_is_signature(ln) for ln in lines[:-1]):
+        return None
+    return day, lines[:-1]
+
+
 def _is_mark(blocks: list[Block], i: int) -> bool:
     """Is paragraph ``i`` a 发文机关标志 with no 文号 under it: 「…文件」, or a line that is no title
     (no 关于, no 文种 at its end) above a centred line that is one?"""
@@ -233,7 +245,7 @@ def parse(doc: DocxText) -> Gongwen:
             break
     date_idx = None
     for k in range(body_start, end):
-        if not isinstance(blocks[k], Para) or parse_date_line(_text(blocks[k])) is None:
+        if _date_of(blocks[k]) is None:
             continue
         nxt = next((m for m in range(k + 1, end) if not _is_empty(blocks[m])), None)
         t = _text(blocks[nxt]) if nxt is not None else ""
@@ -241,21 +253,23 @@ def parse(doc: DocxText) -> Gongwen:
             date_idx = k
             break
     main_end = end
+    own_sig: list[str] = []  # 署名 lines in the date's paragraph (a line break, not a new paragraph)
     if date_idx is not None:
-        g.date = parse_date_line(_text(blocks[date_idx]))
+        g.date, own_sig = _date_of(blocks[date_idx]) or (None, [])
         g.date_line = blocks[date_idx].line
         main_end = date_idx
         _tail(g, blocks, date_idx + 1, end)
     # signature lines above the date
     k = main_end - 1
     if date_idx is not None:
-        while k >= body_start and _is_empty(blocks[k]):
+        while k >= body_start and _is_empty(blocks[k]) and not own_sig:
             k -= 1
         sig: list[str] = []
-        while k >= body_start and len(sig) < 3 and isinstance(blocks[k], Para) and _is_signature(_text(blocks[k])):
+        while (not own_sig and k >= body_start and len(sig) < 3 and isinstance(blocks[k], Para)
+               and _is_signature(_text(blocks[k]))):
             sig.insert(0, _text(blocks[k]))
             k -= 1
-        g.signatures = sig
+        g.signatures = sig + own_sig
         main_end = k + 1
     # 附件说明 above the signature
     note_start = None

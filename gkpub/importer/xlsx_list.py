@@ -10,8 +10,9 @@ numbers the scanner finds (rules/pii.py, its masked form); in a column headed as
 (身份证号, 证件号码) any value of 15 or more digits, in a column headed as a phone
 (联系电话, 手机) any 11-digit mobile, also when the scanner would not take it for one (a mistyped
 check digit still shows a real person's number); names in a column headed as a name (姓名, 户主,
-申请人 …) only when site.toml asks for it (``[privacy] mask_names = true``): 张* for two
-characters, 欧*明 for three and more. Otherwise names stay, as 公示 lists publish them.
+申请人 …, the headers content/pii_check.py checks) only when site.toml asks for it
+(``[privacy] mask_names = true``), in the form that check asks for (the surname, then 某: 张某,
+欧阳某某). Otherwise names stay, as 公示 lists publish them.
 
 The 公示期 is given with ``--start`` and ``--end`` (or ``--days``), or asked for on a terminal;
 without a terminal a missing one is a usage error (exit 2) that says which options to add.
@@ -21,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +29,7 @@ from pathlib import Path
 from gkpub.content.catalog import load_catalog
 from gkpub.content.config import SiteConfig, load_config
 from gkpub.content.hints import not_in_catalog
+from gkpub.content.pii_check import NAME_HEADERS, masked_name
 from gkpub.importer.docx_item import NextIndex, Place, validate_item, yaml_scalar
 from gkpub.importer.docx_markdown import escape
 from gkpub.importer.sheets import Sheet, read_sheets
@@ -38,7 +39,7 @@ from gkpub.util.errors import BuildFailed, ErrorList, UsageError, did_you_mean
 ID_HEADERS = ("身份证", "证件号", "公民身份号码", "身份号码")
 PHONE_HEADERS = ("电话", "手机", "联系方式")
 CARD_HEADERS = ("卡号", "账号", "银行卡")
-NAME_HEADERS = ("姓名", "户主", "申请人", "领取人", "户名", "监护人", "联系人", "法定代表人", "负责人", "收款人")
+_NAME = re.compile(r"^[\u4e00-\u9fff·]{2,6}$")  # a name as typed (张某 stays 张某; 张* is not one: left as it is)
 
 
 @dataclass
@@ -88,21 +89,6 @@ def read_roster(sheet: Sheet) -> Roster:
     return Roster(title, header, body, notes)
 
 
-def names_masked(site_dir: Path) -> bool:
-    """``[privacy] mask_names`` of site.toml (true: names in a list are masked)."""
-    try:
-        data = tomllib.loads((site_dir / "site.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return False
-    return data.get("privacy", {}).get("mask_names") is True
-
-
-def mask_name(name: str) -> str:
-    if len(name) < 2 or not re.fullmatch(r"[\u4e00-\u9fff·]+", name):
-        return name
-    return name[0] + "*" if len(name) == 2 else name[0] + "*" * (len(name) - 2) + name[-1]
-
-
 def _column_mask(header: str, value: str, names: bool) -> str:
     digits = re.sub(r"[\s\-]", "", value)
     if any(h in header for h in ID_HEADERS) and re.fullmatch(r"\d{14,17}[\dXx]", digits):
@@ -111,8 +97,8 @@ def _column_mask(header: str, value: str, names: bool) -> str:
         return mask(digits, MOBILE)
     if any(h in header for h in CARD_HEADERS) and re.fullmatch(r"\d{16,19}", digits):
         return mask(digits, BANK_CARD)
-    if names and any(h in header for h in NAME_HEADERS):
-        return mask_name(value)
+    if names and any(h in header for h in NAME_HEADERS) and _NAME.match(value):
+        return masked_name(value)
     return value
 
 
@@ -190,7 +176,7 @@ def import_list(opts: ListImport) -> int:
     roster = read_roster(sheets[0])
     title = (opts.title or roster.title or opts.file.stem).strip()
     start, end = _period(opts)
-    rows, count = masked_rows(roster, cfg, names_masked(opts.site_dir))
+    rows, count = masked_rows(roster, cfg, cfg.mask_names)
     index_no = opts.next_index(opts.site_dir, org.code, start.year if start > opts.today else opts.today.year)
     path = opts.place(opts.site_dir, leaf, index_no, title=title, day=opts.today)
     width = len(roster.header)
