@@ -252,6 +252,17 @@ def test_an_unmasked_id_is_refused_with_its_line(mini_site: Path, tmp_path: Path
     assert new_items(mini_site) == []
 
 
+def test_an_id_with_a_mistyped_check_digit_is_refused_too(mini_site: Path, tmp_path: Path, capsys) -> None:
+    good = an_id()
+    typo = good[:17] + ("0" if good[17] != "0" else "1")  # one wrong digit: still a real person's number
+    doc = notice(tmp_path, extra=(f"申请人身份证号{typo}。",))
+    assert import_docx(mini_site, doc, "--catalog", POLICY) == 1
+    assert f"通知.docx:18: 发现未遮蔽的身份证号「{typo}」" in capsys.readouterr().err
+    assert import_docx(mini_site, doc, "--catalog", POLICY, "--mask") == 0
+    [item] = new_items(mini_site)
+    assert typo not in item.read_text(encoding="utf-8")
+
+
 def test_mask_writes_the_masked_form(mini_site: Path, tmp_path: Path) -> None:
     number = an_id()
     doc = notice(tmp_path, extra=(f"经审核，申请人张某（身份证号：{number}，电话13812345678）符合条件。",))
@@ -294,7 +305,8 @@ def test_a_new_issuer_gets_a_ready_to_paste_org(mini_site: Path, tmp_path: Path,
 
 
 @pytest.mark.parametrize("written", ["测民发[2026]7号", "测民发【2026】7号", "测民发(2026)7号", "测民发（2026）7号",
-                                     "测民发［2026］7号", "测民发〔2026〕07号", "测民发 〔 2026 〕 7 号"])
+                                     "测民发［2026］7号", "测民发〔2026〕07号", "测民发 〔 2026 〕 7 号",
+                                     "测民发（２０２６）７号"])
 def test_doc_no_brackets_are_normalized(written: str) -> None:
     found = gongwen.normalize_doc_no(f"{written}　　签发人：李某")
     assert found is not None and found[1] == "测民发〔2026〕7号"

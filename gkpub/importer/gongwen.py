@@ -88,10 +88,10 @@ def parse_date_line(text: str) -> dt.date | None:
 
 def normalize_doc_no(text: str) -> tuple[str, str] | None:
     """(the 文号 as written, the 文号 with 〔〕) for the first 发文字号 in ``text``; None when none."""
-    m = DOC_NO_SEARCH.search(unicodedata.normalize("NFKC", text).replace("\u3000", " "))
+    m = DOC_NO_SEARCH.search(text) or DOC_NO_SEARCH.search(unicodedata.normalize("NFKC", text))
     if not m:
         return None
-    return m.group(0), f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
+    return m.group(0), f"{m.group(1)}〔{int(m.group(2))}〕{int(m.group(3))}号"
 
 
 # ---------------------------------------------------------------- the parts
