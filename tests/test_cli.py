@@ -259,7 +259,7 @@ def test_site_out_and_today_are_the_same_everywhere() -> None:
             assert (today.help, today.metavar, today.default) == (TODAY_HELP, "日期", None), prog
     leaves = {"gkpub build", "gkpub serve", "gkpub check", "gkpub new item", "gkpub print board",
               "gkpub print boards", "gkpub print handbook", "gkpub print notice", "gkpub report annual",
-              "gkpub import catalog", "gkpub import requests"}
+              "gkpub import catalog", "gkpub import requests", "gkpub admin"}
     for prog in leaves:
         assert any(a.option_strings == ["--site"] for a in parsers[prog]._actions), f"{prog} has no --site"
     assert with_out == {p: "目录" for p in leaves - {"gkpub new item", "gkpub report annual"}} | {

@@ -29,7 +29,7 @@ _START_SECONDS = 30  # how long decap-server may take to listen
 
 
 def add_admin_parser(sub: Any, site_args: Callable[..., None]) -> None:
-    a = sub.add_parser("admin", help="生成表单编辑页面（Decap CMS），不用写 YAML 也能新建、修改信息")
+    a = sub.add_parser("admin", help="生成表单编辑页面（Decap），不用手写元数据也能新建、修改信息")
     site_args(a)
     a.add_argument("--out", type=Path, default=None, metavar="目录",
                    help="写到这个目录，默认为 站点目录/admin（不会写进生成的网站）")
