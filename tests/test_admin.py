@@ -365,3 +365,26 @@ def test_create_edit_delete_in_chromium(tmp_path: Path) -> None:
         assert errors == []
     html = _item_page(site, index_no)  # the 索引号 of the deleted item went to the guide
     assert "青禾区高龄津贴申领指南" in html and title not in html and "<h2" in html
+
+
+def test_refuses_a_folder_it_did_not_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = copy_demo(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "config.yml").write_text("backend: {name: git-gateway}\n", encoding="utf-8")
+    (other / "notes.txt").write_text("mine", encoding="utf-8")
+    assert run("admin", "--site", str(site), "--today", TODAY, "--out", str(other)) == 2
+    assert "已有别的文件" in capsys.readouterr().err
+    assert (other / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert run("admin", "--site", str(site), "--today", TODAY, "--out", str(site)) == 2
+
+
+def test_local_port_in_use_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = copy_demo(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert run("admin", "--local", "--port", str(port - 1), "--site", str(site), "--today", TODAY) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"端口 {port} 已被占用" in err and "--port" in err

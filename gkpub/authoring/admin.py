@@ -36,6 +36,7 @@ from gkpub.util.errors import BuildFailed, ErrorList, UsageError
 BODY = "body"  # Decap's name for the Markdown body of a front-matter file
 ALL_ITEMS = "all_items"  # the hidden collection over every domain folder: what 解读 may point to
 DATE_FORMAT = "YYYY-MM-DD"
+CONFIG_HEAD = "# 由 gkpub admin"  # the first line of every config.yml it writes
 DEFAULT_PORT = 8080  # `gkpub admin --local`: the admin page; decap-server listens on the next port
 
 # The files of Decap's dist/ folder the admin needs: the bundle, the chunks it loads on demand
@@ -260,7 +261,7 @@ def admin_config(cfg: SiteConfig, catalog: Catalog, settings: AdminSettings, nex
 
 
 def config_yaml(config: dict[str, Any]) -> str:
-    head = ("# 由 gkpub admin 根据 schema.py、标准目录和 site.toml 生成，请勿手工修改：\n"
+    head = (f"{CONFIG_HEAD} 根据 schema.py、标准目录和 site.toml 生成，请勿手工修改：\n"
             "# 改了目录或 site.toml 后重新运行 gkpub admin。\n")
     return head + yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=1000)
 
@@ -382,9 +383,17 @@ def _check_out(out: Path, site_dir: Path) -> None:
                              "请用默认的 站点目录/admin，或另选一个目录")
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} 是一个文件，不是目录")
-    marker = out / "config.yml"
-    if out.is_dir() and any(out.iterdir()) and not marker.is_file():
+    if out.is_dir() and any(out.iterdir()) and not _ours(out / "config.yml"):
         raise UsageError(f"目录 {out} 已有别的文件；请另选一个空目录或用默认的 站点目录/admin")
+
+
+def _ours(config: Path) -> bool:
+    """Was this folder written by `gkpub admin` (so that its other files may be replaced)?"""
+    try:
+        with config.open(encoding="utf-8") as f:
+            return f.readline().startswith(CONFIG_HEAD)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def write_admin(site_dir: Path, today: dt.date, out: Path | None = None, local_port: int = DEFAULT_PORT + 1) -> Path:
