@@ -16,10 +16,12 @@ from urllib.parse import quote
 import pytest
 import yaml
 from conftest import TODAY, run
-from docx_support import Gongwen, png_bytes, xlsx_bytes
+from docx.oxml import parse_xml
+from docx_support import W_NS, Gongwen, png_bytes, xlsx_bytes
 
 from gkpub.authoring.new_item import item_path, next_index_no
 from gkpub.importer import gongwen
+from gkpub.importer.docx_read import read_docx
 from gkpub.importer.xlsx_list import ListImport, import_list
 from gkpub.rules.pii import id_check_char
 
@@ -215,6 +217,36 @@ def test_announcement_with_an_image_and_an_embedded_sheet(mini_site: Path, tmp_p
     assert (out / "files" / "items" / "yanglao" / "files" / f"{stem}-tu1.png").read_bytes() == png_bytes()
     assert squeeze("高龄津贴发放日期由每月15日调整为每月10日") in page_text(html)
     assert ">各街道发放日期表</a>" in html
+
+
+def test_text_is_read_as_word_shows_it(tmp_path: Path) -> None:
+    """A drawing's fallback copy is not read twice; tracked deletions are out, insertions in."""
+    g = Gongwen()
+    p = g.para("文本框：")
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    p._p.append(parse_xml(
+        f'<w:r xmlns:w="{W_NS}" xmlns:mc="{mc}"><mc:AlternateContent><mc:Choice Requires="wps"><w:t>甲</w:t>'
+        "</mc:Choice><mc:Fallback><w:t>甲</w:t></mc:Fallback></mc:AlternateContent></w:r>"))
+    p._p.append(parse_xml(
+        f'<w:del xmlns:w="{W_NS}" w:id="1" w:author="a"><w:r><w:delText>删去</w:delText></w:r></w:del>'))
+    p._p.append(parse_xml(f'<w:ins xmlns:w="{W_NS}" w:id="2" w:author="a"><w:r><w:t>加上</w:t></w:r></w:ins>'))
+    doc = read_docx(g.save(tmp_path / "x.docx"))
+    assert doc.lines() == ["文本框：甲加上"]
+
+
+def test_a_head_laid_out_in_a_table(mini_site: Path, tmp_path: Path) -> None:
+    g = Gongwen()
+    g.table([["测试区民政局文件", "测民发〔2026〕10号"]])
+    g.para("测试区民政局关于开展养老机构安全检查的通知", "center")
+    g.body("各养老机构：", "请于12月15日前完成自查。")
+    g.tail([], ["测试区民政局"], "2026年11月5日")
+    doc = g.save(tmp_path / "检查.docx")
+    assert import_docx(mini_site, doc, "--catalog", POLICY) == 0
+    [item] = new_items(mini_site)
+    meta, body = front_matter(item)
+    assert (meta["标题"], meta["文号"], meta["公开主体"]) == (
+        "测试区民政局关于开展养老机构安全检查的通知", "测民发〔2026〕10号", "测试区民政局")
+    assert body == "各养老机构：\n\n请于12月15日前完成自查。\n"
 
 
 def test_a_document_typed_without_the_template(mini_site: Path, tmp_path: Path) -> None:

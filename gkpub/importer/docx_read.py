@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -34,6 +35,8 @@ _T, _TAB, _BR, _CR = f"{{{_W}}}t", f"{{{_W}}}tab", f"{{{_W}}}br", f"{{{_W}}}cr"
 _FOOTREF, _BLIP, _IMAGEDATA = f"{{{_W}}}footnoteReference", f"{{{_A}}}blip", f"{{{_V}}}imagedata"
 _DOCPR = f"{{{_WP}}}docPr"
 _NOBREAK_HYPHEN = f"{{{_W}}}noBreakHyphen"
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_HIDDEN = frozenset({f"{{{_MC}}}Fallback", f"{{{_W}}}del", f"{{{_W}}}moveFrom"})
 # A footnote reference in Para.text: private-use characters around the footnote's id, which no
 # document text holds and which break a run of digits (the personal-data scanner reads runs)
 NOTE_OPEN, NOTE_CLOSE = "\ue000", "\ue001"
@@ -138,12 +141,22 @@ def _align(paragraph: Any) -> str:
     return {"justify": "both", "distribute": "both"}.get(name, name)
 
 
+def _walk(el: Any) -> Iterator[Any]:
+    """``el`` and its descendants in document order, without what Word does not show as text:
+    the fallback copy of a drawing (``mc:Fallback``: a text box or image a second time, for old
+    readers) and deleted or moved-away text (tracked changes)."""
+    yield el
+    for child in el:
+        if child.tag not in _HIDDEN:
+            yield from _walk(child)
+
+
 def _para(paragraph: Any, line: int, part: Any, numbering: dict[tuple[str, str], str]) -> Para:
     p = paragraph._p
     texts: list[str] = []
     images: list[Image] = []
     alt = ""
-    for el in p.iter():
+    for el in _walk(p):
         tag = el.tag
         if tag == _T:
             texts.append(el.text or "")

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from gkpub.importer.docx_read import Block, DocxText, Para
+from gkpub.importer.docx_read import Block, DocxText, Para, Table
 
 # ---------------------------------------------------------------- text patterns
 
@@ -194,7 +194,16 @@ def parse(doc: DocxText) -> Gongwen:
         if _is_empty(b):
             i += 1
             continue
-        if not isinstance(b, Para):
+        if isinstance(b, Table):  # a 版头 laid out in a table: 机关标志 and 文号 in its cells
+            for cell in (c for row in b.rows for c in row if c):
+                found = normalize_doc_no(cell)
+                if found and not g.doc_no:
+                    g.doc_no_written, g.doc_no = found
+                    g.doc_no_line = b.line
+                elif _squeeze(cell).endswith("文件") and not g.issuer_mark:
+                    g.issuer_mark = cell
+            if g.doc_no or g.issuer_mark:
+                i += 1  # the table was the 版头
             break
         t = _text(b)
         s = _squeeze(t)
@@ -211,7 +220,7 @@ def parse(doc: DocxText) -> Gongwen:
             break
         head.append(i)
         i += 1
-    if not g.doc_no:
+    if not g.doc_no and not g.issuer_mark:
         i = head[0] if head else i
         first = blocks[i] if i < n else None
         if first is not None and _is_mark(blocks, i):
