@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html as html_lib
+import io
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -18,6 +19,7 @@ import yaml
 from conftest import TODAY, run
 from docx.oxml import parse_xml
 from docx_support import W_NS, Gongwen, png_bytes, xlsx_bytes
+from PIL import Image as PILImage
 
 from gkpub.authoring.new_item import item_path, next_index_no
 from gkpub.importer import gongwen
@@ -268,6 +270,26 @@ def test_a_document_typed_without_the_template(mini_site: Path, tmp_path: Path) 
         "测试区民政局关于做好冬季送温暖工作的通知", "测民发〔2026〕8号", "测试区民政局", dt.date(2026, 11, 2),
         "主动公开", False)
     assert body == "各街道办事处：\n\n请于12月底前完成走访慰问。\n"
+
+
+def test_an_item_that_would_not_validate_is_not_written(mini_site: Path, tmp_path: Path, capsys) -> None:
+    """Checked as gkpub check checks it before it is written: an image over the site's limit
+    stops the import, and the files already put in place are removed again."""
+    toml = mini_site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[limits]\nimage_max_kb = 1\n", encoding="utf-8")
+    g = Gongwen()
+    g.head("测试区民政局文件", "测民发〔2026〕11号", "测试区民政局关于养老服务设施布局的通知")
+    g.body("各街道办事处：", "布局见下图。")
+    noise = io.BytesIO()
+    PILImage.effect_noise((200, 200), 80).convert("RGB").save(noise, format="PNG")
+    g.image(noise.getvalue(), "养老服务设施布局图")
+    g.tail([], ["测试区民政局"], "2026年11月5日")
+    doc = g.save(tmp_path / "布局.docx")
+    assert import_docx(mini_site, doc, "--catalog", POLICY) == 1
+    err = capsys.readouterr().err
+    assert "字段「正文」" in err and "1 KB" in err and "未导入（没有写入任何文件）" in err
+    assert new_items(mini_site) == []
+    assert not list((mini_site / "content" / "items" / "yanglao" / "files").glob("*"))
 
 
 # ---------------------------------------------------------------- personal data
