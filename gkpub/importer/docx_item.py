@@ -104,33 +104,57 @@ def import_docx(opts: DocxImport) -> int:
             print(f"（--dry-run：将写入 {path.relative_to(opts.site_dir)}）")
         print(f"（--dry-run：将写入 {planned.path.relative_to(opts.site_dir)}；没有写入任何文件）")
         return 0
-    written: list[Path] = []
-    try:
-        for path, data in sorted(planned.files.items()):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "xb") as fh:  # never over another item's file
-                fh.write(data)
-            written.append(path)
-        errors = validate_item(opts.site_dir, planned.path, planned.text)  # its files are in place now
-        if not errors:
-            with open(planned.path, "x", encoding="utf-8") as f:
-                f.write(planned.text)
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+    errors = write_checked(opts.site_dir, planned.path, planned.text, planned.files)
     if errors:
-        for path in written:
-            path.unlink(missing_ok=True)
-        for e in errors.sorted():
-            print(e.format(), file=sys.stderr)
-        print(f"生成的信息有 {len(errors)} 处错误，未导入（没有写入任何文件）。", file=sys.stderr)
+        print_unwritten(errors, planned.path, opts.site_dir)
         return 1
     extra = f"，另写入 {len(planned.files)} 个文件到 files/" if planned.files else ""
     masked = f"，遮蔽了 {planned.masked} 处个人信息" if planned.masked else ""
     print(f"已导入：{planned.path.relative_to(opts.site_dir)}{extra}{masked}。"
           "请核对后提交；运行 gkpub check 检查。")
     return 0
+
+
+def write_checked(site_dir: Path, path: Path, text: str, files: dict[Path, bytes]) -> ErrorList:
+    """Put ``files`` in place, check the item as `gkpub check` would, and write it when it passes;
+    on errors (or an exception) the files and the folders made for them are removed again."""
+    made: list[Path] = []  # files and folders this call created, in order
+    try:
+        for file, data in sorted(files.items()):
+            missing = [d for d in (file.parent, *file.parent.parents) if not d.exists()]
+            for d in reversed(missing):
+                d.mkdir()
+                made.append(d)
+            with open(file, "xb") as fh:  # never over another item's file
+                made.append(file)
+                fh.write(data)
+        errors = validate_item(site_dir, path, text)
+        if not errors:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "x", encoding="utf-8") as f:
+                f.write(text)
+            return errors
+    except BaseException:
+        _remove(made)
+        raise
+    _remove(made)
+    return errors
+
+
+def _remove(made: list[Path]) -> None:
+    for p in reversed(made):
+        if p.is_dir():
+            p.rmdir()
+        else:
+            p.unlink(missing_ok=True)
+
+
+def print_unwritten(errors: ErrorList, path: Path, site_dir: Path) -> None:
+    for e in errors.sorted():
+        print(e.format(), file=sys.stderr)
+    print(f"由文件生成的 {path.relative_to(site_dir)} 有 {len(errors)} 处错误"
+          "（行号是这个文件的行号，可用 --dry-run 查看），未导入（没有写入任何文件）；请在原文件中修改后重新导入。",
+          file=sys.stderr)
 
 
 def validate_item(site_dir: Path, path: Path, text: str) -> ErrorList:

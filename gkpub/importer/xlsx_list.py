@@ -30,7 +30,7 @@ from gkpub.content.catalog import load_catalog
 from gkpub.content.config import SiteConfig, load_config
 from gkpub.content.hints import not_in_catalog
 from gkpub.content.pii_check import NAME_HEADERS, masked_name
-from gkpub.importer.docx_item import NextIndex, Place, validate_item, yaml_scalar
+from gkpub.importer.docx_item import NextIndex, Place, print_unwritten, write_checked, yaml_scalar
 from gkpub.importer.docx_markdown import escape
 from gkpub.importer.sheets import Sheet, read_sheets
 from gkpub.rules.pii import BANK_CARD, ID_CARD, MOBILE, mask, scan
@@ -200,15 +200,10 @@ def import_list(opts: ListImport) -> int:
         sys.stdout.write(text)
         print(f"（--dry-run：将写入 {path.relative_to(opts.site_dir)}；没有写入任何文件）")
         return 0
-    errors = validate_item(opts.site_dir, path, text)
+    errors = write_checked(opts.site_dir, path, text, {})
     if errors:
-        for e in errors.sorted():
-            print(e.format(), file=sys.stderr)
-        print(f"生成的信息有 {len(errors)} 处错误，未导入（没有写入任何文件）。", file=sys.stderr)
+        print_unwritten(errors, path, opts.site_dir)
         return 1
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "x", encoding="utf-8") as f:
-        f.write(text)
     print(f"已导入：{path.relative_to(opts.site_dir)}（{len(rows)} 行，遮蔽了 {count} 个单元格中的个人信息）。"
           "请核对后提交；运行 gkpub check 检查。")
     return 0
