@@ -175,3 +175,13 @@ def test_qingli_repealed_from_its_day(mini_site: Path, today: str, count: int) -
     assert run("build", "--site", str(mini_site), "--no-search", "--today", today) == 0
     page = (mini_site / "public" / "xxgk" / "qingli" / "index.html").read_text(encoding="utf-8")
     assert f"已废止（{count} 件）" in page and ("已废止的暂行办法" in page) == bool(count)
+
+
+def test_a_new_sites_guide_links_the_qingli_page(tmp_path: Path) -> None:
+    site = tmp_path / "new"
+    assert run("new", "site", str(site), "--today", DAY) == 0
+    assert run("build", "--site", str(site), "--no-search", "--today", DAY) == 0
+    guide = (site / "public" / "guide" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="/xxgk/qingli/">清理结果</a>' in guide and "第十八条" in guide
+    page = (site / "public" / "xxgk" / "qingli" / "index.html").read_text(encoding="utf-8")
+    assert "已废止（0 件）" in page and "暂无已废止的信息" in page and "已失效（0 件）" in page
