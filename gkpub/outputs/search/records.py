@@ -1,8 +1,8 @@
 """Search records prepared from the model (``Site``), not read back from the written HTML.
 
 One record per published item and per fixed page (指南, 制度, 年报, 联系我们). What a record's
-words are made of is what a resident sees as the page's text: the title, the 文号 and the
-发布机构 shown under it, the body and the names of the attachments, and the 关键词 (found by
+words are made of is what a resident sees as the page's text: the title, the 文号, 索引号 and
+发布机构 its header shows, the body and the names of the attachments, and the 关键词 (found by
 them, but an excerpt never shows them: they are not on the page). The page keeps the visible
 body text in ``meta.text`` to draw excerpts from it and to say where the query is; the index
 itself holds the tokens of tokens.py.
@@ -84,7 +84,7 @@ def item_record(item: Item, site: Site) -> Record:
     body = "\n".join(notices(item, site) + [html_text(item.html)])
     attachments = [a.name for a in item.attachments]
     keywords = [str(k) for k in item.el.get("关键词") or []]  # found by them, never shown in an excerpt
-    words = "\n".join([item.title, item.doc_no, item.org.name, body, *attachments, *keywords])
+    words = "\n".join([item.title, item.doc_no, item.index_no, item.org.name, body, *attachments, *keywords])
     date = item.published.isoformat()
     filters = {
         "类型": [ITEM_KIND],

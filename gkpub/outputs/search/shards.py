@@ -38,7 +38,7 @@ from gkpub.util import faults
 from gkpub.util.parallel import worker_count
 
 MANIFEST = "gkpub-search.json"
-LANGUAGE = "zh-cn"  # no stemmer; its segmenter leaves our letters-only tokens whole (tests/test_search_tokens.py)
+LANGUAGE = "zh-cn"  # no stemmer; its segmenter leaves our letters-only tokens whole (tests/test_search.py)
 SHARD_RECORDS = 640  # aim per shard (measured: benchmarks/README.md, search)
 MAX_SHARDS = 64
 RUNTIME = ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind")  # what /search/ loads

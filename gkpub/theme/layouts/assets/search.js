@@ -44,7 +44,7 @@ const isHan = (cp) => (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0
 const ASCII = "0123456789abcdefghijklmnopqrstuvwxyz";
 const asciiCode = (c) => {
   const i = ASCII.indexOf(c);
-  return String.fromCharCode(97 + Math.floor(i / 26), 97 + (i % 26));
+  return "ma" + String.fromCharCode(97 + Math.floor(i / 26), 97 + (i % 26));
 };
 const hanCode = (ch) => {
   let n = ch.codePointAt(0);
@@ -95,50 +95,44 @@ function runs(text) {
   return out;
 }
 
+/** A run's tokens: for each character its bigram with the next (or, last, itself + "x"), then itself + "u". */
 function runTokens(kind, chars) {
-  if (kind === "a") return ["y" + chars.map(asciiCode).join("") + "x"];
-  const codes = chars.map(hanCode);
+  const codes = chars.map(kind === "a" ? asciiCode : hanCode);
   const out = [];
-  for (let i = 0; i + 1 < codes.length; i++) out.push(codes[i] + codes[i + 1]);
-  out.push(codes[codes.length - 1] + "x");
+  codes.forEach((c, i) => out.push(i + 1 < codes.length ? c + codes[i + 1] : c + "x", c + "u"));
   return out;
 }
 
-/** The query's tokens, the last one a prefix (see tokens.query_tokens). */
+/** The query's tokens with their positions (see tokens.query_tokens): [token, position]. */
 function queryTokens(text) {
-  const parts = runs(text);
   const out = [];
-  parts.forEach(([kind, chars], i) => {
-    let toks = runTokens(kind, chars);
-    if (i === parts.length - 1) {
-      if (kind === "h" && chars.length > 1) toks = toks.slice(0, -1);
-      else toks[toks.length - 1] = toks[toks.length - 1].slice(0, -1);
-    }
-    out.push(...toks);
-  });
+  for (const [kind, chars] of runs(text)) {
+    const base = out.length;
+    runTokens(kind, chars).forEach((t, i) => out.push([t, base + i]));
+  }
+  if (out.length) out.splice(out.length - 2, 1); // the last character's "x": the text may go on
   return out;
 }
 window.gkpubQueryTokens = queryTokens; // tests compare it with tokens.py
 
-/** The tokens to ask for, with their positions in the query: of a Han run's bigrams every
- *  other one and the last (together they cover every character), no run-end unigram unless
- *  the run is one character. Fewer tokens, fewer index chunks to fetch; the positions still
- *  pin the whole query (hasAll). */
+/** The tokens to ask for, with their positions: of each run's bigrams every other one and the
+ *  last (together they cover every character), the "x" of a run the query ends (the text's
+ *  run ends there too), and for a last run of one character its "u". Fewer tokens, fewer
+ *  index chunks to fetch; the positions still pin the whole query (hasAll). Every token is
+ *  a whole word of the index: no prefix search (Pagefind looks for a prefix's words in one
+ *  index chunk only). */
 function askTokens(text) {
-  const all = queryTokens(text);
-  const parts = runs(text);
   const out = [];
-  let at = 0;
+  const parts = runs(text);
+  let base = 0;
   parts.forEach(([kind, chars], i) => {
-    const last = i === parts.length - 1;
-    const n = kind === "a" ? 1 : last && chars.length > 1 ? chars.length - 1 : chars.length;
-    if (kind === "a" || chars.length === 1) out.push([all[at], at]);
-    else {
-      const bigrams = chars.length - 1;
-      for (let k = 0; k < bigrams; k += 2) out.push([all[at + k], at + k]);
-      if ((bigrams - 1) % 2 === 1) out.push([all[at + bigrams - 1], at + bigrams - 1]);
-    }
-    at += n;
+    const toks = runTokens(kind, chars);
+    const n = chars.length;
+    for (let k = 0; k + 1 < n; k += 2) out.push([toks[2 * k], base + 2 * k]);
+    if (n >= 2 && (n - 2) % 2 === 1) out.push([toks[2 * (n - 2)], base + 2 * (n - 2)]);
+    if (i < parts.length - 1) out.push([toks[2 * (n - 1)], base + 2 * (n - 1)]);
+    else if (n === 1) out.push([toks[1], base + 1]);
+    base += toks.length;
   });
   return out;
 }
@@ -313,6 +307,10 @@ async function wordSearch(s, tokens) {
   if (!found.exact.length) hits = [];
   return { total: found.total, exact: found.exact.length, related: found.related.length, counts };
 }
+
+/** What the page holds for the last search, for the recall benchmark and tests: every hit in
+ *  display order (not only the ten drawn), as Pagefind's page id, its label and its group. */
+window.gkpubHits = () => hits.map((h) => ({ id: h.result.id, match: h.match, group: h.group }));
 
 let pending = 0;
 
