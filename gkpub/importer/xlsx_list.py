@@ -182,9 +182,8 @@ def import_list(opts: ListImport) -> int:
     width = len(roster.header)
     table = ["| " + " | ".join(escape(h, inside=True) for h in roster.header) + " |", "|" + " --- |" * width]
     table += ["| " + " | ".join(escape(c, inside=True) for c in (r + [""] * width)[:width]) + " |" for r in rows]
-    contact = f"（电话：{org.phone}）" if org.phone else ""
-    body = [f"现将{escape(title)}予以公示，公示期为 {start.isoformat()} 至 {end.isoformat()}。"
-            f"如有异议，请在公示期内向{org.name}反映{contact}。", "\n".join(table)]
+    # the page and the printed notice state the 公示期 and whom to tell of an objection (templates)
+    body = [f"现将{escape(title)}予以公示。", "\n".join(table)]
     body += [escape(n) for n in roster.notes]
     written = min(opts.today, start)
     text = "\n".join([
