@@ -317,6 +317,18 @@ def test_an_id_with_a_mistyped_check_digit_is_refused_too(mini_site: Path, tmp_p
     assert typo not in item.read_text(encoding="utf-8")
 
 
+def test_personal_data_in_an_attachment_stops_the_import(mini_site: Path, tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "收文"
+    doc = notice(folder)
+    number = an_id()
+    (folder / "高龄津贴申请表.xlsx").write_bytes(xlsx_bytes([["姓名", "身份证号"], ["张某", number]]))
+    assert import_docx(mini_site, doc, "--catalog", POLICY, "--mask") == 1
+    err = capsys.readouterr().err
+    assert "files/2026-11-23-调整高龄津贴发放标准-fj1.xlsx" in err and number in err
+    assert "附件中的个人信息不能自动遮蔽" in err and "未导入（没有写入任何文件）" in err
+    assert new_items(mini_site) == [] and not (mini_site / "content" / "items" / "yanglao" / "files").exists()
+
+
 def test_mask_writes_the_masked_form(mini_site: Path, tmp_path: Path) -> None:
     number = an_id()
     doc = notice(tmp_path, extra=(f"经审核，申请人张某（身份证号：{number}，电话13812345678）符合条件。",))

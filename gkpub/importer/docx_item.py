@@ -38,6 +38,7 @@ from gkpub.content.config import Org, SiteConfig, load_config
 from gkpub.content.hints import near_typo, not_in_catalog, org_snippet
 from gkpub.content.items import validate_document
 from gkpub.content.model import Leaf
+from gkpub.content.pii_sources import attachment_pii
 from gkpub.content.prepare import prepare
 from gkpub.importer import gongwen
 from gkpub.importer.docx_markdown import MarkdownWriter
@@ -128,7 +129,7 @@ def write_checked(site_dir: Path, path: Path, text: str, files: dict[Path, bytes
             with open(file, "xb") as fh:  # never over another item's file
                 made.append(file)
                 fh.write(data)
-        errors = validate_item(site_dir, path, text)
+        errors = validate_item(site_dir, path, text, tuple(f for f in files if "-fj" in f.name))
         if not errors:
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(path, "x", encoding="utf-8") as f:
@@ -157,8 +158,9 @@ def print_unwritten(errors: ErrorList, path: Path, site_dir: Path) -> None:
           file=sys.stderr)
 
 
-def validate_item(site_dir: Path, path: Path, text: str) -> ErrorList:
-    """The checks `gkpub check` makes of one item, on ``text`` as it would be written at ``path``."""
+def validate_item(site_dir: Path, path: Path, text: str, attachments: tuple[Path, ...] = ()) -> ErrorList:
+    """The checks `gkpub check` makes of one item, on ``text`` as it would be written at ``path``,
+    and of the text of its ``attachments`` (personal data in a sheet or PDF stops a build too)."""
     errors = ErrorList(root=site_dir)
     cfg = load_config(site_dir, errors)
     if cfg is None:
@@ -169,6 +171,9 @@ def validate_item(site_dir: Path, path: Path, text: str) -> ErrorList:
         errors.add(path, prep.source_error[0], "", prep.source_error[1])
     else:
         validate_document(prep, cfg, catalog.leaf_by_path(), errors, site_dir / "content", catalog)
+    for file in attachments:
+        for e in attachment_pii(file, errors.rel(file), tuple(cfg.privacy_allow)):
+            errors.add(e.path, e.line, e.field, e.message + "（附件中的个人信息不能自动遮蔽：请遮蔽后重新导入）")
     return errors
 
 
