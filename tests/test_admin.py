@@ -264,6 +264,13 @@ def _item_page(site: Path, index_no: str) -> str:
     return (site / "public" / "xxgk" / index_no / "index.html").read_text(encoding="utf-8")
 
 
+def _new(page: Any, url: str, collection: str, label: str) -> None:
+    """Open a new entry's form, from the collection's list (so no other form is still shown)."""
+    page.goto(url + f"#/collections/{collection}")
+    page.get_by_role("link", name=f"{label}信息").click()
+    page.get_by_text(f"正在集合“{label}”中编写").wait_for()
+
+
 def _save(page: Any) -> None:
     page.get_by_role("button", name="发布").first.click()
     page.get_by_text("立即发布").click()
@@ -291,7 +298,7 @@ def test_create_edit_delete_in_chromium(tmp_path: Path) -> None:
         page.get_by_role("button", name="登录").click()
         page.get_by_text("养老服务").first.wait_for()
         assert "集合" in page.inner_text("body")  # the Chinese UI
-        page.goto(url + "#/collections/yanglao/new")
+        _new(page, url, "yanglao", "养老服务")
         page.get_by_label("标题").fill(title)
         page.get_by_label("索引号").fill(index_no)
         page.locator('[id^="目录-field"]').fill("发放名单")
@@ -350,7 +357,7 @@ def test_create_edit_delete_in_chromium(tmp_path: Path) -> None:
         # a body left empty gets the leaf's 要素 as headings
         _, catalog = _site(site)
         leaf = catalog.leaf_by_path()["养老服务/高龄津贴/办事指南"]
-        page.goto(url + "#/collections/yanglao/new")
+        _new(page, url, "yanglao", "养老服务")
         page.get_by_label("标题").fill("青禾区高龄津贴申领指南")
         page.get_by_label("索引号").fill(index_no)
         page.locator('[id^="目录-field"]').fill(leaf_label(leaf))
@@ -361,6 +368,41 @@ def test_create_edit_delete_in_chromium(tmp_path: Path) -> None:
         (guide,) = set(folder.glob("*.md")) - before
         body = guide.read_text(encoding="utf-8").split("---\n", 2)[2]
         assert body.split() == [w for e in leaf.elements["要素"] for w in ("##", e)]
+        assert run("check", "--site", str(site), "--today", TODAY) == 0
+
+        assert errors == []
+        # 解读 chosen among the items of every domain; 删减后公开 is not saved without 删减说明
+        jiuye = site / "content" / "items" / "jiuye"
+        before_jiuye = set(jiuye.glob("*.md"))
+        rsj = cfg.org_by_name("区人社局")
+        assert rsj is not None
+        jiedu_no = next_index_no(site, rsj.code, 2026)
+        policy = "11539901MB00001027/2026-00007"  # 关于印发《青禾区进一步稳就业促创业若干措施》的通知
+        _new(page, url, "jiuye", "就业创业")
+        page.get_by_label("标题").fill("《若干措施》补充说明的解读")
+        page.get_by_label("索引号").fill(jiedu_no)
+        page.locator('[id^="目录-field"]').fill(leaf_label(catalog.leaf_by_path()["就业创业/就业创业政策/政策解读"]))
+        page.keyboard.press("Enter")
+        page.locator('[id^="公开属性-field"]').fill("删减后公开")
+        page.keyboard.press("Enter")
+        page.locator('[id^="成文日期-field"]').fill("2026-12-01")
+        page.locator('[id^="发布日期-field"]').fill("2026-12-01")
+        page.locator('[id^="解读-field"]').fill("稳就业促创业若干措施》的通知")
+        page.get_by_text(policy).wait_for()
+        page.keyboard.press("Enter")
+        page.get_by_role("button", name="发布").first.click()
+        page.get_by_text("立即发布").click()
+        page.get_by_text("必须填写「删减说明」").wait_for()
+        assert set(jiuye.glob("*.md")) == before_jiuye
+        # Decap shows the refusal and leaves its failed save action unhandled (as for any failed save)
+        assert errors == ["Object"]
+        errors.clear()
+        page.locator('[id^="删减说明-field"]').fill("删去了企业名单，依据条例第十五条")
+        _save(page)
+        (jiedu,) = set(jiuye.glob("*.md")) - before_jiuye
+        meta = yaml.safe_load(jiedu.read_text(encoding="utf-8").split("---\n")[1])
+        assert meta["解读"] == policy and meta["删减说明"] == "删去了企业名单，依据条例第十五条"
+        assert meta["公开属性"] == "删减后公开" and "公开方式" not in meta  # inherited from the leaf
         assert run("check", "--site", str(site), "--today", TODAY) == 0
         assert errors == []
     html = _item_page(site, index_no)  # the 索引号 of the deleted item went to the guide

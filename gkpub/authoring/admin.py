@@ -287,7 +287,8 @@ INDEX_HTML = """<!doctype html>
 # Registered after the bundle, before Decap starts (it starts once the page has loaded):
 # optional fields left empty are removed before saving, so that the file carries no
 # `文号: ""` or `有效期至: ""` (which gkpub would read as a value, not as left out); an
-# empty body gets the chosen leaf's 要素 as headings.
+# empty body gets the chosen leaf's 要素 as headings. 删减后公开 without a 删减说明 is not saved
+# (Decap has no fields shown on a condition: the check that gkpub check makes, made at once).
 ADMIN_JS = """/* 由 gkpub admin 生成，请勿手工修改 */
 (function () {
   "use strict";
@@ -309,6 +310,9 @@ ADMIN_JS = """/* 由 gkpub admin 生成，请勿手工修改 */
       var data = args.entry.get("data").map(clean).filter(function (v, k) {
         return KEEP.indexOf(k) >= 0 || !empty(v);
       });
+      if (data.get("公开属性") === "删减后公开" && empty(data.get("删减说明"))) {
+        throw new Error("公开属性为「删减后公开」时必须填写「删减说明」：删去了什么、依据哪条。请填写后再保存。");
+      }
       var body = data.get("body");
       var leaf = data.get("目录");
       if ((!body || !String(body).trim()) && HEADINGS[leaf]) data = data.set("body", HEADINGS[leaf]);
