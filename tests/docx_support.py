@@ -89,6 +89,30 @@ class Gongwen:
             p.add_run(after)
         self.notes.append((n, note))
 
+    def numbered(self, level: int, text: str) -> None:
+        """A paragraph Word numbers itself with the 公文 levels (一、 （一） 1. （1）): the number is
+        not in the text, it comes from a numbering definition (chineseCounting, decimal)."""
+        numbering = self.doc.part.numbering_part.element
+        if numbering.find(f"{{{W_NS}}}num[@{{{W_NS}}}numId='90']") is None:
+            levels = [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3."),
+                      ("decimal", "（%4）")]
+            abstract = parse_xml(
+                f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="90">'
+                + "".join(f'<w:lvl w:ilvl="{k}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+                          f'<w:lvlText w:val="{text}"/><w:suff w:val="nothing"/></w:lvl>'
+                          for k, (fmt, text) in enumerate(levels))
+                + "</w:abstractNum>")
+            first_num = numbering.find(f"{{{W_NS}}}num")
+            if first_num is not None:
+                first_num.addprevious(abstract)
+            else:
+                numbering.append(abstract)
+            numbering.append(parse_xml(f'<w:num xmlns:w="{W_NS}" w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+        p = self.para(text, "justify")
+        num = p._p.get_or_add_pPr().get_or_add_numPr()
+        num.get_or_add_ilvl().val = level
+        num.get_or_add_numId().val = 90
+
     def table(self, rows: list[list[str]]) -> None:
         t = self.doc.add_table(rows=len(rows), cols=len(rows[0]))
         t.style = "Table Grid"

@@ -236,6 +236,31 @@ def test_text_is_read_as_word_shows_it(tmp_path: Path) -> None:
     assert doc.lines() == ["文本框：甲加上"]
 
 
+def test_word_numbering_and_heading_styles(mini_site: Path, tmp_path: Path) -> None:
+    """Headings Word numbers itself read as shown (一、 （一） 1.); heading styles and bullets."""
+    g = Gongwen()
+    g.head("测试区民政局文件", "测民发〔2026〕12号", "测试区民政局关于做好养老服务工作的通知")
+    g.body("各街道办事处：")
+    g.numbered(0, "总体要求")
+    g.numbered(1, "提高服务质量。各机构要对照标准自查。")
+    g.numbered(2, "每季度开展一次检查；")
+    g.numbered(2, "每年开展一次评估。")
+    g.numbered(1, "加强安全管理")
+    g.numbered(0, "工作安排")
+    g.doc.add_paragraph("重点任务", style="Heading 2")
+    g.doc.add_paragraph("完善助餐服务", style="List Bullet")
+    g.doc.add_paragraph("推进适老化改造", style="List Bullet")
+    g.tail([], ["测试区民政局"], "2026年11月5日")
+    doc = g.save(tmp_path / "编号.docx")
+    assert import_docx(mini_site, doc, "--catalog", POLICY) == 0
+    [item] = new_items(mini_site)
+    _, body = front_matter(item)
+    assert body == ("各街道办事处：\n\n## 一、总体要求\n\n### （一）提高服务质量\n\n各机构要对照标准自查。\n\n"
+                    "1. 每季度开展一次检查；\n\n2. 每年开展一次评估。\n\n### （二）加强安全管理\n\n## 二、工作安排\n\n"
+                    "### 重点任务\n\n- 完善助餐服务\n\n- 推进适老化改造\n")
+    assert run("check", "--site", str(mini_site), "--today", TODAY.isoformat()) == 0
+
+
 def test_a_head_laid_out_in_a_table(mini_site: Path, tmp_path: Path) -> None:
     g = Gongwen()
     g.table([["测试区民政局文件", "测民发〔2026〕10号"]])

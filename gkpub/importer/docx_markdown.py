@@ -6,7 +6,9 @@
   heading and the rest a paragraph under it;
 - 1. lines are items of an ordered list that keeps the document's numbers; （1） lines under
   such an item are paragraphs of that item;
-- paragraphs Word numbers itself (list styles, numbering) are list items;
+- paragraphs Word numbers itself read as Word shows them (docx_read: 「一、」 from its numbering
+  is text, so it is a heading as typed); bullets and list styles are list items; a short
+  paragraph in a heading style (标题 1, Heading 2) is a heading of that level;
 - tables are Markdown tables, the first row the header;
 - images are written by ``save_image`` (into the item's folder) and shown where they stand;
 - footnotes become ``[^1]`` references and ``[^1]: …`` notes, numbered in reading order.
@@ -97,6 +99,9 @@ class MarkdownWriter:
                 indent = ""
             elif level in (1, 2):
                 out.extend(self._heading(text, level + 1 + shift))
+                indent = ""
+            elif b.heading and level == 0 and len(text) <= _HEADING_MAX:  # Word's 标题 1/2/3 style
+                out.append(f"{'#' * min(b.heading + 1 + shift, 4)} {self.inline(text, table=True)}")
                 indent = ""
             elif level == 3:
                 m = re.match(r"^(\d{1,2})\s*[.．、]\s*", unicodedata.normalize("NFKC", text[:4]) + text[4:])

@@ -62,6 +62,7 @@ class Para:
     list_level: int = 0
     images: list[Image] = field(default_factory=list)
     page_break_before: bool = False
+    heading: int = 0  # Word's heading style (Heading 1 …), 0 for none
 
 
 @dataclass
@@ -114,7 +115,7 @@ def read_docx(path: Path) -> DocxText:
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise UsageError(f"{path} 无法作为 Word 文档（.docx）读取：{exc}") from None
     part = document.part
-    numbering = _numbering_formats(part)
+    numbering = Numbering(part)
     blocks: list[Block] = []
     line = 1
     for item in document.iter_inner_content():
@@ -151,7 +152,28 @@ def _walk(el: Any) -> Iterator[Any]:
             yield from _walk(child)
 
 
-def _para(paragraph: Any, line: int, part: Any, numbering: dict[tuple[str, str], str]) -> Para:
+def _num_pr(paragraph: Any) -> Any:
+    """The paragraph's list numbering: its own, else its style's (a heading style linked to a list)."""
+    ppr = paragraph._p.pPr
+    if ppr is not None and ppr.numPr is not None:
+        return ppr.numPr
+    style = paragraph.style
+    while style is not None:
+        sppr = style.element.pPr
+        if sppr is not None and sppr.numPr is not None:
+            return sppr.numPr
+        style = style.base_style
+    return None
+
+
+def _heading_of(paragraph: Any) -> int:
+    """1–9 for Word's heading styles (Heading 1, 标题 1), 0 otherwise."""
+    style = paragraph.style
+    m = re.fullmatch(r"(?:Heading|标题)\s*(\d)", (style.name or "") if style is not None else "")
+    return int(m.group(1)) if m else 0
+
+
+def _para(paragraph: Any, line: int, part: Any, numbering: Numbering) -> Para:
     p = paragraph._p
     texts: list[str] = []
     images: list[Image] = []
@@ -178,12 +200,13 @@ def _para(paragraph: Any, line: int, part: Any, numbering: dict[tuple[str, str],
                 ext = PurePosixPath(str(target.partname)).suffix.lower().lstrip(".")
                 images.append(Image(target.blob, ext, alt))
             alt = ""
-    kind, level = "", 0
-    ppr = p.pPr
-    num = ppr.numPr if ppr is not None else None
+    kind, level, label = "", 0, ""
+    num = _num_pr(paragraph)
     if num is not None and num.numId is not None and num.numId.val != 0:
         level = int(num.ilvl.val) if num.ilvl is not None else 0
-        kind = "ul" if numbering.get((str(num.numId.val), str(level))) == "bullet" else "ol"
+        kind, label = numbering.label(str(num.numId.val), level)
+        if label:  # the number as Word shows it becomes text: 「一、」 is then a 公文 heading
+            kind = ""
     else:
         style_name = (paragraph.style.name or "") if paragraph.style is not None else ""
         if style_name.startswith("List Bullet"):
@@ -192,7 +215,8 @@ def _para(paragraph: Any, line: int, part: Any, numbering: dict[tuple[str, str],
             kind = "ol"
     page_break = bool(paragraph.paragraph_format.page_break_before) or any(
         el.tag == _BR and el.get(f"{{{_W}}}type") == "page" for el in p.iter(_BR))
-    return Para(line, "".join(texts), _align(paragraph), kind, level, images, page_break)
+    return Para(line, label + "".join(texts), _align(paragraph), kind, level, images, page_break,
+                _heading_of(paragraph))
 
 
 def _table_rows(table: Any) -> list[list[str]]:
@@ -210,27 +234,101 @@ def _table_rows(table: Any) -> list[list[str]]:
     return rows
 
 
-def _numbering_formats(part: Any) -> dict[tuple[str, str], str]:
-    """(numId, ilvl) → numFmt (``bullet``, ``decimal`` …) from numbering.xml."""
-    try:
-        root = part.numbering_part.element
-    except (KeyError, NotImplementedError, AttributeError):
-        return {}
-    abstract: dict[str, dict[str, str]] = {}
-    for a in root.findall(_qn("w:abstractNum")):
-        levels = {}
-        for lvl in a.findall(_qn("w:lvl")):
-            fmt = lvl.find(_qn("w:numFmt"))
-            levels[lvl.get(_qn("w:ilvl"))] = fmt.get(_qn("w:val")) if fmt is not None else ""
-        abstract[a.get(_qn("w:abstractNumId"))] = levels
-    out: dict[tuple[str, str], str] = {}
-    for n in root.findall(_qn("w:num")):
-        ref = n.find(_qn("w:abstractNumId"))
-        if ref is None:
-            continue
-        for ilvl, fmt in abstract.get(ref.get(_qn("w:val")), {}).items():
-            out[(n.get(_qn("w:numId")), ilvl)] = fmt
+_CN = "零一二三四五六七八九"
+_TIANGAN = "甲乙丙丁戊己庚辛壬癸"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def _chinese(n: int) -> str:
+    """1–99 in Chinese numerals, as Word's chineseCounting writes them (十一, 二十, 二十一)."""
+    if n < 10:
+        return _CN[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "") if n < 100 else str(n)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, digits in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out, n = out + digits, n - value
     return out
+
+
+def format_number(n: int, fmt: str) -> str:
+    """The counter ``n`` as Word shows it in a list of format ``fmt`` (w:numFmt)."""
+    if fmt.startswith(("chineseCounting", "chineseLegal", "ideographDigital", "japaneseCounting",
+                       "taiwaneseCounting")):
+        return _chinese(n)
+    if fmt == "ideographTraditional":
+        return _TIANGAN[(n - 1) % 10]
+    if fmt.startswith("decimalEnclosedCircle") and 1 <= n <= len(_CIRCLED):
+        return _CIRCLED[n - 1]
+    if fmt == "decimalFullWidth":
+        return "".join(chr(ord(c) + 0xFEE0) for c in str(n))
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt in ("lowerRoman", "upperRoman"):
+        return _roman(n).upper() if fmt == "upperRoman" else _roman(n)
+    if fmt == "none":
+        return ""
+    return str(n)
+
+
+@dataclass
+class _Level:
+    fmt: str
+    text: str  # w:lvlText, e.g. "%1、" or "（%2）"
+    start: int
+
+
+class Numbering:
+    """Word's own list numbering (numbering.xml), counted in reading order, so that a heading
+    Word numbers itself (「一、」 from a chineseCounting list) reads as it is shown."""
+
+    def __init__(self, part: Any):
+        self.levels: dict[str, dict[int, _Level]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract: dict[str, dict[int, _Level]] = {}
+        for a in root.findall(_qn("w:abstractNum")):
+            levels: dict[int, _Level] = {}
+            for lvl in a.findall(_qn("w:lvl")):
+                fmt, text, start = lvl.find(_qn("w:numFmt")), lvl.find(_qn("w:lvlText")), lvl.find(_qn("w:start"))
+                levels[int(lvl.get(_qn("w:ilvl")) or 0)] = _Level(
+                    fmt.get(_qn("w:val")) if fmt is not None else "decimal",
+                    (text.get(_qn("w:val")) or "") if text is not None else "",
+                    int(start.get(_qn("w:val")) or 1) if start is not None else 1)
+            abstract[a.get(_qn("w:abstractNumId"))] = levels
+        for n in root.findall(_qn("w:num")):
+            ref = n.find(_qn("w:abstractNumId"))
+            if ref is not None:
+                self.levels[n.get(_qn("w:numId"))] = abstract.get(ref.get(_qn("w:val")), {})
+
+    def label(self, num_id: str, ilvl: int) -> tuple[str, str]:
+        """("ul", "") for a bullet, else ("ol", the number as shown, e.g. 「一、」) — counting it."""
+        levels = self.levels.get(num_id, {})
+        lvl = levels.get(ilvl)
+        if lvl is not None and lvl.fmt == "bullet":
+            return "ul", ""
+        counts = self.counters.setdefault(num_id, {})
+        counts[ilvl] = counts.get(ilvl, (lvl.start if lvl else 1) - 1) + 1
+        for deeper in [k for k in counts if k > ilvl]:
+            del counts[deeper]
+        if lvl is None:
+            return "ol", ""
+
+        def value(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            at = levels.get(k)
+            return format_number(counts.get(k, at.start if at else 1), at.fmt if at else "decimal")
+
+        return "ol", re.sub(r"%(\d)", value, lvl.text)
 
 
 def _footnotes(part: Any) -> dict[str, str]:
