@@ -403,11 +403,18 @@ def test_doc_no_brackets_are_normalized(written: str) -> None:
     assert found is not None and found[1] == "测民发〔2026〕7号"
 
 
-def test_wrong_brackets_in_the_document_are_normalized_in_the_item(mini_site: Path, tmp_path: Path) -> None:
+def test_wrong_brackets_in_the_document_are_normalized_in_the_item(mini_site: Path, tmp_path: Path,
+                                                                  capsys) -> None:
     doc = notice(tmp_path, doc_no="测民发（2026）7号")
     assert import_docx(mini_site, doc, "--catalog", POLICY) == 0
     [item] = new_items(mini_site)
     assert front_matter(item)[0]["文号"] == "测民发〔2026〕7号"
+    capsys.readouterr()
+    # the same document again: not a second item
+    assert import_docx(mini_site, doc, "--catalog", POLICY) == 2
+    assert ("文号为「测民发〔2026〕7号」的信息已经有了：content/items/yanglao/2026-11-23-调整高龄津贴发放标准.md；"
+            "这份文件已导入过") in capsys.readouterr().err
+    assert new_items(mini_site) == [item]
 
 
 @pytest.mark.parametrize(("line", "day"), [

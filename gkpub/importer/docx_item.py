@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -36,7 +37,7 @@ from pathlib import Path, PurePosixPath
 from gkpub.content.catalog import load_catalog
 from gkpub.content.config import Org, SiteConfig, load_config
 from gkpub.content.hints import near_typo, not_in_catalog, org_snippet
-from gkpub.content.items import validate_document
+from gkpub.content.items import item_files, validate_document
 from gkpub.content.model import Leaf
 from gkpub.content.pii_sources import attachment_pii
 from gkpub.content.prepare import prepare
@@ -78,6 +79,7 @@ class Planned:
     files: dict[Path, bytes] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # for the clerk: what was guessed or is missing
     masked: int = 0
+    attachments: list[Path] = field(default_factory=list)  # those of ``files`` that are 附件
 
 
 class DocProblems(Exception):
@@ -105,7 +107,7 @@ def import_docx(opts: DocxImport) -> int:
             print(f"（--dry-run：将写入 {path.relative_to(opts.site_dir)}）")
         print(f"（--dry-run：将写入 {planned.path.relative_to(opts.site_dir)}；没有写入任何文件）")
         return 0
-    errors = write_checked(opts.site_dir, planned.path, planned.text, planned.files)
+    errors = write_checked(opts.site_dir, planned.path, planned.text, planned.files, planned.attachments)
     if errors:
         print_unwritten(errors, planned.path, opts.site_dir)
         return 1
@@ -116,7 +118,8 @@ def import_docx(opts: DocxImport) -> int:
     return 0
 
 
-def write_checked(site_dir: Path, path: Path, text: str, files: dict[Path, bytes]) -> ErrorList:
+def write_checked(site_dir: Path, path: Path, text: str, files: dict[Path, bytes],
+                  attachments: list[Path] | None = None) -> ErrorList:
     """Put ``files`` in place, check the item as `gkpub check` would, and write it when it passes;
     on errors (or an exception) the files and the folders made for them are removed again."""
     made: list[Path] = []  # files and folders this call created, in order
@@ -129,7 +132,7 @@ def write_checked(site_dir: Path, path: Path, text: str, files: dict[Path, bytes
             with open(file, "xb") as fh:  # never over another item's file
                 made.append(file)
                 fh.write(data)
-        errors = validate_item(site_dir, path, text, tuple(f for f in files if "-fj" in f.name))
+        errors = validate_item(site_dir, path, text, tuple(attachments or ()))
         if not errors:
             path.parent.mkdir(parents=True, exist_ok=True)
             with open(path, "x", encoding="utf-8") as f:
@@ -205,18 +208,22 @@ def plan(opts: DocxImport) -> Planned:
     if g.doc_no and org.doc_prefix and not g.doc_no.startswith(org.doc_prefix):
         notes.append(f"文号「{g.doc_no}」的机关代字不是 site.toml 中{org.name}的"
                      f"「{'、'.join(org.doc_prefix)}」，请核对")
+    if g.doc_no:
+        _not_imported_before(opts.site_dir, g.doc_no)
     index_no = opts.next_index(opts.site_dir, org.code, opts.today.year)
     path = opts.place(opts.site_dir, leaf, index_no, title=g.title, day=opts.today)
     files: dict[Path, bytes] = {}
     folder = path.parent / "files"
 
+    images: list[Path] = []
+
     def save_image(img: Image, alt: str) -> str | None:
         ext = IMAGE_TYPES.get(img.ext)
         if ext is None:
             return None
-        name = f"{path.stem}-tu{len([p for p in files if '-tu' in p.name]) + 1}.{ext}"
-        files[folder / name] = img.data
-        return f"files/{name}"
+        images.append(folder / f"{path.stem}-tu{len(images) + 1}.{ext}")
+        files[images[-1]] = img.data
+        return f"files/{images[-1].name}"
 
     writer = MarkdownWriter(doc.footnotes, save_image, g.title)
     chunks = writer.blocks(g.body)
@@ -268,7 +275,20 @@ def plan(opts: DocxImport) -> Planned:
         problems.add(where, 0, "", f"生成的信息中仍有未遮蔽的{leftover[0].kind}「{leftover[0].shown}」"
                                    f"（生成文件第 {leftover[0].line} 行）；请在 Word 中改为「{leftover[0].masked}」")
         raise DocProblems(problems)
-    return Planned(path, text, files, notes, masked)
+    return Planned(path, text, files, notes, masked, [p for p in files if p not in images])
+
+
+def _not_imported_before(site_dir: Path, doc_no: str) -> None:
+    """UsageError when an item already carries this 文号 (the same document imported twice)."""
+    line = re.compile(rf"^文号\s*:\s*['\"]?{re.escape(doc_no)}['\"]?\s*(#.*)?$", re.M)
+    for file in item_files(site_dir):
+        try:
+            text = Path(file).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if doc_no in text and line.search(text):
+            rel = Path(os.path.relpath(file, site_dir)).as_posix()
+            raise UsageError(f"文号为「{doc_no}」的信息已经有了：{rel}；这份文件已导入过，未重复导入")
 
 
 # ---------------------------------------------------------------- personal data
