@@ -232,8 +232,13 @@ def test_text_is_read_as_word_shows_it(tmp_path: Path) -> None:
     p._p.append(parse_xml(
         f'<w:del xmlns:w="{W_NS}" w:id="1" w:author="a"><w:r><w:delText>删去</w:delText></w:r></w:del>'))
     p._p.append(parse_xml(f'<w:ins xmlns:w="{W_NS}" w:id="2" w:author="a"><w:r><w:t>加上</w:t></w:r></w:ins>'))
+    # a paragraph inside a block-level content control (templates put the 文号 field in one)
+    body = g.doc.element.body
+    body.insert(len(body) - 1, parse_xml(
+        f'<w:sdt xmlns:w="{W_NS}"><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>控件中的段落</w:t></w:r></w:p>'
+        "</w:sdtContent></w:sdt>"))
     doc = read_docx(g.save(tmp_path / "x.docx"))
-    assert doc.lines() == ["文本框：甲加上"]
+    assert doc.lines() == ["文本框：甲加上", "控件中的段落"]
 
 
 def test_word_numbering_and_heading_styles(mini_site: Path, tmp_path: Path) -> None:

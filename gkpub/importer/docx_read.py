@@ -35,6 +35,7 @@ _T, _TAB, _BR, _CR = f"{{{_W}}}t", f"{{{_W}}}tab", f"{{{_W}}}br", f"{{{_W}}}cr"
 _FOOTREF, _BLIP, _IMAGEDATA = f"{{{_W}}}footnoteReference", f"{{{_A}}}blip", f"{{{_V}}}imagedata"
 _DOCPR = f"{{{_WP}}}docPr"
 _NOBREAK_HYPHEN = f"{{{_W}}}noBreakHyphen"
+_P, _TBL, _SDT, _SDT_CONTENT = f"{{{_W}}}p", f"{{{_W}}}tbl", f"{{{_W}}}sdt", f"{{{_W}}}sdtContent"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _HIDDEN = frozenset({f"{{{_MC}}}Fallback", f"{{{_W}}}del", f"{{{_W}}}moveFrom"})
 # A footnote reference in Para.text: private-use characters around the footnote's id, which no
@@ -118,7 +119,7 @@ def read_docx(path: Path) -> DocxText:
     numbering = Numbering(part)
     blocks: list[Block] = []
     line = 1
-    for item in document.iter_inner_content():
+    for item in _body_items(document.element.body, document._body):
         if hasattr(item, "rows"):
             rows = _table_rows(item)
             if rows:
@@ -128,6 +129,24 @@ def read_docx(path: Path) -> DocxText:
         blocks.append(_para(item, line, part, numbering))
         line += 1
     return DocxText(blocks, _footnotes(part), _embedded(part))
+
+
+def _body_items(container: Any, parent: Any) -> Iterator[Any]:
+    """Paragraphs and tables in reading order, also those inside block-level content controls
+    (``w:sdt``: templates put the 标题 or 文号 field in one), which python-docx's
+    ``iter_inner_content`` passes over."""
+    from docx.table import Table as DocxTable
+    from docx.text.paragraph import Paragraph
+
+    for child in container:
+        if child.tag == _P:
+            yield Paragraph(child, parent)
+        elif child.tag == _TBL:
+            yield DocxTable(child, parent)
+        elif child.tag == _SDT:
+            content = child.find(_SDT_CONTENT)
+            if content is not None:
+                yield from _body_items(content, parent)
 
 
 def _align(paragraph: Any) -> str:
