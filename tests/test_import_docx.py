@@ -471,6 +471,10 @@ def test_a_doc_file_is_refused_with_the_way_out(mini_site: Path, tmp_path: Path,
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     assert import_docx(mini_site, old, "--catalog", POLICY) == 2
     assert "另存为」.docx" in capsys.readouterr().err
+    sheet = tmp_path / "其实是表格.docx"
+    sheet.write_bytes(xlsx_bytes([["甲"]]))
+    assert import_docx(mini_site, sheet, "--catalog", POLICY) == 2
+    assert "无法作为 Word 文档（.docx）读取" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- import list

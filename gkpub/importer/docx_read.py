@@ -115,6 +115,17 @@ def read_docx(path: Path) -> DocxText:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise UsageError(f"{path} 无法作为 Word 文档（.docx）读取：{exc}") from None
+    from lxml import etree
+
+    try:
+        return _read(document)
+    except (ValueError, KeyError, AttributeError, TypeError, IndexError, etree.XMLSyntaxError) as exc:
+        # a part python-docx cannot follow (a damaged or hand-made file): said as such, no traceback
+        raise UsageError(f"{path} 的内容无法读取（{type(exc).__name__}: {exc}）；文件可能已损坏，"
+                         "请在 Word 或 WPS 中打开后「另存为」.docx 再导入") from None
+
+
+def _read(document: Any) -> DocxText:
     part = document.part
     numbering = Numbering(part)
     blocks: list[Block] = []
