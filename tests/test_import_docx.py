@@ -286,6 +286,7 @@ def test_a_document_typed_without_the_template(mini_site: Path, tmp_path: Path) 
     with spaces: read all the same."""
     g = Gongwen()
     g.para("测民发〔2026〕8号　　　　签发人：李某", "")
+    g.para("签发人：王某", "right")  # a second signer on a line of its own
     g.para("测试区民政局关于做好冬季送温暖工作的通知", "center")
     g.body("各街道办事处：", "请于12月底前完成走访慰问。")
     p = g.para("测试区民政局", "right")

@@ -227,8 +227,8 @@ def parse(doc: DocxText) -> Gongwen:
             g.issuer_mark = _text(first)
             i += 1
     g.issuer_mark = re.sub(r"\s*文\s*件$", "", g.issuer_mark).strip()
-    # ---- title: the next centred lines
-    while i < n and _is_empty(blocks[i]):
+    # ---- title: the next centred lines (after a 签发人 line of its own, in 上行文)
+    while i < n and (_is_empty(blocks[i]) or _squeeze(_text(blocks[i])).startswith(("签发人：", "签发人:"))):
         i += 1
     if i < n and isinstance(blocks[i], Para):
         first_para = blocks[i]
