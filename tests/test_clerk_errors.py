@@ -291,3 +291,78 @@ def test_serve_on_every_address_warns_and_stamps_drafts(mini_site: Path, capsys)
     assert "预览，未发布" in page and 'content="noindex' in page
     err, page, _ = _serve_output(mini_site, "127.0.0.1", False, capsys)
     assert "警告" not in err
+
+
+# ---------------------------------------------------------------- the README's clerk section does what it says
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def _section(title: str) -> str:
+    start = README.index(f"### {title}\n")
+    end = README.index("\n#", start + 4)
+    return README[start:end]
+
+
+def _blocks(text: str, lang: str) -> list[str]:
+    import re
+    import textwrap
+    return [textwrap.dedent(b) for b in re.findall(rf"^ *```{lang}\n(.*?)^ *```", text, re.M | re.S)]
+
+
+def test_readme_masking_rule_is_the_scanners(capsys) -> None:
+    from gkpub.rules.pii import MASK_RULE, mask
+    rows = {line.split("|")[1].strip(): line for line in _section("遮蔽规则").splitlines() if line.startswith("| ")}
+    for kind, (head, tail) in MASK_RULE.items():
+        row = rows[kind]
+        assert f"前 {head} 位和后 {tail} 位" in row, row
+        shown = row.split("`")[1]
+        assert shown.count("*") == len(shown) - head - tail
+        assert mask(shown[:head] + "1" * shown.count("*") + shown[-tail:], kind) == shown
+
+
+def test_readme_add_a_domain_and_a_department_works(mini_site: Path, capsys) -> None:
+    text = _section("如何添加一个领域和一个部门")
+    (toml,), (catalog,) = _blocks(text, "toml"), _blocks(text, "yaml")
+    site_toml = mini_site / "site.toml"
+    s = site_toml.read_text(encoding="utf-8")
+    at = s.index("[[township]]")
+    org = toml.replace("青禾区", "测试区").replace("青", "测")
+    site_toml.write_text(s[:at] + org + "\n" + s[at:], encoding="utf-8")
+    (mini_site / "content" / "catalog" / "fupin.yaml").write_text(catalog.replace("青禾区", "测试区"),
+                                                                   encoding="utf-8")
+    code, lines = check(mini_site, capsys)
+    assert code == 0, lines
+    assert run("new", "item", "--site", str(mini_site), "--today", TODAY, "--catalog", "扶贫救灾/受灾人员救助/救助政策",
+               "--title", "测试区受灾人员救助办法") == 0
+    created = Path(capsys.readouterr().out.split("：", 1)[1].strip())
+    assert created.parent.name == "fupin"
+    text = created.read_text(encoding="utf-8")
+    assert "索引号: 11000000MB00000014/2026-00001\n" in text and "# 文号: 测应急发〔2026〕1号\n" in text
+    assert "## 救助对象\n" in text and "## 申请程序\n" in text
+    code, lines = check(mini_site, capsys)
+    assert code == 0, lines
+
+
+def test_readme_multi_stage_leaf(mini_site: Path, capsys) -> None:
+    text = _section("一个条目跨几个环节")
+    override = _blocks(text, "yaml")[1]
+    assert "过程: 决策" in override
+    # the mini catalogue's 政策文件 is 决策: the item takes 执行 the way the README shows
+    write_item(mini_site, "b.md", item_text(**{"索引号": "11530000MB00000025/2026-00002", "过程": "执行"}))
+    out = mini_site / "public"
+    assert run("build", "--site", str(mini_site), "--out", str(out), "--today", TODAY, "--no-search") == 0
+    capsys.readouterr()
+    stage = (out / "stage" / "zhixing" / "index.html").read_text(encoding="utf-8")
+    assert "xxgk/11530000MB00000025/2026-00002/" in stage
+    assert "xxgk/11530000MB00000025/2026-00002/" not in (out / "stage" / "juece" / "index.html").read_text(
+        encoding="utf-8")
+    leaf_page = (out / "domain" / "yanglao" / "gaoling" / "zhengce" / "index.html").read_text(encoding="utf-8")
+    assert "xxgk/11530000MB00000025/2026-00002/" in leaf_page
+    # a list of stages in the catalogue says how to write it instead
+    cat = mini_site / "content" / "catalog" / "yanglao.yaml"
+    cat.write_text(cat.read_text(encoding="utf-8").replace("过程: 决策", "过程: [决策, 执行]"), encoding="utf-8")
+    lines = errors_of(mini_site, capsys)
+    assert lines == ["content/catalog/yanglao.yaml:12: 字段「过程」: 只能写一个五公开环节（决策、执行、管理、服务、"
+                     "结果之一）；跨几个环节的，拆成几个公开内容，或在信息中写「过程:」覆盖目录的环节"
+                     "（见 README「一个条目跨几个环节」）"]

@@ -149,6 +149,9 @@ def check_element(fld: Field, value: Any, cfg: SiteConfig) -> Any:
     """Normalise ``value`` for ``fld``; raise ElementError naming what is allowed."""
     if is_empty(value) and (fld.required or fld.gate):
         raise ElementError(_empty_message(fld, cfg))
+    if fld.key == "过程" and isinstance(value, list):
+        raise ElementError("只能写一个五公开环节（决策、执行、管理、服务、结果之一）；跨几个环节的，拆成几个公开内容，"
+                           "或在信息中写「过程:」覆盖目录的环节（见 README「一个条目跨几个环节」）")
     out = _KIND_CHECKS[fld.kind](value)
     if fld.vocab:
         allowed = cfg.vocabulary(fld.vocab)
