@@ -158,7 +158,7 @@ def _hint(fld: Field, cfg: SiteConfig, next_numbers: dict[str, str]) -> str:
     if fld.key == "删减说明":
         hint += "（公开属性选「删减后公开」时必填，否则检查不通过）"
     if fld.key == "公开属性":
-        hint += "。选「删减后公开」时必须填写下面的「删减说明」"
+        hint += "。不选时按主动公开；选「删减后公开」时必须填写下面的「删减说明」"
     return hint
 
 
@@ -179,11 +179,12 @@ def form_field(fld: Field, cfg: SiteConfig, leaves: list[Leaf], next_numbers: di
     if fld.key == "索引号":
         out["pattern"] = _pattern(INDEX_NO_RE.pattern,
                                   "索引号写作 机构代码/年份-五位序号，如 11539901MB00002030/2026-00012")
-    # A gate field is always written (its default shown), never left out; others only when filled.
-    # Not one a leaf may supply (公开方式): a value the form wrote would hide the leaf's 依申请公开.
-    always = fld.gate and not fld.inherit
-    out["required"] = fld.required or always
-    if always and fld.default is not None:
+    # A new item shows a gate field's default (公开属性 主动公开, 草稿 false) so that it is written;
+    # not one a leaf may supply (公开方式): a value the form wrote would hide the leaf's 依申请公开.
+    # Not required: an existing item that leaves the key out (the default) must still save, and a
+    # choice cleared is left out of the file (gkpub-admin.js), which is what the default means.
+    out["required"] = fld.required
+    if fld.gate and not fld.inherit and fld.default is not None:
         out["default"] = fld.default
     out["hint"] = _hint(fld, cfg, next_numbers)
     return out
