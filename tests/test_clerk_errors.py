@@ -366,3 +366,16 @@ def test_readme_multi_stage_leaf(mini_site: Path, capsys) -> None:
     assert lines == ["content/catalog/yanglao.yaml:12: 字段「过程」: 只能写一个五公开环节（决策、执行、管理、服务、"
                      "结果之一）；跨几个环节的，拆成几个公开内容，或在信息中写「过程:」覆盖目录的环节"
                      "（见 README「一个条目跨几个环节」）"]
+
+
+def test_index_code_of_no_org_offers_a_code_only_for_a_typo(mini_site: Path, capsys) -> None:
+    # one character off the 民政局's code: named; a made-up code: no other org's code offered
+    write_item(mini_site, "b.md", item_text(**{"索引号": "11530000MB00000026/2026-00002"}))
+    write_item(mini_site, "c.md", item_text(**{"索引号": "12345678MB99999999/2026-00003"}))
+    tail = "索引号以公开主体的统一社会信用代码（site.toml 中 [[org]] 的 code）开头，新的一篇请用 gkpub new item 生成"
+    assert errors_of(mini_site, capsys) == [
+        "content/items/yanglao/b.md:3: 字段「索引号」: 索引号的机构代码「11530000MB00000026」"
+        "不属于 site.toml 中任何机关；"
+        f"是不是「11530000MB00000025」？{tail}",
+        "content/items/yanglao/c.md:3: 字段「索引号」: 索引号的机构代码「12345678MB99999999」"
+        f"不属于 site.toml 中任何机关；{tail}"]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from gkpub.content.config import SiteConfig
-from gkpub.content.hints import unknown_org_message
+from gkpub.content.hints import did_you_mean_typo, unknown_org_message
 from gkpub.content.schema import Field
 from gkpub.util.errors import allowed_list, did_you_mean
 
@@ -175,5 +175,7 @@ def check_element(fld: Field, value: Any, cfg: SiteConfig) -> Any:
         if not cfg.org_by_code(m.group(1)) and not cfg.codes_unsure:
             codes = [o.code for o in cfg.orgs]
             raise ElementError(f"索引号的机构代码「{m.group(1)}」不属于 site.toml 中任何机关；"
-                               f"{did_you_mean(m.group(1), codes)}")
+                               f"{did_you_mean_typo(m.group(1), codes, budget=2)}"
+                               "索引号以公开主体的统一社会信用代码（site.toml 中 [[org]] 的 code）开头，"
+                               "新的一篇请用 gkpub new item 生成")
     return out
