@@ -5,9 +5,12 @@ its attachments in memory; only when nothing stands in the way is anything writt
 the way (exit 1, one line per problem, ``文件.docx:行: …`` with the line of the document's text
 as ``docx_read`` counts it): an unmasked ID, mobile or bank-card number (unless ``--mask``,
 which writes the masked form the scanner gives — the site's masking rule); no title; no 成文日期
-line; a 发文机关 that is not an org of site.toml (with the org it most likely is). Usage
-problems (exit 2): no such file, an unknown ``--catalog`` or ``--org``, no ``--catalog`` (with the
-leaves the org is responsible for, the likeliest first).
+line; a 发文机关 that is not an org of site.toml (the org it is a typo of, else the [[org]] table
+to paste: content/hints.py). Then the files are put in place and the item is checked as
+`gkpub check` checks it (personal data in an attached file included); on any error everything
+written is removed again (exit 1). Usage problems (exit 2): no such file, not a .docx, an
+unknown ``--catalog`` or ``--org``, no ``--catalog`` (with the leaves the org is responsible for,
+the likeliest first), a 文号 an item already has (the document imported before).
 
 What the item gets:
 
