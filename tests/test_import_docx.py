@@ -11,12 +11,13 @@ import datetime as dt
 import html as html_lib
 import io
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 import yaml
-from conftest import TODAY, run
+from conftest import TODAY, run, tree_digest
 from docx.oxml import parse_xml
 from docx_support import W_NS, Gongwen, png_bytes, xlsx_bytes
 from PIL import Image as PILImage
@@ -158,6 +159,17 @@ DECISION_ROWS = [["序号", "项目", "原标准（元/月）", "新标准（元
                  ["1", "80—89周岁", "80", "100"],
                  ["2", "90—99周岁", "200", "300"],
                  ["3", "100周岁以上", "500", "800"]]
+
+
+def test_the_import_is_deterministic(mini_site: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "收文"
+    doc = notice(folder)
+    (folder / "高龄津贴申请表.pdf").write_bytes(b"%PDF-1.4\n% application form\n")
+    other = tmp_path / "other"
+    shutil.copytree(mini_site, other)
+    assert import_docx(mini_site, doc, "--catalog", POLICY) == 0
+    assert import_docx(other, doc, "--catalog", POLICY) == 0
+    assert tree_digest(mini_site / "content") == tree_digest(other / "content")
 
 
 def test_decision_with_a_table_and_a_date_in_chinese_numerals(mini_site: Path, tmp_path: Path) -> None:
