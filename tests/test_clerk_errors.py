@@ -291,6 +291,10 @@ def test_serve_on_every_address_warns_and_stamps_drafts(mini_site: Path, capsys)
     assert "预览，未发布" in page and 'content="noindex' in page
     err, page, _ = _serve_output(mini_site, "127.0.0.1", False, capsys)
     assert "警告" not in err
+    write_item(mini_site, "draft.md", BROKEN_DRAFT)  # a broken draft: served on, with the warning
+    err, page, _ = _serve_output(mini_site, "127.0.0.1", False, capsys)
+    assert [line for line in err.splitlines() if line.startswith(("警告", "共 "))] == [DRAFT_WARNING, DRAFT_SUMMARY]
+    assert "关于调整高龄津贴标准的通知" in page
 
 
 # ---------------------------------------------------------------- the README's clerk section does what it says

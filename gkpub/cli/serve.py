@@ -21,7 +21,7 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from gkpub.build.builder import Builder, BuildOptions
-from gkpub.util.errors import BuildFailed, UsageError
+from gkpub.util.errors import BuildFailed, UsageError, warnings_report
 
 DEBOUNCE = 0.08  # seconds of quiet after a save before rebuilding (editors write in bursts)
 WATCHED = ("content", "layouts", "print")
@@ -171,6 +171,8 @@ class Rebuilder:
             self.state.version += 1
         print(f"{time.strftime('%H:%M:%S')} 已更新 {result.rendered} 个页面，用时 {elapsed * 1000:.0f} 毫秒",
               file=self.out, flush=True)
+        if result.site.warnings:
+            print(warnings_report(result.site.warnings), file=self.err, flush=True)
         try:
             self.builder.run_extras()  # data files, feeds, report: after the browser is told
         except Exception as exc:  # never let a background step kill the server
@@ -256,8 +258,10 @@ def serve(opts: BuildOptions, host: str = "127.0.0.1", port: int = 8000,
     out = io.StringIO() if verbosity == 0 else sys.stdout
     rebuilder = Rebuilder(builder, state, out=out, verbose=verbosity >= 2)
     try:
-        builder.run()
+        first = builder.run()
         builder.tidy()
+        if first.site.warnings:
+            print(warnings_report(first.site.warnings), file=sys.stderr, flush=True)
     except BuildFailed as exc:
         state.error = exc.errors.report()
         print(state.error, file=sys.stderr, flush=True)
