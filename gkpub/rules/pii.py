@@ -853,7 +853,9 @@ def scan(text: str, allow: Iterable[str] = (), *, extracted: bool = False) -> li
 
 MISTYPED_NOTE = "校验位不对，可能输错了一位，但其余数字仍是某人的身份证号"
 _STARS = "*＊"
-_MASKED_RE = re.compile(r"(?<![0-9A-Za-z*＊])[0-9*＊]{10,18}[0-9Xx*＊](?![0-9A-Za-z*＊])")
+_RUN_STR = "0123456789*＊Xx"
+_RUN_CHARS = frozenset(_RUN_STR)
+_MASKED_RUN_RE = re.compile(r"[0-9Xx]{0,19}[*＊][0-9*＊Xx]{0,19}")
 
 
 def mask_rule_text() -> str:
@@ -861,16 +863,44 @@ def mask_rule_text() -> str:
     return "、".join(f"{kind}最多显示前 {h} 位和后 {t} 位" for kind, (h, t) in MASK_RULE.items())
 
 
-def _partial_kind(token: str, text: str, at: int, extracted: bool) -> Kind | None:
+def _shows_more(token: str, kind: str) -> bool:
+    head, tail = MASK_RULE[kind]
+    return bool(token[head:len(token) - tail].strip(_STARS))
+
+
+def _partial_kind(token: str, ctx: _Context, at: int) -> Kind | None:
+    """What a masked ``token`` that shows too much for some kind is: a mobile (11, from 1), a
+    card (16–19 with a card word near), else an ID (18). None: not personal data, or within
+    the rule of what it is. The card context is read only for such a token (rare)."""
     n = len(token)
     if n == 11 and token[0] in "1" + _STARS:
-        return MOBILE
-    card_near = _Context(text, extracted).kind_of_card(at) == "card"
-    if 16 <= n <= 19 and card_near:
-        return BANK_CARD
-    if n == 18:
-        return ID_CARD
-    return None
+        return MOBILE if _shows_more(token, MOBILE) else None
+    if not 16 <= n <= 19 or not _shows_more(token, BANK_CARD if n != 18 else ID_CARD):
+        return None  # an ID within its rule is within the (looser) card rule as well
+    if ctx.kind_of_card(at) == "card":
+        return BANK_CARD if _shows_more(token, BANK_CARD) else None
+    if n != 18 or (token[:2].isdigit() and token[:2] not in _PROVINCES and token[0] != "9"):
+        return None
+    return ID_CARD
+
+
+def _masked_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each whole run of 11–19 digits, stars and X holding a star, with no
+    Latin letter glued to it."""
+    runs: list[tuple[int, int]] = []
+    n = len(text)
+    for m in _MASKED_RUN_RE.finditer(text):
+        a, b = m.span()
+        if not 11 <= b - a <= 19:
+            continue
+        before = text[a - 1] if a else " "
+        after = text[b] if b < n else " "
+        if before in _RUN_CHARS or after in _RUN_CHARS:
+            continue  # part of a longer run
+        if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha()):
+            continue
+        runs.append((a, b))
+    return runs
 
 
 def _partial_hits(text: str, allow: Iterable[str], extracted: bool) -> list[PiiHit]:
@@ -881,28 +911,26 @@ def _partial_hits(text: str, allow: Iterable[str], extracted: bool) -> list[PiiH
     allowed = {a.strip() for a in allow}
     out: list[PiiHit] = []
     breaks: list[int] | None = None
-    for m in _MASKED_RE.finditer(text):
-        token = m.group(0)
-        stars = sum(token.count(c) for c in _STARS)
-        if not stars or stars == len(token) or token in allowed:
+    ctx: _Context | None = None
+    for a, b in _masked_runs(text):
+        token = text[a:b]
+        head_part = token[:-1]
+        if not token.strip(_STARS) or token in allowed or "X" in head_part or "x" in head_part:
             continue
         if token.startswith("**") and token.endswith("**") and not any(c in _STARS for c in token[2:-2]):
             continue  # **13812345678**: bold, read by the scanner as the number it is
-        kind = _partial_kind(token, text, m.start(), extracted)
+        if ctx is None:
+            ctx = _Context(text, extracted)
+        kind = _partial_kind(token, ctx, a)
         if kind is None:
             continue
         head, tail = MASK_RULE[kind]
-        if kind == ID_CARD and token[:2].isdigit() and token[:2] not in _PROVINCES and token[0] != "9":
-            continue  # not an ID number
-        shown = [i for i, c in enumerate(token) if c not in _STARS]
-        if all(i < head or i >= len(token) - tail for i in shown):
-            continue  # within the rule
         masked = "".join(c if (i < head or i >= len(token) - tail) and c not in _STARS else "*"
                          for i, c in enumerate(token))
         if breaks is None:
             breaks = [x.end() for x in LINE_BREAK.finditer(text)]
-        line = bisect.bisect_right(breaks, m.start())
-        column = m.start() - (breaks[line - 1] if line else 0) + 1
-        head_s = f"前 {head} 位和后 {tail} 位"
-        out.append(PiiHit(line + 1, column, kind, token, masked, token, f"{kind}最多显示{head_s}", partial=True))
+        line = bisect.bisect_right(breaks, a)
+        column = a - (breaks[line - 1] if line else 0) + 1
+        out.append(PiiHit(line + 1, column, kind, token, masked, token, f"{kind}最多显示前 {head} 位和后 {tail} 位",
+                          partial=True))
     return out
