@@ -124,7 +124,8 @@ def test_verbose_build_says_where_things_went(mini_site: Path, tmp_path: Path, c
 
 def test_quiet_new_item_and_report(mini_site: Path, tmp_path: Path, capsys) -> None:
     before = set((mini_site / "content" / "items").rglob("*.md"))
-    assert run("new", "item", "-q", "--site", str(mini_site), "--catalog", "养老服务/高龄津贴/政策文件", *T) == 0
+    assert run("new", "item", "-q", "--site", str(mini_site), "--catalog", "养老服务/高龄津贴/政策文件",
+               "--title", "关于调整高龄津贴标准的通知", *T) == 0  # both required since #13 item 4
     assert capsys.readouterr().out == ""
     assert len(set((mini_site / "content" / "items").rglob("*.md")) - before) == 1
     report = tmp_path / "annual.md"
