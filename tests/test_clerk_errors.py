@@ -383,3 +383,23 @@ def test_index_code_of_no_org_offers_a_code_only_for_a_typo(mini_site: Path, cap
         f"是不是「11530000MB00000025」？{tail}",
         "content/items/yanglao/c.md:3: 字段「索引号」: 索引号的机构代码「12345678MB99999999」"
         f"不属于 site.toml 中任何机关；{tail}"]
+
+
+def test_a_catalogue_error_that_drops_leaves_is_not_repeated_per_item(mini_site: Path, capsys) -> None:
+    cat = mini_site / "content" / "catalog" / "yanglao.yaml"
+    cat.write_text(cat.read_text(encoding="utf-8").replace("    公开内容:\n", "    公开内容：\n", 1), encoding="utf-8")
+    lines = errors_of(mini_site, capsys)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("content/catalog/yanglao.yaml:9: 「公开内容」后面用了中文全角冒号"), lines
+    cat.write_text(cat.read_text(encoding="utf-8").replace("    公开内容：\n", "    内容:\n", 1), encoding="utf-8")
+    lines = errors_of(mini_site, capsys)
+    assert all(line.startswith("content/catalog/yanglao.yaml:") for line in lines), lines
+
+
+def test_new_domain_naming_a_department_not_yet_added(mini_site: Path, capsys) -> None:
+    cat = mini_site / "content" / "catalog" / "yanglao.yaml"
+    cat.write_text(cat.read_text(encoding="utf-8").replace("公开主体: 测试区民政局", "公开主体: 测试区应急管理局"),
+                   encoding="utf-8")
+    lines = errors_of(mini_site, capsys)
+    first = UNKNOWN_ORG.split("\n")[0].split("字段「公开主体」: ", 1)[1]
+    assert lines == ["content/catalog/yanglao.yaml:3: 字段「公开主体」: " + first, *UNKNOWN_ORG.split("\n")[1:]]

@@ -52,7 +52,7 @@ def _elements(node: dict, cfg: SiteConfig, rel: str, errors: ErrorList, inherite
         line = _line(node, key, 0)
         if key in FIELD_BY_KEY:
             try:
-                value = check_element(FIELD_BY_KEY[key], value, cfg)
+                value = check_element(FIELD_BY_KEY[key], value, cfg, org_hint=True)
             except ElementError as exc:
                 errors.add(rel, line, key, str(exc))
                 out[key] = None  # reported here; not reported again as missing
@@ -99,6 +99,7 @@ def load_catalog(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> Catalog:
     trusted = (os.path.realpath(site_dir), os.path.realpath(cat_dir))
     for path in files:
         rel = errors.rel(path)
+        n_before = len(errors)
         real = os.path.realpath(path)
         if path.is_symlink() and not any(inside(real, t) for t in trusted):
             rel = f"content/catalog/{path.name}"  # the link itself, not where it leads
@@ -181,4 +182,6 @@ def load_catalog(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> Catalog:
                                           elements=el, source=rel, line=l_line, flow=flow))
             domain.matters.append(matter)
         catalog.domains.append(domain)
+        if len(errors) > n_before and name:  # its leaves may be missing: items under it are not judged
+            catalog.broken.append(name)
     return catalog

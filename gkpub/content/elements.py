@@ -145,8 +145,12 @@ def _empty_message(fld: Field, cfg: SiteConfig) -> str:
     return f"值是空的；{wanted}，或删去这一行（写了却留空不会按默认值处理）"
 
 
-def check_element(fld: Field, value: Any, cfg: SiteConfig) -> Any:
-    """Normalise ``value`` for ``fld``; raise ElementError naming what is allowed."""
+def check_element(fld: Field, value: Any, cfg: SiteConfig, org_hint: bool = False) -> Any:
+    """Normalise ``value`` for ``fld``; raise ElementError naming what is allowed.
+
+    ``org_hint``: a 公开主体 not in site.toml is answered with the [[org]] table to add (items
+    and catalogue files); without it, with the allowed values (the catalogue importer, which
+    prints its own snippet for every new body at once)."""
     if is_empty(value) and (fld.required or fld.gate):
         raise ElementError(_empty_message(fld, cfg))
     if fld.key == "过程" and isinstance(value, list):
@@ -156,7 +160,7 @@ def check_element(fld: Field, value: Any, cfg: SiteConfig) -> Any:
     if fld.vocab:
         allowed = cfg.vocabulary(fld.vocab)
         for v in out if isinstance(out, list) else [out]:
-            if v not in allowed and fld.vocab == "orgs":
+            if v not in allowed and fld.vocab == "orgs" and org_hint:
                 raise ElementError(unknown_org_message(v, cfg))
             if v not in allowed:
                 hint = did_you_mean(v, allowed)

@@ -121,7 +121,7 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
         if meta[fld.key] is None and not (fld.required or fld.gate):
             continue  # `key:` on an optional field is as if not written; on the others, an error
         try:
-            el[fld.key] = check_element(fld, meta[fld.key], cfg)
+            el[fld.key] = check_element(fld, meta[fld.key], cfg, org_hint=True)
         except ElementError as exc:
             errors.add(rel, lines.get(fld.key, 0), fld.key, str(exc))
 
@@ -132,15 +132,21 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
         if leaf is None and not (catalog is not None and catalog.is_broken(path)):
             errors.add(rel, lines.get("目录", 0), "目录", not_in_catalog(path, leaves))
     own = set(el)
+    # a leaf element the catalogue got wrong is None (reported there): an item that would
+    # inherit it is left out without a second error
+    leaf_broken = False
     if leaf is not None:  # inheritance: the item's own value wins
         for key, value in leaf.elements.items():
             if key in FIELD_BY_KEY and key not in el:
+                if value is None:
+                    leaf_broken = True
+                    continue
                 el[key] = value
     for fld in FIELDS:  # schema defaults last
         if fld.key not in el and fld.default is not None:
             el[fld.key] = list(fld.default) if isinstance(fld.default, list) else fld.default
     for key in ("过程", "公开主体"):
-        if key not in el and leaf is not None:
+        if key not in el and leaf is not None and not leaf_broken:
             errors.add(rel, lines.get("目录", 1), key, f"缺少「{key}」，目录条目也没有给出")
     if leaf is not None and all(k in own or k not in meta for k in ("公开属性", "公开方式")):
         _check_mode(el, own, leaf, lines, rel, errors)
@@ -182,7 +188,7 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
         for line, key, message in name_problems(doc.body, doc.body_line):
             errors.add(rel, line, key, message)
 
-    if len(errors) > n_before or leaf is None:
+    if len(errors) > n_before or leaf is None or leaf_broken:
         return None
     org = cfg.org_by_name(el["公开主体"])
     assert org is not None  # guaranteed by the vocabulary check
