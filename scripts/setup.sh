@@ -32,15 +32,16 @@ if [[ ",$EXTRAS," == *",test,"* ]]; then
   fi
 fi
 # Node packages from package.json / package-lock.json: Pagefind (the search index; every
-# `gkpub build` needs it) and, for tests, vnu-jar and axe-core (devDependencies).
+# `gkpub build` needs it), Decap CMS and decap-server (`gkpub admin`) and, for tests, vnu-jar
+# and axe-core (devDependencies).
 if ! command -v npm >/dev/null 2>&1; then
   echo "==> 安装 Node.js 和 npm（生成检索索引的 Pagefind 由 npm 安装）"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
 fi
-npm_omit=(--omit=dev); npm_what="pagefind"
-if [[ ",$EXTRAS," == *",test,"* ]]; then npm_omit=(); npm_what="pagefind、vnu-jar、axe-core"; fi
+npm_omit=(--omit=dev); npm_what="pagefind、decap-cms"
+if [[ ",$EXTRAS," == *",test,"* ]]; then npm_omit=(); npm_what="pagefind、decap-cms、vnu-jar、axe-core"; fi
 stamp="node_modules/.gkpub-lock"
 lock="$(cat package.json package-lock.json | sha256sum | cut -d' ' -f1)"
 want="$lock ${npm_omit[*]:-all}"
