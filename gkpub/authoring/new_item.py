@@ -10,14 +10,13 @@ with the leaf's 要素 as headings.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 from gkpub.content.catalog import load_catalog
 from gkpub.content.config import Org, SiteConfig, load_config
-from gkpub.content.frontmatter import SourceError, load_yaml
+from gkpub.content.frontmatter import yaml_scalar
 from gkpub.content.hints import not_in_catalog, unknown_org_message
 from gkpub.content.items import item_files, validate_document
 from gkpub.content.model import Catalog, Leaf
@@ -41,30 +40,27 @@ def next_index_no(site_dir: Path, code: str, year: int) -> str:
     Reads raw text rather than validated items, so files with other errors still
     reserve their numbers.
     """
-    highest = 0
-    for path in item_files(site_dir):
-        try:
-            text = Path(path).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        for m in _INDEX_LINE.finditer(text):
-            if m.group(1) == code and int(m.group(2)) == year:
-                highest = max(highest, int(m.group(3)))
+    highest = _highest(site_dir, _INDEX_LINE, lambda m: int(m.group(3))
+                       if m.group(1) == code and int(m.group(2)) == year else 0)
     return f"{code}/{year}-{highest + 1:05d}"
 
 
 def next_doc_no(site_dir: Path, prefix: str, year: int) -> str:
     """The 文号 after the highest this 机关代字 has used in ``year`` (from the items' text)."""
     rx = re.compile(r"^文号\s*:\s*['\"]?" + re.escape(prefix) + "〔" + str(year) + r"〕(\d+)号", re.M)
+    return f"{prefix}〔{year}〕{_highest(site_dir, rx, lambda m: int(m.group(1))) + 1}号"
+
+
+def _highest(site_dir: Path, rx: re.Pattern[str], number: Callable[[re.Match[str]], int]) -> int:
+    """The highest ``number`` of a match of ``rx`` in any item file's raw text (0: none)."""
     highest = 0
     for path in item_files(site_dir):
         try:
             text = Path(path).read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        for m in rx.finditer(text):
-            highest = max(highest, int(m.group(1)))
-    return f"{prefix}〔{year}〕{highest + 1}号"
+        highest = max([highest, *(number(m) for m in rx.finditer(text))])
+    return highest
 
 
 def short_title(title: str) -> str:
@@ -94,17 +90,6 @@ def item_path(site_dir: Path, leaf: Leaf | None, index_no: str, *, title: str = 
     code, _, year_serial = index_no.rpartition("/")
     year, _, serial = year_serial.partition("-")
     return folder / f"{year}-{code[-4:].lower()}-{serial}.md"
-
-
-def _yaml_str(text: str) -> str:
-    """``text`` as a YAML scalar that reads back as the same string: as it is when it does,
-    else double-quoted (a JSON string is a YAML double-quoted scalar)."""
-    try:
-        if load_yaml(f"k: {text}") == {"k": text}:
-            return text
-    except SourceError:
-        pass
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _leaf_choices(catalog: Catalog) -> str:
@@ -160,7 +145,7 @@ def item_text(cfg: SiteConfig, leaf: Leaf, org: Org, title: str, index_no: str, 
     d = today.isoformat()
     lines = [
         "---",
-        f"标题: {_yaml_str(title)}",
+        f"标题: {yaml_scalar(title)}",
         f"索引号: {index_no}",
         f"目录: {leaf.path}",
     ]

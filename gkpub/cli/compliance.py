@@ -17,6 +17,8 @@ from gkpub.util.errors import BuildFailed, UsageError, warnings_report
 
 if TYPE_CHECKING:
     from gkpub.compliance.checks import Report
+    from gkpub.content.config import Org
+    from gkpub.content.model import Site
 
 
 def add_check_args(c: argparse.ArgumentParser) -> None:
@@ -125,13 +127,7 @@ def run_report(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
     from gkpub.outputs.report.annual import annual_draft, count_year
 
     site = load_site(site_dir, today)
-    org = None
-    if args.org is not None:
-        from gkpub.util.errors import did_you_mean
-        org = site.config.org_by_name(args.org)
-        if org is None:
-            raise UsageError(f"--org「{args.org}」不在 site.toml 的 [[org]] 中；"
-                             f"{did_you_mean(args.org, site.config.org_names)}")
+    org = _org_option(site, args.org)
     counts = count_year(site, args.year, org)
     text = annual_draft(site, counts)
     if args.out is None:
@@ -145,22 +141,27 @@ def run_report(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
     return 0
 
 
+def _org_option(site: Site, name: str | None) -> Org | None:
+    """The org named by --org (None: the whole district), or the error that names the choices."""
+    if name is None:
+        return None
+    org = site.config.org_by_name(name)
+    if org is None:
+        from gkpub.util.errors import did_you_mean
+        raise UsageError(f"--org「{name}」不在 site.toml 的 [[org]] 中；{did_you_mean(name, site.config.org_names)}")
+    return org
+
+
 def run_review(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
     """`gkpub report review YEAR`: the list is written to reports/ (never into an output folder)."""
     from gkpub.content.loader import load_site
     from gkpub.outputs.report.review import check_not_in_output, due_items, review_markdown, review_path
-    from gkpub.util.errors import did_you_mean
 
     out: Path | None = args.out
     if out is not None:
         check_not_in_output(out, site_dir)  # before any work
     site = load_site(site_dir, today)
-    org = None
-    if args.org is not None:
-        org = site.config.org_by_name(args.org)
-        if org is None:
-            raise UsageError(f"--org「{args.org}」不在 site.toml 的 [[org]] 中；"
-                             f"{did_you_mean(args.org, site.config.org_names)}")
+    org = _org_option(site, args.org)
     path = (out or review_path(site_dir, args.year, org)).resolve()
     check_not_in_output(path, site_dir)
     dues = due_items(site, args.year, org)

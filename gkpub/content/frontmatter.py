@@ -10,6 +10,7 @@ disclosure item never needs (duplicate keys, anchors and aliases, tags, deep nes
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -178,6 +179,23 @@ def read_text(path: Path, data: bytes | None = None) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise SourceError(line, "文件不是 UTF-8 编码（可能是 GBK）；请在编辑器中另存为 UTF-8") from None
+
+
+# YAML indicators: a bare scalar starting with one would read back as something else (or not at all)
+_INDICATORS = ("#", "-", "[", "{", "!", "&", "*", "|", ">", "'", '"', "%", "@", "`")
+
+
+def yaml_scalar(text: str) -> str:
+    """``text`` as a YAML scalar that reads back as the same string (front matter and catalogue
+    files gkpub writes): bare when it does, else double-quoted (a JSON string is a YAML
+    double-quoted scalar)."""
+    if text and text == text.strip() and not text.startswith(_INDICATORS):
+        try:
+            if load_yaml(f"k: {text}") == {"k": text}:
+                return text
+        except SourceError:
+            pass
+    return json.dumps(text, ensure_ascii=False)
 
 
 def load_yaml(text: str, line_offset: int = 0) -> Any:

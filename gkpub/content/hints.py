@@ -8,7 +8,7 @@ is not in site.toml gets the [[org]] table to paste instead.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from gkpub.content.config import SiteConfig
 from gkpub.content.siteschema import credit_check_char
@@ -76,8 +76,9 @@ def org_kind(name: str) -> str:
     return "区级部门"
 
 
-def placeholder_code(taken: Iterable[str]) -> str:
-    """A format-valid code no org of the site has, the kind `gkpub import catalog` writes."""
+def placeholder_codes(taken: Iterable[str]) -> Iterator[str]:
+    """Format-valid 统一社会信用代码 that no org of the site has (region 000000), in order:
+    what a ready-to-paste [[org]] table and `gkpub import catalog --add-orgs` write."""
     used = set(taken)
     n = 0
     while True:
@@ -85,7 +86,7 @@ def placeholder_code(taken: Iterable[str]) -> str:
         first17 = f"{PLACEHOLDER_BODY}{n:07d}"
         code = first17 + credit_check_char(first17)
         if code not in used:
-            return code
+            yield code
 
 
 def org_snippet(name: str, cfg: SiteConfig) -> str:
@@ -97,7 +98,7 @@ def org_snippet(name: str, cfg: SiteConfig) -> str:
     lines = ["[[org]]", f"name = {_q(name)}"]
     if short and short != name:
         lines.append(f"short = {_q(short)}")
-    code = placeholder_code(o.code for o in cfg.orgs)
+    code = next(placeholder_codes(o.code for o in cfg.orgs))
     lines += [f"code = {_q(code)}   # 占位代码：换成本机关的统一社会信用代码（18 位）",
               f"kind = {_q(org_kind(name))}   # 区政府 | 区级部门 | 街镇",
               'address = ""   # 办公地址', 'phone = ""   # 联系电话']

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import json
 import os
 import re
 import sys
@@ -39,6 +38,7 @@ from pathlib import Path, PurePosixPath
 
 from gkpub.content.catalog import load_catalog
 from gkpub.content.config import Org, SiteConfig, load_config
+from gkpub.content.frontmatter import yaml_scalar
 from gkpub.content.hints import near_typo, not_in_catalog, org_snippet
 from gkpub.content.items import item_files, validate_document
 from gkpub.content.model import Leaf
@@ -183,13 +183,19 @@ def validate_item(site_dir: Path, path: Path, text: str, attachments: tuple[Path
     return errors
 
 
-def plan(opts: DocxImport) -> Planned:
-    if not opts.file.is_file():
-        raise UsageError(f"找不到文件：{opts.file}")
-    errors = ErrorList(root=opts.site_dir)
-    cfg = load_config(opts.site_dir, errors)
+def site_config(file: Path, site_dir: Path) -> SiteConfig:
+    """The site's configuration, once the file to import is known to exist."""
+    if not file.is_file():
+        raise UsageError(f"找不到文件：{file}")
+    errors = ErrorList(root=site_dir)
+    cfg = load_config(site_dir, errors)
     if cfg is None or errors:
         raise BuildFailed(errors)
+    return cfg
+
+
+def plan(opts: DocxImport) -> Planned:
+    cfg = site_config(opts.file, opts.site_dir)
     doc = read_docx(opts.file)
     where = opts.file.name
     problems = ErrorList()
@@ -462,13 +468,3 @@ def _unwrap(e: Embedded) -> Embedded | None:
 
 
 # ---------------------------------------------------------------- YAML
-
-_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`0-9][^:#\[\]{},\"']*$")
-
-
-def yaml_scalar(value: str) -> str:
-    """A YAML scalar for ``value``: plain when that is safe, else a double-quoted (JSON) string."""
-    value = value.strip()
-    if _PLAIN.match(value) and not value.endswith(" ") and value.lower() not in ("true", "false", "null", "yes", "no"):
-        return value
-    return json.dumps(value, ensure_ascii=False)

@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from gkpub.content.config import Org, SiteConfig
-from gkpub.content.siteschema import credit_check_char
+from gkpub.content.hints import PLACEHOLDER_BODY, placeholder_codes
 
-PLACEHOLDER_BODY = "11000000MB"  # + 7 digits + the check character
 _TABLE_RE = re.compile(r"^\s*\[")
 _ORG_RE = re.compile(r"^\s*\[\[\s*org\s*\]\]")
 _TOWNSHIP_ENDS = ("街道办事处", "街道", "镇人民政府", "乡人民政府", "镇", "乡")
@@ -37,17 +35,6 @@ class NewOrg:
     short: str
     code: str
     kind: str
-
-
-def placeholder_codes(taken: set[str]) -> Iterator[str]:
-    """Format-valid placeholder codes, none of them in ``taken``."""
-    n = 0
-    while True:
-        n += 1
-        first17 = f"{PLACEHOLDER_BODY}{n:07d}"
-        code = first17 + credit_check_char(first17)
-        if code not in taken:
-            yield code
 
 
 def is_placeholder(code: str) -> bool:

@@ -27,14 +27,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gkpub.content.catalog import load_catalog
-from gkpub.content.config import SiteConfig, load_config
+from gkpub.content.config import SiteConfig
+from gkpub.content.frontmatter import yaml_scalar
 from gkpub.content.hints import not_in_catalog
 from gkpub.content.pii_check import NAME_HEADERS, masked_name
-from gkpub.importer.docx_item import NextIndex, Place, print_unwritten, write_checked, yaml_scalar
+from gkpub.importer.docx_item import NextIndex, Place, print_unwritten, site_config, write_checked
 from gkpub.importer.docx_markdown import escape
 from gkpub.importer.sheets import Sheet, read_sheets
 from gkpub.rules.pii import BANK_CARD, ID_CARD, MOBILE, mask, scan
-from gkpub.util.errors import BuildFailed, ErrorList, UsageError, did_you_mean
+from gkpub.util.errors import ErrorList, UsageError, did_you_mean
 
 ID_HEADERS = ("身份证", "证件号", "公民身份号码", "身份号码")
 PHONE_HEADERS = ("电话", "手机", "联系方式")
@@ -148,12 +149,8 @@ def _ask_date(ask: Callable[[str], str], prompt: str, default: dt.date | None) -
 
 
 def import_list(opts: ListImport) -> int:
-    if not opts.file.is_file():
-        raise UsageError(f"找不到文件：{opts.file}")
+    cfg = site_config(opts.file, opts.site_dir)
     errors = ErrorList(root=opts.site_dir)
-    cfg = load_config(opts.site_dir, errors)
-    if cfg is None or errors:
-        raise BuildFailed(errors)
     catalog = load_catalog(opts.site_dir, cfg, errors)
     leaves = catalog.leaf_by_path()
     leaf = leaves.get(opts.catalog.replace(" ", ""))

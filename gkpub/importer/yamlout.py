@@ -7,11 +7,10 @@ what was imported.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from gkpub.content.frontmatter import SourceError, load_yaml
+from gkpub.content.frontmatter import yaml_scalar as scalar
 from gkpub.content.schema import INHERITED_KEYS
 
 LEAF_ORDER: tuple[str, ...] = ("过程", "类别", "事项类型", "事项编码", "要素", "公开依据", "公开时限", "公开主体",
@@ -57,19 +56,6 @@ def _shared(leaves: list[LeafOut], key: str) -> Any:
     return first if first is not _MISSING and all(v == first for v in values) else _MISSING
 
 
-# YAML indicators: a bare scalar starting with one would read back as something else (or not at all)
-_INDICATORS = ("#", "-", "[", "{", "!", "&", "*", "|", ">", "'", '"', "%", "@", "`")
-
-
-def scalar(text: str) -> str:
-    """``text`` as a YAML scalar: bare when it reads back the same, else double-quoted."""
-    if text and text == text.strip() and not text.startswith(_INDICATORS):
-        try:
-            if load_yaml(f"k: {text}") == {"k": text}:
-                return text
-        except SourceError:
-            pass
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _flow_ok(value: str) -> bool:
