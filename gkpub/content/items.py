@@ -15,7 +15,7 @@ from gkpub.content.frontmatter import inside
 from gkpub.content.hints import did_you_mean_typo, not_in_catalog
 from gkpub.content.model import Attachment, Catalog, Item, Leaf
 from gkpub.content.pii_check import name_problems
-from gkpub.content.prepare import PrepareCache, Prepared, prepare_all
+from gkpub.content.prepare import PrepareCache, Prepared, file_digest, prepare_all, read_file
 from gkpub.content.schema import CHANGED_KEY, FIELD_BY_KEY, FIELDS, PUBLISHED_ATTRIBUTES
 from gkpub.util.errors import ContentError, ErrorList, did_you_mean
 
@@ -241,16 +241,19 @@ def _fingerprint(digest: str, files: list[Attachment]) -> str:
 class ItemMemo:
     """Validated items of the previous load, reused while file, site.toml and catalogue are unchanged.
 
-    Only `gkpub serve` keeps one: it makes a one-item edit cost one validation, not ten thousand.
+    `gkpub serve` keeps one in memory, `gkpub build` on disk (loader.LoadState): a one-item
+    edit costs one validation, not ten thousand. Entries: path → (digest of the file, the
+    item or None, its errors, whether the file says 草稿: true).
     """
 
     def __init__(self) -> None:
         self.key = ""
-        self.entries: dict[str, tuple[str, Item | None, list[ContentError]]] = {}
+        self.entries: dict[str, tuple[str, Item | None, list[ContentError], bool]] = {}
+        self.dirty = False  # entries changed since the memo was read or saved
 
     def reset_if(self, key: str) -> None:
         if key != self.key:
-            self.key, self.entries = key, {}
+            self.key, self.entries, self.dirty = key, {}, True
 
 
 _DRAFT_LINE = re.compile(r"^草稿[ \t]*[:：][ \t]*['\"]?(?:true|True|TRUE|yes|Yes|YES|on|On|ON|是)['\"]?[ \t]*(?:#.*)?$",
@@ -285,6 +288,21 @@ def _index_of(prep: Prepared) -> str:
     return m.group(1) if m else ""
 
 
+def _unchanged(paths: list[str], memo: ItemMemo | None,
+               changed: set[str] | None) -> dict[str, tuple[str, Item | None, list[ContentError], bool]]:
+    """The memo's entries for the valid items whose file and attached files are as they were
+    (a file a watcher did not report is trusted without reading it)."""
+    known = {}
+    for path in paths:
+        old = memo.entries.get(path) if memo else None
+        if old is None or old[1] is None:
+            continue
+        digest = old[0] if changed is not None and path not in changed else file_digest(read_file(path))
+        if digest == old[0] and old[1].fingerprint == _fingerprint(digest, old[1].attachments + old[1].body_files):
+            known[path] = old
+    return known
+
+
 def load_items(site_dir: Path, cfg: SiteConfig, catalog: Catalog, errors: ErrorList,
                cache: PrepareCache | None = None, memo: ItemMemo | None = None,
                changed: set[str] | None = None, drafts: bool = True) -> list[Item]:
@@ -300,16 +318,18 @@ def load_items(site_dir: Path, cfg: SiteConfig, catalog: Catalog, errors: ErrorL
     n_start = len(errors.errors)
     draft_files: set[str] = set()
     unusable: set[str] = set()
-    fresh: dict[str, tuple[str, Item | None, list[ContentError]]] = {}
+    fresh: dict[str, tuple[str, Item | None, list[ContentError], bool]] = {}
     paths = _within_size_limit(item_files(site_dir, errors), cfg.max_item_bytes, errors)
-    for key, prep in zip(paths, prepare_all(paths, tuple(cfg.privacy_allow), cache, changed), strict=True):
-        old = memo.entries.get(key) if memo else None
-        # an item that failed is checked again: the file it missed may be there now
-        if old is not None and old[0] == prep.digest and old[1] is not None and (
-                old[1].fingerprint == _fingerprint(prep.digest, old[1].attachments + old[1].body_files)):
-            item, item_errors = old[1], old[2]
+    known = _unchanged(paths, memo, changed)
+    todo = [p for p in paths if p not in known]
+    prepared = dict(zip(todo, prepare_all(todo, tuple(cfg.privacy_allow), cache, changed, keep=set(paths)),
+                        strict=True))
+    for key in paths:
+        if key in known:  # an item that failed is never known: the file it missed may be there now
+            digest, item, item_errors, draft = known[key]
             errors.errors.extend(item_errors)
         else:
+            prep = prepared[key]
             n_before = len(errors.errors)
             if prep.source_error is not None:
                 errors.add(prep.path, prep.source_error[0], "", prep.source_error[1])
@@ -317,15 +337,17 @@ def load_items(site_dir: Path, cfg: SiteConfig, catalog: Catalog, errors: ErrorL
             else:
                 item = validate_document(prep, cfg, leaves, errors, content_dir, catalog)
             item_errors = errors.errors[n_before:]
-        fresh[key] = (prep.digest, item, list(item_errors))
-        if not drafts and is_draft(prep):
-            draft_files.add(errors.rel(prep.path))
+            digest, draft = prep.digest, is_draft(prep)
+        fresh[key] = (digest, item, list(item_errors), draft)
+        if not drafts and draft:
+            draft_files.add(errors.rel(key))
         if item is not None:
             item.interpretations, item.interprets = [], None  # linked again below
             items.append(item)
-        elif (index_no := _index_of(prep)):
+        elif (index_no := _index_of(prepared[key])):
             unusable.add(index_no)
     if memo is not None:
+        memo.dirty = memo.dirty or bool(todo) or len(fresh) != len(memo.entries)
         memo.entries = fresh
     link_items(items, errors, unusable)
     if draft_files:

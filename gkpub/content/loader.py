@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,18 +17,58 @@ from gkpub.content.pages import load_pages
 from gkpub.content.pii_sources import attachments_pii, catalog_pii, site_toml_pii
 from gkpub.content.prepare import PrepareCache
 from gkpub.content.requests import load_register
+from gkpub.rules.workdays import DATA_FILE as HOLIDAYS
+from gkpub.util.engine import engine_key
 from gkpub.util.errors import BuildFailed, ErrorList
 
 
 @dataclass
 class LoadState:
-    """What one process keeps between loads of the same site (`gkpub serve`)."""
+    """What one process keeps between loads of the same site (`gkpub serve`), and what a
+    build keeps on disk for the next one (read, write)."""
 
     prepare: PrepareCache | None = None
     memo: ItemMemo = field(default_factory=ItemMemo)
     changed: set[str] | None = None  # item files a watcher saw change; None: check them all
     config: SiteConfig | None = None
     catalog: Catalog | None = None
+
+    @classmethod
+    def read(cls, cache_dir: Path, site_dir: Path) -> LoadState:
+        """The state the last build saved: its validated items with the configuration and
+        catalogue they point at (one pickle, so the references hold), for this engine only."""
+        state = cls()
+        try:
+            tag, memo, config, catalog = pickle.loads((cache_dir / STATE_FILE).read_bytes())
+        except Exception:  # missing or damaged: every item is validated again
+            return state
+        if tag == _state_tag(site_dir):
+            state.memo, state.config, state.catalog = memo, config, catalog
+        return state
+
+    def write(self, cache_dir: Path, site_dir: Path) -> None:
+        if not self.memo.dirty:
+            return
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache_dir / (STATE_FILE + ".tmp")
+        self.memo.dirty = False  # as stored
+        try:
+            data = pickle.dumps((_state_tag(site_dir), self.memo, self.config, self.catalog),
+                                protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:
+            self.memo.dirty = True
+            raise
+        tmp.write_bytes(data)
+        tmp.replace(cache_dir / STATE_FILE)
+
+
+STATE_FILE = "loaded.pickle"
+
+
+def _state_tag(site_dir: Path) -> tuple[str, str, str]:
+    """What the stored configuration depends on beyond site.toml and the catalogue (those are
+    the memo's key): the engine, where the site is (paths are absolute) and the holiday tables."""
+    return engine_key(), str(site_dir.resolve()), hashlib.sha1(HOLIDAYS.read_bytes()).hexdigest()
 
 
 # Held back only for now: their files are not secret, they just wait with their item.
@@ -56,6 +97,10 @@ def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool
     ``state`` (kept by a long-running process), they are not validated again either;
     ``clean`` ignores what the cache holds (and refills it).
     """
+    on_disk = state is None and cache_dir is not None  # a one-shot build: the state lives in the cache
+    if on_disk:
+        assert cache_dir is not None
+        state = LoadState() if clean else LoadState.read(cache_dir, site_dir)
     errors = ErrorList(root=site_dir)
     cfg = load_config(site_dir, errors)
     if cfg is None:
@@ -80,10 +125,13 @@ def load_site(site_dir: Path, today: dt.date, drafts: bool = False, future: bool
             cfg, catalog = state.config, state.catalog
         memo.reset_if(key)
         state.config, state.catalog = cfg, catalog
-    changed = state.changed if state is not None and cache is not None and cache.entries else None
+    changed = state.changed if state is not None and state.changed is not None and cache is not None \
+        and cache.entries else None
     items = load_items(site_dir, cfg, catalog, errors, cache, memo, changed, drafts=drafts)
-    if cache and state is None:  # a long-running process saves its cache when it stops
+    if cache and on_disk:  # a long-running process saves its cache when it stops
+        assert cache_dir is not None and state is not None
         cache.save()
+        state.write(cache_dir, site_dir)
     pages = load_pages(site_dir, cfg, errors)
     requests = load_register(site_dir, cfg, errors, today)
     if errors:

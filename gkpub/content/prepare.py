@@ -77,15 +77,24 @@ class PrepareCache:
     def __init__(self, cache_dir: Path | None, allow: tuple[str, ...], clean: bool = False):
         self.file = cache_dir / "prepared.pickle" if cache_dir else None
         self.tag = (engine_key(), allow)
-        self.entries: dict[str, Prepared] = {}
+        self._entries: dict[str, Prepared] | None = {} if clean or not self.file else None
         self.dirty = clean  # a clean run rewrites the stored cache even when nothing differs
-        if self.file and not clean and self.file.is_file():
-            try:
-                tag, entries = pickle.loads(self.file.read_bytes())
-                if tag == self.tag:
-                    self.entries = entries
-            except Exception:  # a damaged cache is rebuilt, never trusted
-                self.entries = {}
+
+    @property
+    def entries(self) -> dict[str, Prepared]:
+        """Read from disk when first needed: a build whose items are all known (loader's
+        state file) never reads it."""
+        if self._entries is None:
+            self._entries = {}
+            assert self.file is not None
+            if self.file.is_file():
+                try:
+                    tag, entries = pickle.loads(self.file.read_bytes())
+                    if tag == self.tag:
+                        self._entries = entries
+                except Exception:  # a damaged cache is rebuilt, never trusted
+                    self._entries = {}
+        return self._entries
 
     def get(self, path: str, digest: str) -> Prepared | None:
         """The cached file if it was prepared from bytes with this digest."""
@@ -101,6 +110,8 @@ class PrepareCache:
         self.dirty = True
 
     def prune(self, keep: set[str]) -> None:
+        if self._entries is None:
+            return  # not read: nothing in it was used, and what it holds is checked on use
         gone = set(self.entries) - keep
         for k in gone:
             del self.entries[k]
@@ -117,11 +128,12 @@ class PrepareCache:
 
 
 def prepare_all(paths: list[str], allow: tuple[str, ...], cache: PrepareCache | None = None,
-                changed: set[str] | None = None) -> list[Prepared]:
+                changed: set[str] | None = None, keep: set[str] | None = None) -> list[Prepared]:
     """Prepared files in the order of ``paths``, reusing the cache where the bytes are unchanged.
 
     ``changed`` (from a file watcher) names the only files that may differ from the cache;
-    every other file is read and its digest compared.
+    every other file is read and its digest compared. The cache keeps the files in ``keep``
+    (default: ``paths``).
     """
     results: list[Prepared | None] = [None] * len(paths)
     todo: list[int] = []
@@ -150,5 +162,5 @@ def prepare_all(paths: list[str], allow: tuple[str, ...], cache: PrepareCache | 
             if cache:
                 cache.put(paths[i], prepared)
     if cache:
-        cache.prune(set(paths))
+        cache.prune(set(paths) if keep is None else keep)
     return [r for r in results if r is not None]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,14 +32,31 @@ class ErrorList:
     # problems that do not stop the build (an item marked 草稿 that has errors stays out)
     warnings: list[ContentError] = field(default_factory=list)
 
+    # resolved folders (the root and the folders of the files named): resolving each file
+    # path whole took 0.2 ms, most of the validation of 10k unchanged items
+    _real: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
     def rel(self, path: Path | str) -> str:
         p = Path(path)
         if self.root is not None:
-            try:
-                return p.resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                pass
+            root = self._resolved(os.fspath(self.root))
+            real = self._real_path(os.fspath(p))
+            if real == root or real.startswith(root.rstrip("/") + "/"):
+                return Path(real).relative_to(root).as_posix()
         return p.as_posix()
+
+    def _resolved(self, folder: str) -> str:
+        real = self._real.get(folder)
+        if real is None:
+            real = self._real[folder] = os.fspath(Path(folder).resolve())
+        return real
+
+    def _real_path(self, path: str) -> str:
+        """Path(path).resolve(), with the folder's resolution remembered."""
+        folder, name = os.path.split(os.path.abspath(path))
+        if name in ("", ".", "..") or os.path.islink(path):
+            return os.fspath(Path(path).resolve())
+        return os.path.join(self._resolved(folder), name)
 
     def add(self, path: Path | str, line: int, fld: str, message: str) -> None:
         self.errors.append(ContentError(self.rel(path), line or 0, fld, message))
