@@ -42,6 +42,7 @@ from gkpub.outputs.web.signatures import TemplateSigner
 from gkpub.store import locks
 from gkpub.store import manifest as output_manifest
 from gkpub.store.manifest import Record
+from gkpub.store.memo import Memo
 from gkpub.store.staging import (
     BUILDING_MARKER,
     MANIFEST_NAME,
@@ -98,6 +99,8 @@ def site_key(site: Site, opts: BuildOptions) -> str:
     data = f"{engine_key()}|{opts.today}|{opts.drafts}|{opts.future}|{site.inputs_key}"
     return hashlib.sha1(data.encode()).hexdigest()
 
+
+MEMO_FILE = "channels.pickle"  # in the cache folder: see store/memo.py
 
 # The cache's record of an output directory (outguard looks for it under this name).
 Manifest = Record
@@ -179,6 +182,7 @@ class Builder:
         self._bundle_changed = False  # pagefind/ was rebuilt: digest it before saving the manifest
         self._search_plan: search_shards.Plan | None = None  # planned before the pages changed
         self._report: Report | None = None
+        self._memo: Memo | None = None  # kept between runs: what the channels computed before
 
     def _env(self, layouts: list[Path], site: Site):
         """The template environment, kept between builds while layouts and base URL stay."""
@@ -304,6 +308,7 @@ class Builder:
         with staged(opts.out_dir) as out:
             written = render_to(out.tmp, jobs, progress, renderer.env)
             write_channels(CHANNELS, self._context(site, renderer, report, layouts), out)
+            self._save_memo()
             out.flush()
             faults.point("extras")
             entries = {rel: (d, st) for rel, d, st in written + out.written}
@@ -339,9 +344,17 @@ class Builder:
         except OSError as e:
             raise UsageError(f"网站已生成，但无法写入合规检查报告 {path}：{e.strerror or e}") from e
 
+    def _save_memo(self) -> None:
+        if self._memo is not None:
+            self._memo.save()  # under the cache lock of this build
+
     def _context(self, site: Site, renderer: WebRenderer, report: Report, layouts: list[Path]) -> BuildContext:
+        if self._memo is None:
+            cache = self.opts.cache_dir
+            self._memo = Memo(cache / MEMO_FILE if cache else None, read=not self.opts.clean)
         return BuildContext(site=site, renderer=renderer, report=report, page_paths=self.page_paths,
-                            layouts=layouts, out_dir=self.opts.out_dir, cache_dir=self.opts.cache_dir)
+                            layouts=layouts, out_dir=self.opts.out_dir, cache_dir=self.opts.cache_dir,
+                            memo=self._memo)
 
     def _previous(self) -> Record | None:
         """The cache's record of the output, if the output is verified to be what it says."""
@@ -396,6 +409,7 @@ class Builder:
             self._prints_changed = False
         live = LiveSink(self)
         produced = write_channels(CHANNELS, self._context(site, renderer, report, layouts_dir(opts.site_dir)), live)
+        self._save_memo()
         live.flush()
         produced.update(page_paths)
         self._remove(sorted(p for p in files if p not in produced and not p.startswith(BUNDLE_PREFIX)))

@@ -27,6 +27,7 @@ from gkpub.outputs.print.carry import carry_over
 from gkpub.outputs.print.fonts import FontError
 from gkpub.outputs.print.form import application_forms
 from gkpub.outputs.web.render import WebRenderer
+from gkpub.store.memo import Memo
 from gkpub.store.outguard import OUTPUT_MARKER, marker_bytes
 from gkpub.util.errors import UsageError
 
@@ -46,6 +47,7 @@ class BuildContext:
     layouts: list[Path]
     out_dir: Path  # the live output folder (the previous build's files, e.g. printed ones)
     cache_dir: Path | None = None  # the build cache (BuildOptions.cache_dir), for costly files
+    memo: Memo | None = None  # parts of files the last build computed (store.memo), kept in the cache
 
 
 class Channel(Protocol):
@@ -99,7 +101,7 @@ class OpenData:
     name = "开放数据、订阅和站点地图"
 
     def files(self, ctx: BuildContext) -> Iterator[tuple[str, Payload]]:
-        yield from opendata_outputs(ctx.site, ctx.renderer, ctx.page_paths)
+        yield from opendata_outputs(ctx.site, ctx.renderer, ctx.page_paths, ctx.memo)
 
 
 class Assets:

@@ -14,6 +14,7 @@ from typing import Any
 from gkpub.content.catalog_table import COLUMNS, ELEMENT_COLUMNS, catalog_rows, element_value
 from gkpub.content.model import Item, Site
 from gkpub.content.schema import FIELDS
+from gkpub.store.memo import Memo
 
 # Keys that say how an item is handled internally rather than what it discloses.
 INTERNAL_KEYS = ("草稿", "附件", "不公开理由", "复核日期")  # the last two: the yearly review (report review)
@@ -29,15 +30,28 @@ def content_time(site: Site) -> dt.datetime:
     return dt.datetime(newest.year, newest.month, newest.day)
 
 
+def _default(o: Any) -> Any:
+    if isinstance(o, dt.date):
+        return o.isoformat()
+    raise TypeError(type(o).__name__)
+
+
 def _json(data: Any) -> bytes:
-    def default(o: Any) -> Any:
-        if isinstance(o, dt.date):
-            return o.isoformat()
-        raise TypeError(type(o).__name__)
-    return (json.dumps(data, ensure_ascii=False, indent=1, default=default) + "\n").encode("utf-8")
+    return (json.dumps(data, ensure_ascii=False, indent=1, default=_default) + "\n").encode("utf-8")
 
 
-def catalog_json(site: Site) -> bytes:
+def _indented(value: Any, level: int, memo: Memo) -> str:
+    """json.dumps(value, indent=1) as it appears ``level`` deep in an indented document.
+
+    Indenting is Python code in the json module (10k records: ~0.5 s); the value's repr (C code,
+    and it tells a date from its text) keys the indented text in ``memo``. The values are
+    str, int, bool, date and lists and dicts of them, whose repr shows all they hold. Strings
+    never hold a raw newline, so indenting deeper only adds spaces after each one."""
+    return memo.get(repr(value), lambda: json.dumps(value, ensure_ascii=False, indent=1, default=_default)
+                    .replace("\n", "\n" + " " * level))
+
+
+def catalog_json(site: Site, memo: Memo) -> bytes:
     counts: dict[int, int] = {}
     for item in site.published:
         counts[id(item.leaf)] = counts.get(id(item.leaf), 0) + 1
@@ -61,7 +75,7 @@ def catalog_json(site: Site) -> bytes:
     return _json({"网站": site.config.title, "标准目录": domains})
 
 
-def catalog_csv(site: Site) -> bytes:
+def catalog_csv(site: Site, memo: Memo) -> bytes:
     """UTF-8 with a byte-order mark so that Excel opens it with the right encoding."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
@@ -71,35 +85,44 @@ def catalog_csv(site: Site) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def catalog_xlsx(site: Site) -> bytes:
-    from gkpub.outputs.opendata.xlsx import (
-        table_workbook,
-        workbook_bytes,
-    )  # openpyxl takes 0.2 s to import: only when needed
-
+def catalog_xlsx(site: Site, memo: Memo) -> bytes:
     rows = [[row[c] for c in COLUMNS] for row in catalog_rows(site.catalog)]
-    wb = table_workbook("标准目录", COLUMNS, rows, XLSX_WIDTHS)
-    return workbook_bytes(wb, content_time(site))
+    stamp = content_time(site)
+
+    def make() -> bytes:
+        from gkpub.outputs.opendata.xlsx import (
+            table_workbook,
+            workbook_bytes,
+        )  # openpyxl takes 0.2 s to import: only when needed
+        return workbook_bytes(table_workbook("标准目录", COLUMNS, rows, XLSX_WIDTHS), stamp)
+    return memo.get(repr(("catalog.xlsx", rows, stamp)), make)  # repr: a date and its text differ
+
+
+# The schema's keys an item record takes from Item.el, in schema order, and whether each is a link.
+_RECORD_KEYS = tuple((f.key, f.key in LINK_KEYS) for f in FIELDS if f.key not in INTERNAL_KEYS
+                     and f.key not in ("索引号", "标题", "网址", "领域", "事项", "公开内容"))
 
 
 def item_record(item: Item, site: Site, published_index: set[str]) -> dict[str, Any]:
     url = site.config.url
     rec: dict[str, Any] = {"索引号": item.index_no, "标题": item.title, "网址": url(item.url),
                            "领域": item.domain.name, "事项": item.matter.name, "公开内容": item.leaf.name}
-    for fld in FIELDS:
-        if fld.key in rec or fld.key in INTERNAL_KEYS:
-            continue
-        value = item.el.get(fld.key)
-        if fld.key in LINK_KEYS and value not in published_index:
+    el = item.el
+    for key, link in _RECORD_KEYS:
+        value = el.get(key)
+        if link and value not in published_index:
             continue
         if value not in (None, "", []):
-            rec[fld.key] = value
+            rec[key] = value
     rec["有效性"] = item.validity(site.today)
     rec["附件"] = [{"名称": a.name, "网址": url(a.url)} for a in item.attachments]
     return rec
 
 
-def items_json(site: Site) -> bytes:
+def items_json(site: Site, memo: Memo) -> bytes:
+    """_json({"网站": title, "信息": records}), each record's text taken from ``memo`` if known."""
     published_index = {i.index_no for i in site.published}
-    records = [item_record(i, site, published_index) for i in site.published]
-    return _json({"网站": site.config.title, "信息": records})
+    records = [_indented(item_record(i, site, published_index), 2, memo) for i in site.published]
+    title = json.dumps(site.config.title, ensure_ascii=False)
+    listed = "[\n  " + ",\n  ".join(records) + "\n ]" if records else "[]"
+    return f'{{\n "网站": {title},\n "信息": {listed}\n}}\n'.encode()

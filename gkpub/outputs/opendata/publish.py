@@ -12,6 +12,7 @@ from gkpub.outputs.opendata import files
 from gkpub.outputs.opendata.feeds import feed_xml, feeds
 from gkpub.outputs.opendata.sitemap import robots_txt, sitemap_xml
 from gkpub.outputs.web.render import WebRenderer
+from gkpub.store.memo import Memo
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class DataFile:
     name: str
     title: str
     description: str
-    make: Callable[[Site], bytes]
+    make: Callable[[Site, Memo], bytes]  # the memo: parts the last build computed already
 
     @property
     def path(self) -> str:
@@ -45,10 +46,12 @@ def _size(n: int) -> str:
     return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} 字节"
 
 
-def opendata_outputs(site: Site, renderer: WebRenderer, page_paths: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+def opendata_outputs(site: Site, renderer: WebRenderer, page_paths: Iterable[str],
+                     memo: Memo | None = None) -> Iterator[tuple[str, bytes]]:
+    memo = memo or Memo(None)
     listing = []
     for df in DATA_FILES:
-        data = df.make(site)
+        data = df.make(site, memo)
         listing.append({"file": df, "size": _size(len(data))})
         yield df.path, data
     feed_list = list(feeds(site))
