@@ -403,7 +403,7 @@ def test_an_unknown_issuer_names_the_org_it_most_likely_is(mini_site: Path, tmp_
 
 
 def test_a_new_issuer_gets_a_ready_to_paste_org(mini_site: Path, tmp_path: Path, capsys) -> None:
-    doc = notice(tmp_path, org="测试区文化和旅游局")
+    doc = notice(tmp_path, doc_no="测文旅发〔2026〕7号", org="测试区文化和旅游局")  # 测民发 would name 区民政局
     assert import_docx(mini_site, doc, "--catalog", POLICY) == 1
     err = capsys.readouterr().err
     assert ("通知.docx:26: 字段「公开主体」: 发文机关「测试区文化和旅游局」不在 site.toml 的 [[org]] 中；"

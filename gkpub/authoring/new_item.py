@@ -105,7 +105,13 @@ def _ask_leaf(ask: Ask, catalog: Catalog, leaves: dict[str, Leaf]) -> Leaf:
         leaf = leaves.get(answer.replace(" ", ""))
         if leaf is not None:
             return leaf
-        prompt = f"{not_in_catalog(answer, leaves)}\n目录（输入序号或「领域/事项/公开内容」）："
+        if not answer:
+            problem = f"没有输入目录：请输入上面列出的序号（1 到 {len(catalog.leaves)}）"
+        elif answer.isdigit():
+            problem = f"没有序号 {answer}：序号是上面列出的 1 到 {len(catalog.leaves)}"
+        else:
+            problem = not_in_catalog(answer, leaves)
+        prompt = f"{problem}\n目录（输入序号或「领域/事项/公开内容」）："
     raise UsageError("三次都没有选出目录条目，未新建文件")
 
 

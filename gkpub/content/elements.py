@@ -25,6 +25,20 @@ class ElementError(Exception):
     pass
 
 
+_LOOSE_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+
+
+def _loose_date(text: str) -> str | None:
+    """2026年3月5日, 2026/3/5, 2026.3.5 or 2026-3-5 as the YYYY-MM-DD it means, if it is a day."""
+    m = _LOOSE_DATE_RE.match(text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
+
+
 def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -33,7 +47,9 @@ def parse_date(value: Any) -> dt.date:
     text = str(value).strip()
     m = DATE_RE.match(text)
     if not m:
-        raise ElementError(f"「{text}」不是日期；应写作 YYYY-MM-DD，如 2026-03-05")
+        meant = _loose_date(text)
+        example = f"即「{meant}」" if meant else "如 2026-03-05"
+        raise ElementError(f"「{text}」不是日期；应写作 YYYY-MM-DD，{example}")
     try:
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:

@@ -137,4 +137,20 @@ def not_in_catalog(path: str, leaves: Iterable[str]) -> str:
     if not hint and canon.split("/", 1)[0] not in domains:
         hint = (f"标准目录中没有领域「{canon.split('/', 1)[0]}」（有：{'、'.join(domains)}）；"
                 "新领域要先在 content/catalog/ 中添加目录文件（见 README「如何添加一个领域和一个部门」）。")
+    if not hint:
+        hint = _what_is_there(canon, paths)
     return f"「{path}」不在标准目录中；{hint}格式为「领域/事项/公开内容」，目录见 content/catalog/"
+
+
+def _what_is_there(canon: str, paths: list[str]) -> str:
+    """For a path whose 领域 (or 领域/事项) exists: what that level holds, so the right one can be
+    copied (扶贫救灾/受灾人员救助/名单 → 「扶贫救灾/受灾人员救助」下的公开内容有：救助政策、救助对象名单)."""
+    parts = canon.split("/")
+    if len(parts) != 3:
+        return ""
+    matter = "/".join(parts[:2])
+    contents = [p.rsplit("/", 1)[1] for p in paths if p.rsplit("/", 1)[0] == matter]
+    if contents:
+        return f"「{matter}」下的公开内容有：{'、'.join(contents)}；"
+    matters = list(dict.fromkeys(p.split("/")[1] for p in paths if p.split("/", 1)[0] == parts[0]))
+    return f"领域「{parts[0]}」下的事项有：{'、'.join(matters)}；" if matters else ""

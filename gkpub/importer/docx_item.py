@@ -367,7 +367,13 @@ def _issuer(g: gongwen.Gongwen, cfg: SiteConfig, given: str | None, where: str, 
         return None
     text, line = named[0]
     guess = _closest_org(text, cfg)
-    hint = (f"是不是「{guess.name}」？若是，加 --org {guess.name} 重新导入；" if guess else "")
+    by_prefix = _org_of_doc_no(g.doc_no, cfg) if guess is None else None
+    if by_prefix is not None:
+        guess = by_prefix
+        hint = (f"是不是「{guess.name}」（文号「{g.doc_no}」的机关代字是它的）？"
+                f"若是，加 --org {guess.name} 重新导入；")
+    else:
+        hint = (f"是不是「{guess.name}」？若是，加 --org {guess.name} 重新导入；" if guess else "")
     snippet = org_snippet(re.sub(r"\s+", "", text), cfg)
     problems.add(where, max(line, 1), "公开主体",
                  f"发文机关「{text}」不在 site.toml 的 [[org]] 中；{hint}"
@@ -375,6 +381,14 @@ def _issuer(g: gongwen.Gongwen, cfg: SiteConfig, given: str | None, where: str, 
                  "（已有的公开主体用 --org 指定；把下面几行粘贴到其他 [[org]] 之后，"
                  f"code 换成它的统一社会信用代码）：\n{snippet}")
     return None
+
+
+def _org_of_doc_no(doc_no: str, cfg: SiteConfig) -> Org | None:
+    """The one org whose 机关代字 (doc_prefix) the 文号 starts with: 青应急发〔2026〕6号 was issued by
+    the org that writes 青应急发, whatever short form the 署名 uses (青禾区应急局)."""
+    prefix = doc_no.split("〔", 1)[0] if "〔" in doc_no else ""
+    owners = [o for o in cfg.orgs if prefix and prefix in o.doc_prefix]
+    return owners[0] if len(owners) == 1 else None
 
 
 def _closest_org(text: str, cfg: SiteConfig) -> Org | None:

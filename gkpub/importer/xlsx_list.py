@@ -122,11 +122,12 @@ def masked_rows(roster: Roster, cfg: SiteConfig, names: bool) -> tuple[list[list
 def _period(opts: ListImport) -> tuple[dt.date, dt.date]:
     start, end = opts.start, opts.end
     if start is None and opts.ask is not None:
-        start = _ask_date(opts.ask, f"公示开始日期（YYYY-MM-DD，直接回车为 {opts.today}）：", opts.today)
+        start = _ask_date(opts.ask, f"公示开始日期（YYYY-MM-DD，直接回车为 {opts.today}）：", opts.today, opts.today)
     if end is None and opts.days is not None:
         end = (start or opts.today) + dt.timedelta(days=opts.days - 1)
     if end is None and opts.ask is not None:
-        end = _ask_date(opts.ask, "公示结束日期（YYYY-MM-DD）：", None)
+        end = _ask_date(opts.ask, "公示结束日期（YYYY-MM-DD），或公示天数（如 7）：", None, opts.today,
+                        from_day=start or opts.today)
     if end is None:
         raise UsageError("缺少公示期：请加 --end 结束日期（YYYY-MM-DD）或 --days 天数，"
                          "开始日期用 --start（默认为今天），如 --start 2026-11-23 --days 7")
@@ -136,15 +137,28 @@ def _period(opts: ListImport) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def _ask_date(ask: Callable[[str], str], prompt: str, default: dt.date | None) -> dt.date:
+_DAYS_RE = re.compile(r"^(\d{1,3})\s*[天日]?$")
+
+
+def _ask_date(ask: Callable[[str], str], prompt: str, default: dt.date | None, today: dt.date,
+              from_day: dt.date | None = None) -> dt.date:
+    """A date typed at the terminal; with ``from_day``, a number of days (7, 7天: the 公示
+    runs that many days counting ``from_day``, as --days does) is taken too."""
     for _ in range(3):
         answer = ask(prompt).strip()
         if not answer and default is not None:
             return default
+        days = _DAYS_RE.match(answer)
+        if from_day is not None and days and int(days.group(1)) >= 1:
+            return from_day + dt.timedelta(days=int(days.group(1)) - 1)
         try:
             return dt.date.fromisoformat(answer)
         except ValueError:
-            print(f"「{answer}」不是 YYYY-MM-DD 格式的日期，如 2026-11-23", file=sys.stderr)
+            if from_day is not None:
+                print(f"「{answer}」既不是 YYYY-MM-DD 格式的日期（如 {today}），也不是公示天数（如 7，用阿拉伯数字）",
+                      file=sys.stderr)
+            else:
+                print(f"「{answer}」不是 YYYY-MM-DD 格式的日期，如 {today}", file=sys.stderr)
     raise UsageError("没有得到公示期日期")
 
 

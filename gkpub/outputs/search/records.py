@@ -70,9 +70,9 @@ def notices(item: Item, site: Site) -> list[str]:
     period = item.el.get("公示期")
     if period:
         state = "（已结束）" if period["结束"] < today else "（公示中）" if period["开始"] <= today else ""
-        phone = item.org.supervision_phone or item.org.phone
-        out.append(f"公示期：{period['开始']} 至 {period['结束']}{state}。如有异议，请在公示期内向{item.org.name}反映，"
-                   f"电话 {phone}。")
+        phone = item.org.supervision_phone or item.org.phone or site.config.supervision_phone
+        out.append(f"公示期：{period['开始']} 至 {period['结束']}{state}。如有异议，请在公示期内向{item.org.name}反映"
+                   f"{f'，电话 {phone}' if phone else ''}。")
     if item.attribute == "删减后公开":
         out.append(f"删减说明：{item.el.get('删减说明', '')}")
     if item.interprets:

@@ -1,0 +1,146 @@
+"""What a new district's clerk ran into following README alone (a walk on a fresh site): each
+answer at a prompt, each message, says what to type instead, and typing it works."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, item_text, run, write_item
+from test_import_docx import front_matter, import_docx, new_items, notice
+from test_new_item import _run_on_a_terminal
+
+from gkpub.authoring.new_item import item_path, next_index_no
+from gkpub.importer.xlsx_list import ListImport, import_list
+
+DAY = TODAY.isoformat()
+LIST_LEAF = "养老服务/高龄津贴/发放名单"
+
+
+def check(site: Path, capsys) -> tuple[int, str]:
+    code = run("check", "--site", str(site), "--today", DAY)
+    return code, capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- gkpub new item at a terminal
+
+def test_a_number_off_the_list_and_a_half_path_say_what_there_is(mini_site: Path) -> None:
+    code, out = _run_on_a_terminal(["new", "item", "--site", str(mini_site), "--today", DAY],
+                                   ["9", "养老服务/高龄津贴/领取人员", "2", "2026年高龄津贴发放名单公示"])
+    assert code == 0, out
+    assert "没有序号 9：序号是上面列出的 1 到 2" in out
+    assert "不在标准目录中；标准目录中没有领域" not in out  # a number is not a domain
+    assert ("「养老服务/高龄津贴/领取人员」不在标准目录中；「养老服务/高龄津贴」下的公开内容有：政策文件、发放名单；"
+            "格式为「领域/事项/公开内容」") in out
+    assert "目录: 养老服务/高龄津贴/发放名单\n" in (mini_site / "content" / "items" / "yanglao" /
+                                                  "2026-11-23-2026年高龄津贴发放名单公示.md").read_text(encoding="utf-8")
+    code, out = _run_on_a_terminal(["new", "item", "--site", str(mini_site), "--today", DAY],
+                                   ["", "1", "关于调整高龄津贴标准的通知"])
+    assert code == 0, out
+    assert "没有输入目录：请输入上面列出的序号（1 到 2）" in out
+    assert "「」" not in out
+
+
+def test_an_item_naming_a_matter_not_in_its_domain_lists_the_matters(mini_site: Path, capsys) -> None:
+    write_item(mini_site, "b.md", item_text(**{"索引号": "11530000MB00000025/2026-00002",
+                                              "目录": "养老服务/居家养老/服务对象"}))
+    code, err = check(mini_site, capsys)
+    assert code == 1
+    assert ("b.md:4: 字段「目录」: 「养老服务/居家养老/服务对象」不在标准目录中；领域「养老服务」下的事项有：高龄津贴；"
+            "格式为「领域/事项/公开内容」，目录见 content/catalog/") in err
+
+
+# ---------------------------------------------------------------- dates written the Chinese way
+
+@pytest.mark.parametrize("written", ["2026年3月2日", "2026/3/2", "2026.03.02", "2026-3-2"])
+def test_a_date_written_another_way_names_the_form_to_write(mini_site: Path, capsys, written: str) -> None:
+    path = write_item(mini_site, "policy.md", item_text(**{"成文日期": written}))
+    code, err = check(mini_site, capsys)
+    assert code == 1
+    assert f"policy.md:5: 字段「成文日期」: 「{written}」不是日期；应写作 YYYY-MM-DD，即「2026-03-02」" in err
+    path.write_text(item_text(**{"成文日期": "2026-03-02"}), encoding="utf-8")  # what the message says
+    assert check(mini_site, capsys)[0] == 0
+
+
+def test_a_date_that_is_no_day_gets_the_general_example(mini_site: Path, capsys) -> None:
+    write_item(mini_site, "policy.md", item_text(**{"成文日期": "2026年2月30日"}))
+    assert "「2026年2月30日」不是日期；应写作 YYYY-MM-DD，如 2026-03-05" in check(mini_site, capsys)[1]
+
+
+# ---------------------------------------------------------------- gkpub import list: the period asked for
+
+def _import_asking(site: Path, sheet: Path, answers: list[str]) -> tuple[int, list[str]]:
+    given = iter(answers)
+    asked: list[str] = []
+
+    def ask(prompt: str) -> str:
+        asked.append(prompt)
+        return next(given)
+
+    code = import_list(ListImport(file=sheet, site_dir=site, today=TODAY, catalog=LIST_LEAF,
+                                  next_index=next_index_no, place=item_path, title="高龄津贴发放名单", ask=ask))
+    return code, asked
+
+
+def test_the_end_of_the_period_can_be_answered_in_days(mini_site: Path, tmp_path: Path, capsys) -> None:
+    sheet = tmp_path / "名单.csv"
+    sheet.write_text("序号,户主姓名,村（社区）\n1,王大爷,东城社区\n", encoding="utf-8")
+    code, asked = _import_asking(mini_site, sheet, ["2026-11-24", "七天", "7天"])
+    assert code == 0 and len(asked) == 3
+    assert asked[1] == "公示结束日期（YYYY-MM-DD），或公示天数（如 7）："
+    assert (f"「七天」既不是 YYYY-MM-DD 格式的日期（如 {DAY}），也不是公示天数（如 7，用阿拉伯数字）"
+            in capsys.readouterr().err)
+    [item] = new_items(mini_site)
+    assert front_matter(item)[0]["公示期"] == {"开始": dt.date(2026, 11, 24), "结束": dt.date(2026, 11, 30)}
+
+
+def test_a_bad_start_date_shows_today_as_the_example(mini_site: Path, tmp_path: Path, capsys) -> None:
+    sheet = tmp_path / "名单.csv"
+    sheet.write_text("序号,户主姓名\n1,王大爷\n", encoding="utf-8")
+    code, _ = _import_asking(mini_site, sheet, ["11月24日", "", "2026-11-30"])
+    assert code == 0
+    assert f"「11月24日」不是 YYYY-MM-DD 格式的日期，如 {DAY}" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- gkpub import docx: who issued it
+
+def test_an_issuer_written_short_is_named_by_its_doc_number(mini_site: Path, tmp_path: Path, capsys) -> None:
+    doc = notice(tmp_path, doc_no="测民发〔2026〕7号", org="测试区民政事务局")  # not a typo of 测试区民政局
+    assert import_docx(mini_site, doc, "--catalog", "养老服务/高龄津贴/政策文件") == 1
+    err = capsys.readouterr().err
+    assert ("发文机关「测试区民政事务局」不在 site.toml 的 [[org]] 中；是不是「测试区民政局」"
+            "（文号「测民发〔2026〕7号」的机关代字是它的）？若是，加 --org 测试区民政局 重新导入；") in err
+    assert new_items(mini_site) == []
+    assert import_docx(mini_site, doc, "--catalog", "养老服务/高龄津贴/政策文件", "--org", "测试区民政局") == 0
+    [item] = new_items(mini_site)
+    assert front_matter(item)[0]["公开主体"] == "测试区民政局"
+    assert check(mini_site, capsys)[0] == 0
+
+
+# ---------------------------------------------------------------- the 公示 note on the page
+
+NOTICE_ITEM = item_text(**{"索引号": "11530000MB00000025/2026-00002", "目录": LIST_LEAF, "标题": "高龄津贴发放名单公示",
+                           "发布日期": "2026-11-20", "成文日期": "2026-11-20",
+                           "公示期": "{开始: 2026-11-20, 结束: 2026-11-26}"})
+
+
+def _note(site: Path, tmp_path: Path) -> str:
+    out = tmp_path / "public"
+    assert run("build", "--site", str(site), "--out", str(out), "--today", DAY, "--no-search", "-q") == 0
+    html = (out / "xxgk" / "11530000MB00000025" / "2026-00002" / "index.html").read_text(encoding="utf-8")
+    found = re.search(r"如有异议，[^<]*</p>", html)
+    assert found, html
+    return found.group(0)
+
+
+def test_the_objection_phone_falls_back_to_the_site_and_is_left_out_when_there_is_none(
+        mini_site: Path, tmp_path: Path) -> None:
+    write_item(mini_site, "notice.md", NOTICE_ITEM)
+    toml = mini_site / "site.toml"
+    assert _note(mini_site, tmp_path) == "如有异议，请在公示期内向测试区民政局反映，电话 0871-60000002。</p>"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('phone = "0871-60000002"\n', ""), encoding="utf-8")
+    assert _note(mini_site, tmp_path) == "如有异议，请在公示期内向测试区民政局反映，电话 0871-60000000。</p>"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('supervision_phone = "0871-60000000"\n', ""),
+                    encoding="utf-8")
+    assert _note(mini_site, tmp_path) == "如有异议，请在公示期内向测试区民政局反映。</p>"
