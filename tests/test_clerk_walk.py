@@ -51,6 +51,17 @@ def test_an_item_naming_a_matter_not_in_its_domain_lists_the_matters(mini_site: 
             "格式为「领域/事项/公开内容」，目录见 content/catalog/") in err
 
 
+def test_an_item_leaving_out_the_matter_gets_the_whole_path(mini_site: Path, capsys) -> None:
+    path = write_item(mini_site, "b.md", item_text(**{"索引号": "11530000MB00000025/2026-00002",
+                                                     "目录": "养老服务/发放名单"}))
+    code, err = check(mini_site, capsys)
+    assert code == 1
+    assert "「养老服务/发放名单」不在标准目录中；是不是「养老服务/高龄津贴/发放名单」？" in err
+    path.write_text(path.read_text(encoding="utf-8").replace("养老服务/发放名单", "养老服务/高龄津贴/发放名单"),
+                    encoding="utf-8")
+    assert check(mini_site, capsys)[0] == 0
+
+
 # ---------------------------------------------------------------- dates written the Chinese way
 
 @pytest.mark.parametrize("written", ["2026年3月2日", "2026/3/2", "2026.03.02", "2026-3-2"])

@@ -121,7 +121,8 @@ def unknown_org_message(name: str, cfg: SiteConfig) -> str:
 def not_in_catalog(path: str, leaves: Iterable[str]) -> str:
     """「not in the catalogue」 with a guess only where the guess is what was meant: a near
     typo of one leaf, the same path written with other slashes or spaces, or the one leaf
-    whose 事项/公开内容 (or 公开内容 alone) is what was written."""
+    whose 事项/公开内容 (or 公开内容 alone, or 领域/公开内容) is what was written; else, when the
+    领域 or 领域/事项 exists, what it holds."""
     paths = list(leaves)
     guess = None
     canon = "/".join(p.strip() for p in path.replace("／", "/").replace("\\", "/").split("/"))
@@ -132,6 +133,10 @@ def not_in_catalog(path: str, leaves: Iterable[str]) -> str:
     if guess is None:
         tail = [p for p in paths if p.endswith("/" + canon)]
         guess = tail[0] if len(tail) == 1 else None
+    if guess is None and canon.count("/") == 1:  # 领域/公开内容, the 事项 left out
+        domain, content = canon.split("/")
+        skipped = [p for p in paths if p.split("/")[0] == domain and p.rsplit("/", 1)[-1] == content]
+        guess = skipped[0] if len(skipped) == 1 else None
     hint = f"是不是「{guess}」？" if guess else ""
     domains = sorted({p.split("/", 1)[0] for p in paths})
     if not hint and canon.split("/", 1)[0] not in domains:
