@@ -155,3 +155,26 @@ def test_the_objection_phone_falls_back_to_the_site_and_is_left_out_when_there_i
     toml.write_text(toml.read_text(encoding="utf-8").replace('supervision_phone = "0871-60000000"\n', ""),
                     encoding="utf-8")
     assert _note(mini_site, tmp_path) == "如有异议，请在公示期内向测试区民政局反映。</p>"
+
+
+def test_a_missing_attachment_is_left_as_an_entry_to_uncomment(mini_site: Path, tmp_path: Path, capsys) -> None:
+    doc = notice(tmp_path)  # three 附件, none beside the .docx (附件2 is printed in the document)
+    assert import_docx(mini_site, doc, "--catalog", "养老服务/高龄津贴/政策文件") == 0
+    capsys.readouterr()
+    [item] = new_items(mini_site)
+    text = item.read_text(encoding="utf-8")
+    assert ("# 附件「高龄津贴申请表」「高龄津贴政策问答」未找到文件：把文件放入 files/（文件名按实际的改），"
+            "再去掉下面 3 行行首的「# 」\n# 附件:\n") in text
+    # doing what it says makes an item with both attachments that checks and builds
+    files = item.parent / "files"
+    files.mkdir(exist_ok=True)
+    for name in ("高龄津贴申请表", "高龄津贴政策问答"):
+        (files / f"{name}.pdf").write_bytes(b"%PDF-1.4\n% " + name.encode() + b"\n")
+    lines = text.split("\n")
+    at = next(k for k, line in enumerate(lines) if line.startswith("# 附件「"))
+    lines[at + 1:at + 4] = [line.removeprefix("# ") for line in lines[at + 1:at + 4]]
+    item.write_text("\n".join(lines), encoding="utf-8")
+    meta, _ = front_matter(item)
+    assert meta["附件"] == [{"名称": "高龄津贴申请表", "文件": "files/高龄津贴申请表.pdf"},
+                          {"名称": "高龄津贴政策问答", "文件": "files/高龄津贴政策问答.pdf"}]
+    assert check(mini_site, capsys)[0] == 0

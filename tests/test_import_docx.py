@@ -128,6 +128,7 @@ def test_notice_with_attachments_becomes_an_item_that_builds(mini_site: Path, tm
     assert (item.parent / "files" / f"{stem}-fj1.pdf").read_bytes().startswith(b"%PDF")
     assert "附件「高龄津贴政策问答」没有找到文件" in err
     assert "# 附件「高龄津贴政策问答」未找到文件" in item.read_text(encoding="utf-8")
+    assert "\n#   - {名称: 高龄津贴政策问答, 文件: files/高龄津贴政策问答.pdf}\n" in item.read_text(encoding="utf-8")
     assert "文号「测民发[2026]7号」按规范写作「测民发〔2026〕7号」" in err
     # the 公文 levels
     assert "\n## 一、调整对象\n" in body

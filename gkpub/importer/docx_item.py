@@ -275,7 +275,14 @@ def plan(opts: DocxImport) -> Planned:
     if entries:
         fm.append("附件:")
         fm += [f"  - {{名称: {yaml_scalar(name)}, 文件: {yaml_scalar(file)}}}" for name, file in entries]
-    fm += [f"# 附件「{name}」未找到文件：放入 files/ 后在「附件」中登记" for name in missing]
+    if missing:  # the entries to uncomment once the files are in files/
+        names = "".join(f"「{name}」" for name in missing)
+        fm.append(f"# 附件{names}未找到文件：把文件放入 files/（文件名按实际的改），再去掉下面 "
+                  f"{len(missing) + (0 if entries else 1)} 行行首的「# 」")
+        if not entries:
+            fm.append("# 附件:")
+        fm += [f"#   - {{名称: {yaml_scalar(name)}, 文件: {yaml_scalar('files/' + _safe_name(name) + '.pdf')}}}"
+               for name in missing]
     fm += [f"草稿: {'true' if draft else 'false'}", "---"]
     body = "\n\n".join(c for c in chunks if c.strip())
     text = "\n".join(fm) + "\n" + body + "\n"
