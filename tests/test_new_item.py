@@ -92,7 +92,8 @@ def test_new_item_never_writes_a_file_that_fails(mini_site: Path, capsys) -> Non
     assert run("new", "item", "--site", str(mini_site), "--today", TODAY, "--catalog", "养老服务/高龄津贴/政策文件",
                "--title", "通知", "--org", "测试区应急管理局") == 2
     err = capsys.readouterr().err
-    assert err.startswith("gkpub: 「测试区应急管理局」不是 site.toml 中的公开主体；"
+    assert err.startswith("gkpub: 「测试区应急管理局」不是 site.toml 中的公开主体"
+                          "（已有：测试区人民政府（区政府）、测试区民政局（区民政局））；"
                           "请在 site.toml 的 [[org]] 中添加这个机关后再运行")
     assert 'name = "测试区应急管理局"' in err
     assert run("new", "item", "--site", str(mini_site), "--today", TODAY, "--catalog", "养老服务/高龄津贴/政策文",

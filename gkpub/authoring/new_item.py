@@ -137,7 +137,12 @@ def _resolve_org(cfg: SiteConfig, org: str | None, leaf: Leaf) -> Org:
     if org:
         found = cfg.org_by_name(org)
         if found is None:
-            raise UsageError(unknown_org_message(org, cfg).replace("添加这个机关（", "添加这个机关后再运行（", 1))
+            message = unknown_org_message(org, cfg).replace("添加这个机关（", "添加这个机关后再运行（", 1)
+            if "是不是" not in message:  # no typo to name: the ones there are, for --org
+                there = "、".join(f"{o.name}（{o.short}）" if o.short and o.short != o.name else o.name
+                                  for o in cfg.orgs)
+                message = message.replace("公开主体；", f"公开主体（已有：{there}）；", 1)
+            raise UsageError(message)
         return found
     inherited = leaf.elements.get("公开主体") or cfg.government
     found = cfg.org_by_name(inherited)
