@@ -20,6 +20,9 @@ from gkpub.content.schema import CHANGED_KEY, FIELD_BY_KEY, FIELDS, PUBLISHED_AT
 from gkpub.util.errors import ContentError, ErrorList, did_you_mean
 
 REQUIRED = [f.key for f in FIELDS if f.required]
+# Fewer files to prepare than this (a one-shot build after an edit) are prepared without
+# reading the prepare cache from disk (~0.25 s at 10k) and writing it back (~0.4 s).
+FEW_TO_PREPARE = 50
 
 
 def item_files(site_dir: Path, errors: ErrorList | None = None) -> list[str]:
@@ -322,6 +325,8 @@ def load_items(site_dir: Path, cfg: SiteConfig, catalog: Catalog, errors: ErrorL
     paths = _within_size_limit(item_files(site_dir, errors), cfg.max_item_bytes, errors)
     known = _unchanged(paths, memo, changed)
     todo = [p for p in paths if p not in known]
+    if cache is not None and not cache.loaded and cache.stored() and len(todo) < FEW_TO_PREPARE:
+        cache = None  # files an editor changed: what the cache holds is for their old bytes
     prepared = dict(zip(todo, prepare_all(todo, tuple(cfg.privacy_allow), cache, changed, keep=set(paths)),
                         strict=True))
     for key in paths:

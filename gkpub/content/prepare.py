@@ -81,6 +81,13 @@ class PrepareCache:
         self.dirty = clean  # a clean run rewrites the stored cache even when nothing differs
 
     @property
+    def loaded(self) -> bool:
+        return self._entries is not None
+
+    def stored(self) -> bool:
+        return self.file is not None and self.file.is_file()
+
+    @property
     def entries(self) -> dict[str, Prepared]:
         """Read from disk when first needed: a build whose items are all known (loader's
         state file) never reads it."""
