@@ -59,5 +59,5 @@ def opendata_outputs(site: Site, renderer: WebRenderer, page_paths: Iterable[str
         yield feed.path, feed_xml(site, feed)
     html = renderer.render("data.html", files=listing, feeds=feed_list, page_url="/data/")
     yield "data/index.html", html.encode("utf-8")
-    yield "sitemap.xml", sitemap_xml(site, [*page_paths, "data/index.html"])
+    yield "sitemap.xml", sitemap_xml(site, [*page_paths, "data/index.html"], memo)
     yield "robots.txt", robots_txt(site)

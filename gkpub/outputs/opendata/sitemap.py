@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from urllib.parse import urlparse
 
 from gkpub.content.model import Site
+from gkpub.store.memo import Memo
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -23,15 +24,21 @@ def page_url(path: str) -> str | None:
     return "/" + path[: -len("index.html")]
 
 
-def sitemap_xml(site: Site, paths: Iterable[str]) -> bytes:
+def sitemap_xml(site: Site, paths: Iterable[str], memo: Memo | None = None) -> bytes:
+    """``memo``: the bytes of the last build's sitemap when its entries are the same."""
     lastmod = {i.url: i.published.isoformat() for i in site.published}
     urls = sorted({u for u in map(page_url, paths) if u is not None})
+    entries = [(site.config.url(u), lastmod.get(u)) for u in urls]
+    return (memo or Memo(None)).get(repr(("sitemap.xml", entries)), lambda: _sitemap(entries))
+
+
+def _sitemap(entries: list[tuple[str, str | None]]) -> bytes:
     root = ET.Element(f"{{{SITEMAP}}}urlset")
-    for u in urls:
+    for loc, lastmod in entries:
         entry = ET.SubElement(root, f"{{{SITEMAP}}}url")
-        ET.SubElement(entry, f"{{{SITEMAP}}}loc").text = site.config.url(u)
-        if u in lastmod:
-            ET.SubElement(entry, f"{{{SITEMAP}}}lastmod").text = lastmod[u]
+        ET.SubElement(entry, f"{{{SITEMAP}}}loc").text = loc
+        if lastmod is not None:
+            ET.SubElement(entry, f"{{{SITEMAP}}}lastmod").text = lastmod
     ET.register_namespace("", SITEMAP)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
