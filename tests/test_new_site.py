@@ -17,7 +17,7 @@ from gkpub.util.errors import ErrorList
 
 DAY = TODAY.isoformat()
 VALID_CODE = "11539901MB0000001" + siteschema.credit_check_char("11539901MB0000001")
-CODE_LINE = re.compile(r"^# ((?:\[\[?[a-z]+\]\]?)|(?:[a-z_]+ = .*))$")
+CODE_LINE = re.compile(r"^# ((?:\[\[?[a-z.]+\]\]?)|(?:[a-z_]+ = .*))$")
 
 
 def new_site(target: Path, *options: str) -> int:
@@ -73,7 +73,7 @@ def _sections(text: str) -> dict[str, list[str]]:
     sections: dict[str, list[str]] = {"": []}
     current = ""
     for line in text.splitlines():
-        m = re.match(r"^(?:# )?\[\[?([a-z]+)\]\]?$", line)
+        m = re.match(r"^(?:# )?\[\[?([a-z.]+)\]\]?$", line)
         if m:
             current = m.group(1)
             sections[current] = []

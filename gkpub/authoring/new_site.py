@@ -168,6 +168,7 @@ NOTES: dict[str, tuple[str, ...]] = {
 EXAMPLES: dict[str, Any] = {
     "site.icp": "京ICP备00000000号",
     "township.name": "某某街道",
+    "search.merge.name": "（另一区县名称）", "search.merge.url": "/qita/",  # issue 16: a city merges districts
     "township.communities": ["某某社区", "某某村"],
     "vocab.channels": ["政府网站", "政府公报", "两微一端", "政务服务中心", "社区/村/企事业单位公示栏"],
     "vocab.matter_types": ["公共服务", "行政许可", "行政处罚", "行政给付", "其他行政行为"],

@@ -90,6 +90,8 @@ class SiteConfig:
     privacy_allow: tuple[str, ...] = ()  # [privacy] allow: numbers that may stand unmasked
     mask_names: bool = False  # [privacy] mask_names: names in 公示 tables must be masked
     search_synonyms: tuple[tuple[str, ...], ...] = ()  # [search] synonyms: groups of words, each "甲、乙"
+    search_name: str = ""  # [search] name: this site's 地区 when it merges others (default: district)
+    search_merge: tuple[tuple[str, str], ...] = ()  # [[search.merge]]: (name, url ending in /) of merged sites
     calendar: WorkCalendar = field(default_factory=WorkCalendar)  # built-in tables + [calendar]
     # [limits] / [files]: sizes and attachment types a build accepts (see DEFAULT_ATTACHMENT_TYPES)
     max_item_bytes: int = 2 * 1024 * 1024
@@ -213,6 +215,7 @@ def load_config(site_dir: Path, errors: ErrorList) -> SiteConfig | None:
     cfg.mask_names = data.get("privacy", {}).get("mask_names", False) is True
     cfg.search_synonyms = tuple(g for g in (tuple(w.strip() for w in re.split(r"[、,，=]", line) if w.strip())
                                            for line in data.get("search", {}).get("synonyms", [])) if len(g) > 1)
+    _load_search_merge(cfg, data, lines, errors)
     cfg.calendar = load_calendar(data, text, errors)
     limits = data.get("limits", {})
     cfg.max_item_bytes = limits.get("item_max_kb", 2048) * 1024
@@ -226,6 +229,31 @@ def load_config(site_dir: Path, errors: ErrorList) -> SiteConfig | None:
                        f"「{risky[0]}」类型的文件可能在浏览器中执行脚本，不能作为附件类型")
         cfg.attachment_types = tuple(t for t in types if t not in risky)
     return cfg
+
+
+def _load_search_merge(cfg: SiteConfig, data: dict[str, Any], lines: siteschema.Lines,
+                       errors: ErrorList) -> None:
+    """[[search.merge]]: the other sites whose search indexes this site's /search/ merges."""
+    rel = siteschema.REL
+    cfg.search_name = (data.get("search", {}).get("name") or "").strip() or cfg.district
+    seen: dict[str, str] = {cfg.search_name: "本站（[search] name，省略时为 [site] district）"}
+    out = []
+    for i, m in siteschema.instances(data, "search.merge"):
+        where = f"search.merge[{i + 1}]"
+        name, url = (m.get("name") or "").strip(), (m.get("url") or "").strip()
+        if name in seen:
+            errors.add(rel, lines.key_line("search.merge", i, "name"), f"{where}.name",
+                       f"地区名称「{name}」与{seen[name]}重复；每个地区的名称应不同")
+            continue
+        if not re.fullmatch(r"(https?://[^/\s]+)?/[^\s?#]*", url) or url.startswith("//"):
+            errors.add(rel, lines.key_line("search.merge", i, "url"), f"{where}.url",
+                       f"「{url}」不是网站根地址；应写 http(s):// 开头的网址，如 \"https://www.qinghe.example.gov.cn/\"，"
+                       "或以 / 开头的同域路径，如 \"/qinghe/\"")
+            continue
+        if name:
+            seen[name] = f"第 {lines.key_line('search.merge', i, 'name')} 行的地区"
+            out.append((name, url if url.endswith("/") else url + "/"))
+    cfg.search_merge = tuple(out)
 
 
 def _toml_problem(exc: tomllib.TOMLDecodeError) -> tuple[int, str, str]:

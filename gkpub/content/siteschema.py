@@ -56,6 +56,8 @@ TABLES: tuple[Table, ...] = (
     # issue 12 part B: page metadata (政府网站发展指引 网页元数据) of the column pages
     Table("column", True, False, "栏目页的网页元数据：改写自动生成的栏目描述和关键词（每个栏目一段）"),
     Table("search", False, False, "站内检索"),
+    # issue 16 item 4: a city site's /search/ also searches these district sites' indexes
+    Table("search.merge", True, False, "合并检索的其他 gkpub 网站（市级网站的检索页同时检索各区县网站）"),
     # issue 13 item 1: the form editor (gkpub admin) and the git hosting it saves to
     Table("admin", False, False, "表单编辑（gkpub admin）保存到哪个代码托管平台；只在本机用时不必写"),
 )
@@ -141,6 +143,14 @@ KEYS: tuple[Key, ...] = (
     Key("search", "synonyms", "strlist", False, [],
         doc="检索的同义词：每项是一组意思相同的词，用「、」隔开，如 \"高龄补贴、高龄津贴\"；"
             "检索词找不到时，检索页建议同组的其他词"),
+    Key("search", "name", "str", False, "",
+        doc="写了 [[search.merge]] 时，本站信息在检索页「地区」筛选中的名称；省略时为 [site] district"),
+    Key("search.merge", "name", "str", True,
+        doc="该网站的地区名称，检索页「地区」筛选和每条结果上显示，如「青禾区」"),
+    Key("search.merge", "url", "str", True,
+        doc="该网站的根地址（其检索索引在此地址下的 pagefind/）：http(s):// 开头的网址，"
+            "或以 / 开头的同域路径，如 \"/qinghe/\"；其他域名须在 nginx 的 CSP（connect-src）和"
+            "该网站的 CORS 中允许"),
     Key("privacy", "allow", "strlist", False, [],
         doc="允许不遮蔽出现的号码原文（如本身是手机号的公开热线）"),
     Key("privacy", "mask_names", "bool", False, False,
@@ -403,6 +413,7 @@ def validate(data: dict[str, Any], text: str, errors: ErrorList,
             misshapen.add(top)
             del data[top]
             continue
+    _lift_merge(data, lines, errors)
     for table in TABLES:
         if table.required and table.name not in data and table.name not in misshapen:
             errors.add(REL, 0, _header(table), f"缺少 {_header(table)} 段（{table.doc}）")
@@ -435,6 +446,20 @@ def validate(data: dict[str, Any], text: str, errors: ErrorList,
             if extra is not None:
                 extra(table.name, idx, row, lines)
     return lines
+
+
+def _lift_merge(data: dict[str, Any], lines: Lines, errors: ErrorList) -> None:
+    """``[[search.merge]]`` is an array of tables inside [search]: checked as its own table
+    named "search.merge" (its lines are found under that dotted name)."""
+    search = data.get("search")
+    if not isinstance(search, dict) or "merge" not in search:
+        return
+    merge = search.pop("merge")
+    if isinstance(merge, list) and all(isinstance(m, dict) for m in merge):
+        data["search.merge"] = merge
+        return
+    errors.add(REL, lines.head_line("search.merge") or lines.key_line("search", 0, "merge"), "search.merge",
+               "应写作 [[search.merge]] 段（每个合并检索的网站一段，含 name 和 url）")
 
 
 def _header(table: Table) -> str:
