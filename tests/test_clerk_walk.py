@@ -178,3 +178,24 @@ def test_a_missing_attachment_is_left_as_an_entry_to_uncomment(mini_site: Path, 
     assert meta["附件"] == [{"名称": "高龄津贴申请表", "文件": "files/高龄津贴申请表.pdf"},
                           {"名称": "高龄津贴政策问答", "文件": "files/高龄津贴政策问答.pdf"}]
     assert check(mini_site, capsys)[0] == 0
+
+
+# ---------------------------------------------------------------- a catalogue file typed by hand
+
+@pytest.mark.parametrize(("before", "after", "line", "says"), [
+    ("        过程: 结果\n", "       过程: 结果\n", 19, "这一行和同一级的行没有对齐：同一级的字段要用同样多的空格缩进"),
+    ("      - 名称: 发放名单\n", "     - 名称: 发放名单\n", 17, "同一个列表的各项「- 」要上下对齐"),
+    ("  - 名称: 高龄津贴\n", "  - 名称:高龄津贴\n", 6, "上一行字段名后的冒号后面少了空格（应写「名称: 值」）"),
+    ("[补贴对象, 补贴标准]", "[补贴对象, 补贴标准", 14, "方括号没有配对（看这一行和上一行）"),
+], ids=["key-indent", "item-indent", "colon-without-space", "open-bracket"])
+def test_a_catalogue_line_out_of_place_is_explained_in_chinese(mini_site: Path, capsys, before: str, after: str,
+                                                              line: int, says: str) -> None:
+    path = mini_site / "content" / "catalog" / "yanglao.yaml"
+    good = path.read_text(encoding="utf-8")
+    assert good.count(before) == 1
+    path.write_text(good.replace(before, after), encoding="utf-8")
+    code, err = check(mini_site, capsys)
+    assert code == 1
+    assert f"content/catalog/yanglao.yaml:{line}: YAML 格式错误：" in err and says in err, err
+    path.write_text(good, encoding="utf-8")
+    assert check(mini_site, capsys)[0] == 0

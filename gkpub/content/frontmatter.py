@@ -247,10 +247,18 @@ def _clerk_mistake(text: str, error_line: int) -> tuple[int, str] | None:
 
 def _explain(problem: str) -> str:
     hints = {
-        "mapping values are not allowed": "这里不能出现冒号；值里有冒号时请用引号把整个值括起来",
+        "mapping values are not allowed": ("这里不能出现冒号；常见的原因：上一行字段名后的冒号后面少了空格"
+                                           "（应写「名称: 值」），或这一行比同一级的行多缩进了；"
+                                           "值里本来就有冒号时，请用引号把整个值括起来"),
         "could not find expected ':'": "缺少冒号「:」（注意要用英文冒号，后面加一个空格）",
         "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请用空格",
         "expected <block end>, but found '-'": "列表缩进不一致",
+        "did not find expected '-' indicator": ("这一行和同一级的行没有对齐：同一级的字段要用同样多的空格缩进"
+                                               "（如同一个「- 名称:」下面的各行，都比「-」多缩进两个空格）"),
+        "did not find expected key": ("这一行和同一级的行没有对齐：同一个列表的各项「- 」要上下对齐，"
+                                      "同一级的字段要用同样多的空格缩进"),
+        "did not find expected ',' or ']'": ("方括号没有配对（看这一行和上一行）：列表写作 [甲, 乙]，"
+                                              "用英文逗号「,」隔开，以英文「]」结束"),
     }
     for en, zh in hints.items():
         if en in problem:
