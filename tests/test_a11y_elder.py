@@ -128,7 +128,11 @@ def test_pages_are_readable_without_javascript(site) -> None:
         assert page.get_by_role("link", name="长辈版", exact=True).is_visible()  # the link does not
         assert page.locator("main").is_visible()
         assert page.locator(".site-nav").is_visible()
-        assert len(page.locator("main").inner_text()) > 100
+        text = page.locator("main").inner_text()
+        if kind == "stage page 2":  # the last page of a list may hold a single item
+            assert "共" in text and page.locator("main a[href*='/xxgk/']").count() >= 1, text
+        else:
+            assert len(text) > 100, text
         assert metrics(page)["font"] >= 16
         assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
     page.goto(base + kinds["item with a table"])
