@@ -13,6 +13,11 @@
  * - Counts beside a filter's values are computed with every other filter applied but not
  *   that filter's own, so the other values stay choosable (multi-select: any of them).
  * - data() (one fragment each) only for the results shown: 10 at a time.
+ * - A city site ([[search.merge]] in site.toml) also merges each district site's shards,
+ *   read from that site's own manifest, with a synthetic 地区 filter (Pagefind's mergeFilter)
+ *   and that site's address as the base of its results' links. A district whose manifest
+ *   cannot be read, or whose index was made with another tokenizer or Pagefind, is left out
+ *   and named above the results; the others are searched.
  */
 const form = document.getElementById("search-form");
 const $ = (id) => document.getElementById(id);
@@ -21,7 +26,10 @@ const STAGE_SLUG = Object.fromEntries(form.dataset.stages.split(",").map((p) => 
 const STAGES = Object.keys(STAGE_SLUG);
 // synonyms and catalogue names, in a data attribute: no inline script under the CSP
 const WORDS = JSON.parse($("search-words").dataset.words);
-const LIST_FILTERS = ["类型", "领域", "公开主体", "发布年份", "事项类型", "文件类型", "有无文号", "有效性"];
+const REGION = "地区"; // the filter a city site adds over the sites it merges
+const OWN_REGION = form.dataset.region || "";
+const REGIONS = JSON.parse(form.dataset.regions || "[]"); // [[name, base URL ending in /], …]
+const LIST_FILTERS = [...(REGIONS.length ? [REGION] : []), "类型", "领域", "公开主体", "发布年份", "事项类型", "文件类型", "有无文号", "有效性"];
 const PAGE = 10;
 const DOC_RE = /[〔［[【(（]\s*\d{4}\s*[〕］\]】)）]/; // 文号: 机关代字〔年份〕序号号
 const INDEX_RE = /^[0-9A-Z]{18}\/\d{4}-\d{5}$/i; // 索引号, whole
@@ -36,6 +44,7 @@ let run = 0; // number of the latest search; an older one that finishes late is 
 let hits = []; // [{result, group, match}] in display order
 let shown = 0;
 let needle = "";
+const unreachable = []; // districts whose index could not be merged: [name, base URL]
 
 /* ---------------------------------------------------------------- tokens (tokens.py) */
 
@@ -453,9 +462,22 @@ function textExcerpt(text, q) {
   return p;
 }
 
+/** The merged site a result's link is on ([name, base] of REGIONS), or null for this site. */
+function regionOf(url) {
+  const full = new URL(url, location.href).href;
+  let best = null;
+  for (const r of REGIONS) {
+    const root = new URL(r[1], location.href).href;
+    if (full.startsWith(root) && (!best || root.length > best[2].length)) best = [r[0], r[1], root];
+  }
+  return best;
+}
+
 function hitNode(d, h) {
   const li = el("li", "search-hit");
-  li.dataset.url = d.meta.url || d.url.slice(BASE.length - 1);
+  const region = REGIONS.length ? regionOf(d.url) : null;
+  li.dataset.url = region ? new URL(d.url, location.href).href : d.meta.url || d.url.slice(BASE.length - 1);
+  if (REGIONS.length) li.dataset.region = region ? region[0] : OWN_REGION;
   li.dataset.match = h.match;
   const title = el("p", "search-hit-title");
   const stage = d.meta.stage;
@@ -468,6 +490,7 @@ function hitNode(d, h) {
   if (h.match === "related") title.append(" ", el("span", "tag tag-related", "相关"));
   li.append(title);
   const meta = el("p", "search-hit-meta");
+  if (REGIONS.length) meta.append(el("span", "search-hit-region", `地区：${li.dataset.region}`));
   if (d.meta.org) meta.append(el("span", "", `发布机构：${d.meta.org}`));
   if (d.meta.date) {
     const time = el("time", "", d.meta.date);
@@ -572,7 +595,9 @@ function buildFilters() {
     if (holder.querySelector(`[data-filter="${name}"]`)) continue;
     const values = Object.keys(allFilters[name] || {});
     if (!values.length) continue;
-    values.sort(name === "发布年份" ? (a, b) => b.localeCompare(a) : (a, b) => a.localeCompare(b, "zh-CN"));
+    const order = [OWN_REGION, ...REGIONS.map((r) => r[0])]; // 地区: this site first, then as site.toml lists them
+    values.sort(name === "发布年份" ? (a, b) => b.localeCompare(a) :
+      name === REGION ? (a, b) => order.indexOf(a) - order.indexOf(b) : (a, b) => a.localeCompare(b, "zh-CN"));
     const group = el("fieldset", "search-group");
     group.dataset.filter = name;
     group.append(el("legend", "", name));
@@ -605,14 +630,51 @@ function failed(err) {
   console.error(err);
 }
 
+async function manifestOf(root) {
+  const r = await fetch(root + "pagefind/gkpub-search.json", { cache: "no-cache" });
+  if (!r.ok) throw new Error(`${root}pagefind/gkpub-search.json: HTTP ${r.status}`);
+  return r.json();
+}
+
 async function open() {
-  const manifest = await (await fetch(BASE + "pagefind/gkpub-search.json", { cache: "no-cache" })).json();
+  const manifest = await manifestOf(BASE);
   const url = (b) => BASE + b.replace(/^\//, "");
   const [first, ...rest] = manifest.bundles;
   pagefind = await import(url(first) + "pagefind.js");
   await pagefind.options({ baseUrl: BASE, excerptLength: 0 });
   await pagefind.init();
-  await Promise.all(rest.map((b) => pagefind.mergeIndex(url(b))));
+  const own = REGIONS.length ? { mergeFilter: { [REGION]: OWN_REGION } } : {};
+  await Promise.all(rest.map((b) => pagefind.mergeIndex(url(b), own)));
+  // the districts: manifests first (one that fails is left out before anything of it is merged)
+  const theirs = await Promise.all(REGIONS.map(([name, root]) => manifestOf(root).then((m) => {
+    if (m.tokenizer !== manifest.tokenizer || m.pagefind !== manifest.pagefind) {
+      throw new Error(`${root}: tokenizer ${m.tokenizer}, Pagefind ${m.pagefind}; here ${manifest.tokenizer}, ${manifest.pagefind}`);
+    }
+    return m;
+  }).catch((err) => {
+    unreachable.push([name, root]);
+    console.warn(`${REGION}「${name}」未能合并检索：`, err);
+    return null;
+  })));
+  await Promise.all(REGIONS.flatMap(([name, root], i) => (theirs[i] ? theirs[i].bundles.slice(1) : []).map((b) =>
+    pagefind.mergeIndex(root + b.replace(/^\//, ""), { baseUrl: root, mergeFilter: { [REGION]: name } }))));
+  showUnreachable();
+}
+
+/** Name the districts that could not be searched, with a link to each one's own site. */
+function showUnreachable() {
+  const note = $("search-regions-note");
+  if (!note || !unreachable.length) return;
+  unreachable.sort((a, b) => REGIONS.findIndex((r) => r[0] === a[0]) - REGIONS.findIndex((r) => r[0] === b[0]));
+  note.replaceChildren(`以下地区的检索索引暂时无法读取，检索结果中不含这些地区的信息：`);
+  unreachable.forEach(([name, root], i) => {
+    const a = el("a", "", name);
+    a.href = root;
+    if (i) note.append("、");
+    note.append(a);
+  });
+  note.append("。可以打开该地区的网站查找。");
+  note.hidden = false;
 }
 
 async function start() {
