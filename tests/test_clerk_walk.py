@@ -199,3 +199,33 @@ def test_a_catalogue_line_out_of_place_is_explained_in_chinese(mini_site: Path, 
     assert f"content/catalog/yanglao.yaml:{line}: YAML 格式错误：" in err and says in err, err
     path.write_text(good, encoding="utf-8")
     assert check(mini_site, capsys)[0] == 0
+
+
+# ---------------------------------------------------------------- site.toml typed with a Chinese keyboard
+
+@pytest.mark.parametrize(("good", "typed", "marks"), [
+    ('short = "区民政局"', "short = “区民政局”", "「“」「”」"),
+    ('doc_prefix = ["测民发"]   # 机关代字', 'doc_prefix = ["测民发"]   ＃ 机关代字', "「＃」"),
+    ('phone = "0871-60000002"', 'phone ＝ "0871-60000002"', "「＝」"),
+], ids=["quotes", "hash", "equals"])
+def test_site_toml_with_chinese_punctuation_names_the_line_to_write(mini_site: Path, capsys, good: str, typed: str,
+                                                                   marks: str) -> None:
+    toml = mini_site / "site.toml"
+    text = toml.read_text(encoding="utf-8").replace('doc_prefix = ["测民发"]', 'doc_prefix = ["测民发"]   # 机关代字')
+    assert text.count(good) == 1
+    toml.write_text(text.replace(good, typed), encoding="utf-8")
+    line = text[:text.index(good)].count("\n") + 1
+    code, err = check(mini_site, capsys)
+    assert code == 1
+    assert (f"site.toml:{line}: TOML 格式错误：这一行用了中文标点{marks}；引号、井号和等号都要用英文半角的"
+            f"（切换到英文输入法），应写作：{good}") in err, err
+    toml.write_text(text, encoding="utf-8")  # the line it says
+    assert check(mini_site, capsys)[0] == 0
+
+
+def test_chinese_quotes_inside_a_string_are_text(mini_site: Path, capsys) -> None:
+    toml = mini_site / "site.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('short = "区民政局"', 'short = "区“民政”局" x'), encoding="utf-8")
+    err = check(mini_site, capsys)[1]
+    assert "TOML 格式错误：Expected newline" in err and "中文标点" not in err

@@ -182,7 +182,7 @@ def load_config(site_dir: Path, errors: ErrorList) -> SiteConfig | None:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        errors.add(rel, *_toml_problem(exc))
+        errors.add(rel, *_toml_problem(exc, text))
         return None
     before = len(errors)
     lines = siteschema.validate(data, text, errors)
@@ -256,13 +256,25 @@ def _load_search_merge(cfg: SiteConfig, data: dict[str, Any], lines: siteschema.
     cfg.search_merge = tuple(out)
 
 
-def _toml_problem(exc: tomllib.TOMLDecodeError) -> tuple[int, str, str]:
-    """(line, field, Chinese message) for a TOML syntax error."""
+def _toml_problem(exc: tomllib.TOMLDecodeError, text: str = "") -> tuple[int, str, str]:
+    """(line, field, Chinese message) for a TOML syntax error; a Chinese-keyboard mark on
+    the line (“”, ＃, ＝) is named with the line as it should be."""
     msg = str(exc)
     m = re.search(r"line (\d+)", msg)
     line = int(m.group(1)) if m else 0
     if "Cannot overwrite a value" in msg or "Cannot declare" in msg:
         return line, "", f"同一个键或段写了两次（{msg}）；每个键在一段中只能写一次"
+    lines = text.split("\n")
+    raw = lines[line - 1] if 0 < line <= len(lines) else ""
+    parts = re.split(r'("[^"]*")', raw.strip())  # odd parts: "…" strings, where “” are text
+    outside = "".join(parts[0::2])
+    wide = [c for c in "“”＃＝" if c in outside]
+    if wide:
+        table = str.maketrans({"“": '"', "”": '"', "＃": "#", "＝": "="})
+        fixed = "".join(p if k % 2 else p.translate(table) for k, p in enumerate(parts))
+        marks = "".join(f"「{c}」" for c in wide)
+        return line, "", (f"TOML 格式错误：这一行用了中文标点{marks}；引号、井号和等号都要用英文半角的"
+                          f"（切换到英文输入法），应写作：{fixed}")
     return line, "", f"TOML 格式错误：{msg}；文字值要用英文双引号括起来，如 title = \"青禾区人民政府\""
 
 
