@@ -12,7 +12,9 @@ from test_import_docx import front_matter, import_docx, new_items, notice
 from test_new_item import _run_on_a_terminal
 
 from gkpub.authoring.new_item import item_path, next_index_no
+from gkpub.content.loader import load_site
 from gkpub.importer.xlsx_list import ListImport, import_list
+from gkpub.outputs.search.records import notices
 
 DAY = TODAY.isoformat()
 LIST_LEAF = "养老服务/高龄津贴/发放名单"
@@ -155,6 +157,11 @@ def test_the_objection_phone_falls_back_to_the_site_and_is_left_out_when_there_i
     toml.write_text(toml.read_text(encoding="utf-8").replace('supervision_phone = "0871-60000000"\n', ""),
                     encoding="utf-8")
     assert _note(mini_site, tmp_path) == "如有异议，请在公示期内向测试区民政局反映。</p>"
+    # the search record says what the page says
+    site = load_site(mini_site, TODAY)
+    [item] = [i for i in site.published if i.index_no == "11530000MB00000025/2026-00002"]
+    assert notices(item, site) == ["公示期：2026-11-20 至 2026-11-26（公示中）。"
+                                   "如有异议，请在公示期内向测试区民政局反映。"]
 
 
 def test_a_missing_attachment_is_left_as_an_entry_to_uncomment(mini_site: Path, tmp_path: Path, capsys) -> None:
