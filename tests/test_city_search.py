@@ -1,0 +1,208 @@
+"""A city site's /search/ that also searches its districts (issue 16 item 4, small scale).
+
+Three district sites of 200 generated items each (benchmarks/gen_corpus.py, one seed each,
+every title marked with the district's own word) and a small city site are built with their
+Pagefind indexes, each under its own path of one local HTTP server (/d1/ /d2/ /d3/ /city/).
+The city's site.toml merges the three and a fourth district that has no index (/d9/). Real
+Chromium, real Pagefind; missing either fails, never skips.
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from browser import browser, serve
+from conftest import REPO, TODAY
+from search_support import SearchPage, expected, fragments
+
+DISTRICTS = [("d1", "禾东区", "澄江", 11), ("d2", "禾西区", "沐川", 12), ("d3", "禾南区", "临溪", 13)]
+MISSING = ("d9", "禾北区")  # listed by the city, never built: its index cannot be read
+CITY = "云岭市本级"
+STAGES = ["决策", "执行", "管理", "服务", "结果"]
+WORD = "低保"  # in items of every district
+TITLE = re.compile(r'^(标题: "?)', re.MULTILINE)
+
+
+def _generate(src: Path, path: str, items: int, seed: int, marker: str | None) -> None:
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "gen_corpus.py"), "--items", str(items),
+                    "--seed", str(seed), "--out", str(src)], check=True, capture_output=True)
+    toml = src / "site.toml"
+    text = re.sub(r'(?m)^base_url = .*$', f'base_url = "http://127.0.0.1/{path}/"', toml.read_text(encoding="utf-8"))
+    if marker is None:  # the city: its own name and the districts it merges
+        text = text.replace("[search]\n", f'[search]\nname = "{CITY}"\n', 1)
+        for p, name, _, _ in DISTRICTS + [(MISSING[0], MISSING[1], "", 0)]:
+            text += f'\n[[search.merge]]\nname = "{name}"\nurl = "/{p}/"\n'
+    toml.write_text(text, encoding="utf-8")
+    if marker:
+        for md in (src / "content" / "items").rglob("*.md"):
+            md.write_text(TITLE.sub(rf"\g<1>{marker}", md.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+
+
+def _build(src: Path, out: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "gkpub", "build", "--site", str(src), "--out", str(out),
+                           "--today", TODAY.isoformat(), "-q"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def www(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("city")
+    sites = [(p, 200, seed, marker) for p, _, marker, seed in DISTRICTS] + [("city", 12, 9, None)]
+    for p, items, seed, marker in sites:
+        _generate(tmp / "src" / p, p, items, seed, marker)
+    with ThreadPoolExecutor(2) as pool:  # as CI would: each site on its own
+        for f in [pool.submit(_build, tmp / "src" / p, tmp / "www" / p) for p, *_ in sites]:
+            f.result()
+    return tmp / "www"
+
+
+@pytest.fixture(scope="module")
+def city(www: Path):
+    errors: list[str] = []
+    with serve(www) as base, browser() as b:
+        page = b.new_page(viewport={"width": 1366, "height": 900})
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "404" not in m.text else None)
+        page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400
+                and f"/{MISSING[0]}/" not in r.url and not r.url.endswith("/favicon.ico") else None)
+        sp = SearchPage(page, base + "/city")
+        sp.errors = errors  # type: ignore[attr-defined]
+        sp.root = base  # type: ignore[attr-defined]
+        yield sp
+        assert not errors, errors
+
+
+def _truth(www: Path, word: str) -> dict[str, dict[str, str]]:
+    """Region → url (as the city links it) → 过程, of the item pages that contain ``word``."""
+    out = {}
+    for p, name, _, _ in DISTRICTS + [("city", CITY, "", 0)]:
+        stage = {r["url"]: r["filters"]["过程"][0] for r in fragments(www / p, items_only=True)}
+        out[name] = {f"/{p}{u}": stage[u] for u in expected(www / p, word)}
+    return out
+
+
+def _regions(hits: list[dict]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for h in hits:
+        out[h["region"]] = out.get(h["region"], 0) + 1
+    return out
+
+
+READ = """() => [...document.querySelectorAll('.search-hit')].map(li => ({
+  region: li.dataset.region, match: li.dataset.match, url: li.dataset.url,
+  href: li.querySelector('.search-hit-title a').href,
+  path: new URL(li.querySelector('.search-hit-title a').href).pathname,
+  title: li.querySelector('.search-hit-title a').textContent,
+  stage: (li.querySelector('.stage') || {}).textContent || '',
+  meta: li.querySelector('.search-hit-meta').textContent,
+}))"""
+
+
+def _hits(sp: SearchPage) -> list[dict]:
+    sp.hits()  # loads every page of results
+    return sp.page.evaluate(READ)
+
+
+def _count(sp: SearchPage, name: str, value: str) -> int:
+    text = sp.page.inner_text(f'.search-group input[name="{name}"][value="{value}"] ~ .search-c')
+    return int(text.strip("（）"))
+
+
+def test_the_city_page_finds_every_district_and_names_the_missing_one(city: SearchPage, www: Path) -> None:
+    manifest = json.loads((www / "d1" / "pagefind" / "gkpub-search.json").read_text(encoding="utf-8"))
+    assert manifest["bundles"][0] == "/pagefind/"  # root-relative to the district's own base
+    city.open()
+    note = city.page.locator("#search-regions-note")
+    assert note.is_visible() and MISSING[1] in note.inner_text()
+    assert note.locator("a").get_attribute("href") == f"/{MISSING[0]}/"
+    for name in (n for _, n, _, _ in DISTRICTS):
+        assert name in city.page.inner_text("#search-regions")
+    for p, name, marker, _ in DISTRICTS:
+        city.type(marker)
+        hits = _hits(city)
+        published = len(list((www / p / "xxgk").glob("*/*/index.html")))
+        assert len(hits) == published > 150, (marker, len(hits), published)
+        assert {h["region"] for h in hits} == {name}
+        assert all(h["match"] == "exact" and marker in h["title"] for h in hits)
+        assert all(h["url"].startswith(f"{city.root}/{p}/xxgk/") and h["href"] == h["url"] for h in hits)  # type: ignore[attr-defined]
+        assert f"地区：{name}" in hits[0]["meta"]
+
+
+def test_the_region_filter_narrows_to_one_district_with_its_count(city: SearchPage, www: Path) -> None:
+    truth = _truth(www, WORD)
+    assert truth[CITY] and all(len(truth[n]) >= 5 for _, n, _, _ in DISTRICTS), {k: len(v) for k, v in truth.items()}
+    city.open(WORD)
+    hits = _hits(city)
+    exact = [h for h in hits if h["match"] == "exact"]
+    assert _regions(exact) == {k: len(v) for k, v in truth.items()}
+    city.page.locator("#search-filters").evaluate("d => d.open = true")
+    city.page.wait_for_selector('.search-group[data-filter="地区"] input')
+    values = city.page.eval_on_selector_all('.search-group[data-filter="地区"] input', "xs => xs.map(x => x.value)")
+    assert values == [CITY] + [n for _, n, _, _ in DISTRICTS]  # the missing district has no value
+    city.page.wait_for_function("document.querySelector('.search-group[data-filter=\"地区\"] .search-c').textContent")
+    total = city.counts()[0]
+    assert sum(_count(city, "地区", v) for v in values) == total == len(hits)
+    name = DISTRICTS[1][1]
+    city.choose(f'.search-group input[name="地区"][value="{name}"]')
+    assert "地区=" in city.url()
+    narrowed = _hits(city)
+    assert {h["region"] for h in narrowed} == {name}
+    assert sorted(h["path"] for h in narrowed if h["match"] == "exact") == sorted(truth[name])
+    assert _count(city, "地区", name) == len(narrowed) and _count(city, "地区", CITY) == _regions(hits)[CITY]
+    other = DISTRICTS[2][1]  # multi-select: the other values stay choosable
+    city.choose(f'.search-group input[name="地区"][value="{other}"]')
+    assert _regions(_hits(city)) == {name: _regions(hits)[name], other: _regions(hits)[other]}
+
+
+def test_the_stage_filter_and_grouping_work_across_districts(city: SearchPage, www: Path) -> None:
+    truth = _truth(www, WORD)
+    def want_of(stage: str) -> dict[str, list[str]]:
+        return {n: sorted(u for u, s in urls.items() if s == stage) for n, urls in truth.items()}
+
+    # the stage whose hits are in the most districts (the corpus decides which)
+    stage = max(STAGES, key=lambda st: (sum(1 for v in want_of(st).values() if v), STAGES.index(st) * -1))
+    want = want_of(stage)
+    assert sum(1 for _, n, _, _ in DISTRICTS if want[n]) == 3, (stage, want)
+    city.open(f"q={WORD}&过程={stage}")
+    hits = _hits(city)
+    assert {h["stage"] for h in hits} == {stage}
+    got = {n: sorted(h["path"] for h in hits if h["region"] == n and h["match"] == "exact") for n in truth}
+    assert got == want
+    city.open(f"q={WORD}&sort=stage")
+    city.hits()
+    slugs = {"决策": "juece", "执行": "zhixing", "管理": "guanli", "服务": "fuwu", "结果": "jieguo"}
+    groups = city.page.eval_on_selector_all("ol.search-hits", "xs => xs.map(x => x.dataset.group)")
+    present = {s for urls in truth.values() for s in urls.values()}
+    assert groups == [slugs[st] for st in STAGES if st in present], groups  # in the five stages' order
+    slug = slugs[stage]
+    regions = city.page.eval_on_selector_all(f"ol[data-group='{slug}'] .search-hit[data-match='exact']",
+                                             "xs => xs.map(x => x.dataset.region)")
+    assert sorted(regions) == sorted(n for n, v in want.items() for _ in v)
+
+
+def test_a_hit_opens_the_district_page(city: SearchPage, www: Path) -> None:
+    p, name, marker, _ = DISTRICTS[2]
+    city.open(marker)
+    first = city.page.locator(".search-hit").first
+    title = first.locator(".search-hit-title a").inner_text()
+    first.locator(".search-hit-title a").click()
+    city.page.wait_for_load_state()
+    assert city.page.url.startswith(f"{city.root}/{p}/xxgk/")  # type: ignore[attr-defined]
+    assert city.page.inner_text("h1").strip() == title
+    assert city.page.title().endswith("青禾区人民政府") or marker in city.page.title()
+
+
+@pytest.mark.parametrize("width, height", [(390, 844), (1366, 900)])
+def test_screenshots(city: SearchPage, width: int, height: int) -> None:
+    city.page.set_viewport_size({"width": width, "height": height})
+    city.open(WORD)
+    assert city.page.locator(".search-hit").first.is_visible()
+    shots = REPO / ".cache"
+    if shots.is_dir():
+        city.page.screenshot(path=str(shots / f"city-search-{width}.png"))
+    city.page.set_viewport_size({"width": 1366, "height": 900})
