@@ -152,7 +152,8 @@ def test_cli_reports_its_version(installed: Installed) -> None:
 
 
 def _git(site: Path, env: dict[str, str], *args: str) -> str:
-    ident = ["-c", "user.name=gkpub test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"]
+    ident = ["-c", "user.name=gkpub test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main",
+             "-c", "core.quotePath=false"]  # file names in Chinese as they are
     return _run(["git", *ident, *args], site, env).stdout
 
 
