@@ -95,6 +95,19 @@ def test_partly_masked_forms_follow_the_one_rule(text: str, masked: str | None, 
             f"遮盖得不够（{kind}最多显示前 {head} 位和后 4 位），公开前应改为「{masked}」")
 
 
+def test_partly_masked_forms_with_markdown_escaped_stars() -> None:
+    """The importers write masked numbers with escaped stars (5399\\*…, so Markdown shows the
+    stars); a clerk who later shows more digits there is caught as without the escapes, at the
+    column where the number starts, and told the escaped form to write."""
+    e = "\\*"
+    table = (f"| 姓名 | 身份证号 | 电话 |\n| 张某 | 539901{e * 8}1234 | 1381234{e * 4} |\n"
+             f"| 李某 | 5399{e * 10}1234 | 138{e * 4}5678 |")
+    hits = [h for h in scan(table) if h.partial]
+    assert [(h.line, h.column, h.kind, h.value, h.masked) for h in hits] == [
+        (2, 8, "身份证号", f"539901{e * 8}1234", f"5399{e * 10}1234"),
+        (2, 37, "手机号", f"1381234{e * 4}", f"138{e * 8}")]
+
+
 def test_id_needs_plausible_birth_date() -> None:
     assert kinds(id18("43070218990101123")) == []   # born 1899
     assert kinds(id18("43070219901301123")) == []   # month 13

@@ -908,6 +908,10 @@ def _partial_hits(text: str, allow: Iterable[str], extracted: bool) -> list[PiiH
     each with the form to use instead, which hides every digit the rule does not let show."""
     if "*" not in text and "＊" not in text:
         return []
+    source, where = text, None
+    if "\\*" in text:  # Markdown-escaped stars (as the importers write them): read as a reader sees them
+        where = [i for i, c in enumerate(text) if not (c == "\\" and text[i + 1:i + 2] == "*")]
+        text = "".join(text[i] for i in where)
     allowed = {a.strip() for a in allow}
     out: list[PiiHit] = []
     breaks: list[int] | None = None
@@ -927,10 +931,15 @@ def _partial_hits(text: str, allow: Iterable[str], extracted: bool) -> list[PiiH
         head, tail = MASK_RULE[kind]
         masked = "".join(c if (i < head or i >= len(token) - tail) and c not in _STARS else "*"
                          for i, c in enumerate(token))
+        value = token
+        if where is not None:  # report and replace the text as written, its escapes kept
+            a, value = where[a], source[where[a]:where[b - 1] + 1]
+            if "\\*" in value:
+                masked = masked.replace("*", "\\*")
         if breaks is None:
-            breaks = [x.end() for x in LINE_BREAK.finditer(text)]
+            breaks = [x.end() for x in LINE_BREAK.finditer(source)]
         line = bisect.bisect_right(breaks, a)
         column = a - (breaks[line - 1] if line else 0) + 1
-        out.append(PiiHit(line + 1, column, kind, token, masked, token, f"{kind}最多显示前 {head} 位和后 {tail} 位",
+        out.append(PiiHit(line + 1, column, kind, value, masked, token, f"{kind}最多显示前 {head} 位和后 {tail} 位",
                           partial=True))
     return out
