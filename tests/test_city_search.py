@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,7 @@ from search_support import SearchPage, expected, fragments
 
 DISTRICTS = [("d1", "禾东区", "澄江", 11), ("d2", "禾西区", "沐川", 12), ("d3", "禾南区", "临溪", 13)]
 MISSING = ("d9", "禾北区")  # listed by the city, never built: its index cannot be read
+OTHER = ("d8", "禾中区")  # a copy of d1 whose manifest names another tokenizer: not merged
 CITY = "云岭市本级"
 STAGES = ["决策", "执行", "管理", "服务", "结果"]
 WORD = "低保"  # in items of every district
@@ -35,7 +37,7 @@ def _generate(src: Path, path: str, items: int, seed: int, marker: str | None) -
     text = re.sub(r'(?m)^base_url = .*$', f'base_url = "http://127.0.0.1/{path}/"', toml.read_text(encoding="utf-8"))
     if marker is None:  # the city: its own name and the districts it merges
         text = text.replace("[search]\n", f'[search]\nname = "{CITY}"\n', 1)
-        for p, name, _, _ in DISTRICTS + [(MISSING[0], MISSING[1], "", 0)]:
+        for p, name, _, _ in DISTRICTS + [(MISSING[0], MISSING[1], "", 0), (OTHER[0], OTHER[1], "", 0)]:
             text += f'\n[[search.merge]]\nname = "{name}"\nurl = "/{p}/"\n'
     toml.write_text(text, encoding="utf-8")
     if marker:
@@ -58,7 +60,12 @@ def www(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with ThreadPoolExecutor(2) as pool:  # as CI would: each site on its own
         for f in [pool.submit(_build, tmp / "src" / p, tmp / "www" / p) for p, *_ in sites]:
             f.result()
-    return tmp / "www"
+    www = tmp / "www"
+    shutil.copytree(www / "d1", www / OTHER[0])
+    manifest = www / OTHER[0] / "pagefind" / "gkpub-search.json"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("gkpub-bigram-2", "gkpub-bigram-0"),
+                        encoding="utf-8")
+    return www
 
 
 @pytest.fixture(scope="module")
@@ -118,8 +125,9 @@ def test_the_city_page_finds_every_district_and_names_the_missing_one(city: Sear
     assert manifest["bundles"][0] == "/pagefind/"  # root-relative to the district's own base
     city.open()
     note = city.page.locator("#search-regions-note")
-    assert note.is_visible() and MISSING[1] in note.inner_text()
-    assert note.locator("a").get_attribute("href") == f"/{MISSING[0]}/"
+    assert note.is_visible() and f"{MISSING[1]}、{OTHER[1]}。" in note.inner_text()
+    assert note.locator("a").evaluate_all("xs => xs.map(x => x.getAttribute('href'))") == \
+        [f"/{MISSING[0]}/", f"/{OTHER[0]}/"]
     for name in (n for _, n, _, _ in DISTRICTS):
         assert name in city.page.inner_text("#search-regions")
     for p, name, marker, _ in DISTRICTS:
