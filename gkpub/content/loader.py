@@ -47,7 +47,7 @@ class LoadState:
         return state
 
     def write(self, cache_dir: Path, site_dir: Path) -> None:
-        if not self.memo.dirty:
+        if not self.memo.dirty and (cache_dir / STATE_FILE).is_file():
             return
         cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = cache_dir / (STATE_FILE + ".tmp")
