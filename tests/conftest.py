@@ -324,11 +324,11 @@ def demo_printed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # A test is marked by the module it is in and by the session fixtures it uses.
 MODULE_MARKS = {
     "browser": {"test_a11y_elder", "test_a11y_pages", "test_a11y_valid", "test_attachments", "test_preview",
-                "test_search", "test_serve"},
+                "test_search", "test_serve", "test_city_search"},
     "pdf": {"test_a11y_elder", "test_attachments", "test_faults", "test_outguard", "test_pii_sources",
             "test_print_board", "test_print_carry", "test_print_demo", "test_print_fonts", "test_print_handbook",
             "test_print_notice", "test_wheel"},
-    "pagefind": {"test_faults", "test_search", "test_wheel"},
+    "pagefind": {"test_faults", "test_search", "test_wheel", "test_city_search"},
 }
 FIXTURE_MARKS = {"demo_public": "pagefind", "demo_printed": "pdf", "printed": "pdf"}
 

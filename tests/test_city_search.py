@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from browser import browser, serve
-from conftest import REPO, TODAY
+from conftest import REPO, TODAY, run
 from search_support import SearchPage, expected, fragments
 
 DISTRICTS = [("d1", "禾东区", "澄江", 11), ("d2", "禾西区", "沐川", 12), ("d3", "禾南区", "临溪", 13)]
@@ -214,3 +214,23 @@ def test_screenshots(city: SearchPage, width: int, height: int) -> None:
     if shots.is_dir():
         city.page.screenshot(path=str(shots / f"city-search-{width}.png"))
     city.page.set_viewport_size({"width": 1366, "height": 900})
+
+
+def test_site_toml_merge_errors_name_the_line_and_what_to_write(mini_site: Path, capsys) -> None:
+    toml = mini_site / "site.toml"
+    base = toml.read_text(encoding="utf-8")
+    toml.write_text(base + '\n[[search.merge]]\nname = "禾东区"\nurl = "d1"\n'
+                    '\n[[search.merge]]\nname = "禾东区"\nurl = "/d2/"\nnmae = "x"\n', encoding="utf-8")
+    lines = toml.read_text(encoding="utf-8").splitlines()
+    at = {text: n for n, text in enumerate(lines, 1)}
+    assert run("check", "--site", str(mini_site), "--today", TODAY.isoformat()) != 0
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "Traceback" not in text
+    bad_url, typo = at['url = "d1"'], at['nmae = "x"']
+    assert f"site.toml:{bad_url}" in text and "search.merge[1].url" in text and '"/qinghe/"' in text
+    assert f"site.toml:{typo}" in text and "是不是「name」" in text
+    assert "search.merge[2].name" in text and "禾东区" in text and "重复" in text
+    toml.write_text(base + '\n[[search.merge]]\nname = "禾东区"\nurl = "https://d1.example.gov.cn"\n', encoding="utf-8")
+    assert run("check", "--site", str(mini_site), "--today", TODAY.isoformat()) in (0, 1)
+    assert "search.merge" not in "".join(capsys.readouterr())

@@ -245,13 +245,14 @@ def _load_search_merge(cfg: SiteConfig, data: dict[str, Any], lines: siteschema.
             errors.add(rel, lines.key_line("search.merge", i, "name"), f"{where}.name",
                        f"地区名称「{name}」与{seen[name]}重复；每个地区的名称应不同")
             continue
-        if not re.fullmatch(r"(https?://[^/\s]+)?/[^\s?#]*", url) or url.startswith("//"):
+        if name:
+            seen[name] = f"第 {lines.key_line('search.merge', i, 'name')} 行的地区"
+        if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?|/[^\s?#]*", url) or url.startswith("//"):
             errors.add(rel, lines.key_line("search.merge", i, "url"), f"{where}.url",
                        f"「{url}」不是网站根地址；应写 http(s):// 开头的网址，如 \"https://www.qinghe.example.gov.cn/\"，"
                        "或以 / 开头的同域路径，如 \"/qinghe/\"")
             continue
         if name:
-            seen[name] = f"第 {lines.key_line('search.merge', i, 'name')} 行的地区"
             out.append((name, url if url.endswith("/") else url + "/"))
     cfg.search_merge = tuple(out)
 
