@@ -82,6 +82,29 @@ def test_new_item_is_named_by_date_and_title_and_validates(mini_site: Path, caps
     assert "补贴对象</h2>" in html and "补贴标准</h2>" in html
 
 
+def test_the_prompts_new_item_writes_are_never_published(mini_site: Path, capsys) -> None:
+    """A clerk who clears 草稿 but leaves a 「（请填写…）」 line is told at that line; the draft itself is fine."""
+    assert run("new", "item", "--site", str(mini_site), "--today", TODAY, "--catalog", "养老服务/高龄津贴/政策文件",
+               "--title", "测试区民政局关于调整高龄津贴标准的通知") == 0
+    path = Path(capsys.readouterr().out.split("：", 1)[1].strip())
+    assert run("check", "--site", str(mini_site), "--today", TODAY) == 0
+    capsys.readouterr()
+    text = path.read_text(encoding="utf-8").replace("草稿: true\n", "")
+    path.write_text(text, encoding="utf-8")
+    assert run("check", "--site", str(mini_site), "--today", TODAY) == 1
+    err = capsys.readouterr().err
+    rel = path.relative_to(mini_site).as_posix()
+    lines = text.splitlines()
+    for prompt in ("（请填写补贴对象。）", "（请填写补贴标准。）", "（发布前删除上面的「草稿: true」。）"):
+        line = lines.index(prompt) + 1
+        assert (f"{rel}:{line}: 字段「正文」: 还留着新建时的提示「{prompt}」：请写上内容或删去这一行；"
+                "还没写完的请保留「草稿: true」") in err, err
+    path.write_text(text.replace("（请填写补贴对象。）", "年满80周岁的本区户籍老年人。")
+                    .replace("（请填写补贴标准。）", "每人每月100元。")
+                    .replace("（发布前删除上面的「草稿: true」。）\n", ""), encoding="utf-8")
+    assert run("check", "--site", str(mini_site), "--today", TODAY) == 0
+
+
 def test_new_item_never_writes_a_file_that_fails(mini_site: Path, capsys) -> None:
     before = files(mini_site)
     assert run("new", "item", "--site", str(mini_site), "--today", TODAY, "--catalog", "养老服务/高龄津贴/政策文件",

@@ -18,7 +18,7 @@ from gkpub.content.catalog import load_catalog
 from gkpub.content.config import Org, SiteConfig, load_config
 from gkpub.content.frontmatter import yaml_scalar
 from gkpub.content.hints import not_in_catalog, unknown_org_message
-from gkpub.content.items import item_files, validate_document
+from gkpub.content.items import BODY_PLACEHOLDER, DRAFT_NOTE, FILL_IN, item_files, validate_document
 from gkpub.content.model import Catalog, Leaf
 from gkpub.content.prepare import prepare
 from gkpub.util.errors import BuildFailed, ErrorList, UsageError
@@ -173,10 +173,10 @@ def item_text(cfg: SiteConfig, leaf: Leaf, org: Org, title: str, index_no: str, 
     ]
     elements = [str(e).strip() for e in leaf.elements.get("要素") or [] if str(e).strip()]
     for element in elements:
-        lines += [f"## {element}", "", f"（请填写{element}。）", ""]
+        lines += [f"## {element}", "", FILL_IN.format(element), ""]
     if not elements:
-        lines += ["（正文：用 Markdown 书写。）", ""]
-    lines.append("（发布前删除上面的「草稿: true」。）")
+        lines += [BODY_PLACEHOLDER, ""]
+    lines.append(DRAFT_NOTE)
     return "\n".join(lines) + "\n"
 
 

@@ -20,6 +20,12 @@ from gkpub.content.schema import CHANGED_KEY, FIELD_BY_KEY, FIELDS, PUBLISHED_AT
 from gkpub.util.errors import ContentError, ErrorList, did_you_mean
 
 REQUIRED = [f.key for f in FIELDS if f.required]
+# What `gkpub new item` writes for the editor to replace; never published (a draft may keep it).
+FILL_IN = "（请填写{}。）"
+BODY_PLACEHOLDER = "（正文：用 Markdown 书写。）"
+DRAFT_NOTE = "（发布前删除上面的「草稿: true」。）"
+_PLACEHOLDER_RE = re.compile(r"^[ \t]*(（请填写[^（）\n]{0,40}）|" + re.escape(BODY_PLACEHOLDER) + "|"
+                             + re.escape(DRAFT_NOTE) + r")[ \t]*$", re.M)
 # Fewer files to prepare than this (a one-shot build after an edit) are prepared without
 # reading the prepare cache from disk (~0.25 s at 10k) and writing it back (~0.4 s), and
 # do not make the memo of validated items be stored again.
@@ -188,6 +194,10 @@ def validate_document(prep: Prepared, cfg: SiteConfig, leaves: dict, errors: Err
                                                           content_dir, rel, errors)
     for line, key, message in prep.pii:
         errors.add(rel, line, key, message)
+    if not el.get("草稿"):
+        for m in _PLACEHOLDER_RE.finditer(doc.body):
+            errors.add(rel, doc.body_line + doc.body.count("\n", 0, m.start()), "正文",
+                       f"还留着新建时的提示「{m.group(1)}」：请写上内容或删去这一行；还没写完的请保留「草稿: true」")
     if cfg.mask_names and ("公示期" in el or "公示" in str(el.get("标题", ""))):
         for line, key, message in name_problems(doc.body, doc.body_line):
             errors.add(rel, line, key, message)
