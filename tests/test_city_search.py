@@ -162,6 +162,8 @@ def test_the_region_filter_narrows_to_one_district_with_its_count(city: SearchPa
     assert {h["region"] for h in narrowed} == {name}
     assert sorted(h["path"] for h in narrowed if h["match"] == "exact") == sorted(truth[name])
     assert _count(city, "地区", name) == len(narrowed) and _count(city, "地区", CITY) == _regions(hits)[CITY]
+    city.open(f"q={WORD}&地区={name}")  # the address alone gives the same
+    assert [h["path"] for h in _hits(city)] == [h["path"] for h in narrowed]
     other = DISTRICTS[2][1]  # multi-select: the other values stay choosable
     city.choose(f'.search-group input[name="地区"][value="{other}"]')
     assert _regions(_hits(city)) == {name: _regions(hits)[name], other: _regions(hits)[other]}
@@ -191,6 +193,13 @@ def test_the_stage_filter_and_grouping_work_across_districts(city: SearchPage, w
     regions = city.page.eval_on_selector_all(f"ol[data-group='{slug}'] .search-hit[data-match='exact']",
                                              "xs => xs.map(x => x.dataset.region)")
     assert sorted(regions) == sorted(n for n, v in want.items() for _ in v)
+
+
+def test_screenshot_with_a_region_chosen(city: SearchPage) -> None:
+    city.open(f"q={WORD}&地区={DISTRICTS[0][1]}&地区={DISTRICTS[2][1]}")
+    assert city.page.locator(f'.search-group input[value="{DISTRICTS[0][1]}"]').is_checked()
+    if (REPO / ".cache").is_dir():
+        city.page.screenshot(path=str(REPO / ".cache" / "city-search-region.png"), full_page=True)
 
 
 def test_a_hit_opens_the_district_page(city: SearchPage, www: Path) -> None:
