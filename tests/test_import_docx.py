@@ -121,7 +121,7 @@ def test_notice_with_attachments_becomes_an_item_that_builds(mini_site: Path, tm
     assert meta["成文日期"] == dt.date(2026, 9, 28)
     assert meta["发布日期"] == TODAY
     assert meta["目录"] == POLICY
-    assert meta["草稿"] is False
+    assert meta["草稿"] is True  # 附件3 is missing: a draft until it is there
     # 附件1 found beside the .docx and copied; 附件2's pages are in the body; 附件3 is missing
     stem = item.stem
     assert meta["附件"] == [{"名称": "高龄津贴申请表", "文件": f"files/{stem}-fj1.pdf"}]
@@ -139,8 +139,15 @@ def test_notice_with_attachments_becomes_an_item_that_builds(mini_site: Path, tm
     # nothing of the 版头, 署名, 版记 or 附注 in the body
     for gone in ("测试区民政局文件", "抄送", "印发", "此件公开发布", "2026年9月28日"):
         assert gone not in body
+    # the clerk puts the missing 附件 into files/, uncomments its entry as told and publishes
+    pdf = (item.parent / "files" / f"{stem}-fj1.pdf").read_bytes()
+    (item.parent / "files" / "高龄津贴政策问答.pdf").write_bytes(pdf)
+    source = item.read_text(encoding="utf-8")
+    item.write_text(source.replace("\n#   - {名称: 高龄津贴政策问答", "\n  - {名称: 高龄津贴政策问答")
+                    .replace("\n草稿: true\n", "\n草稿: false\n"), encoding="utf-8")
     out = build(mini_site, tmp_path)
     html = page(out, meta["索引号"])
+    assert "高龄津贴政策问答" in html
     text = page_text(html)
     for line in NOTICE_BODY:
         if gongwen.heading_level(line) == 3:  # an ordered-list item: the browser draws the number
@@ -382,6 +389,7 @@ def test_mask_writes_the_masked_form(mini_site: Path, tmp_path: Path) -> None:
     assert number not in text and "13812345678" not in text
     assert number[:4] + "\\*" * 10 + number[-4:] in text  # Markdown-escaped: shows as typed
     assert "138\\*\\*\\*\\*5678" in text
+    item.write_text(text.replace("\n草稿: true\n", "\n草稿: false\n"), encoding="utf-8")  # its 附件3 is missing
     out = build(mini_site, tmp_path)
     html = page(out, front_matter(item)[0]["索引号"])
     assert f"身份证号：{number[:4]}{'*' * 10}{number[-4:]}，电话138****5678" in html

@@ -248,7 +248,9 @@ def plan(opts: DocxImport) -> Planned:
                      f"（如「{_safe_name(name)}.pdf」）后重新导入，或放入 {folder.relative_to(opts.site_dir)}/ 后"
                      "在「附件」中登记")
     attribute = g.attribute
-    draft = False
+    draft = bool(missing)  # a 公文 published without the 附件 it names is incomplete
+    if missing:
+        notes.append("有附件没有找到：已存为草稿（草稿: true），附件齐全后再改为 false")
     if not attribute:
         draft = True
         notes.append("文件中没有「此件公开发布」「此件依申请公开」一类的公开属性说明：已存为草稿（草稿: true），"
