@@ -243,3 +243,23 @@ def test_site_toml_merge_errors_name_the_line_and_what_to_write(mini_site: Path,
     toml.write_text(base + '\n[[search.merge]]\nname = "禾东区"\nurl = "https://d1.example.gov.cn"\n', encoding="utf-8")
     assert run("check", "--site", str(mini_site), "--today", TODAY.isoformat()) in (0, 1)
     assert "search.merge" not in "".join(capsys.readouterr())
+
+
+def test_the_city_search_works_under_the_nginx_csp(www: Path, tmp_path: Path) -> None:
+    """deploy/nginx as shipped (connect-src 'self'): districts under paths of the same domain
+    need no change of the policy."""
+    from test_nginx import Watch, nginx, root_conf, watched_page
+
+    watch = Watch()
+    p, name, marker, _ = DISTRICTS[0]
+    with nginx(tmp_path, root_conf(www)) as base, browser() as b:
+        page = watched_page(b, watch)
+        answer = page.goto(f"{base}/city/search/?q={marker}")
+        assert answer is not None and "connect-src 'self'" in answer.headers["content-security-policy"]
+        SearchPage(page, base + "/city").wait()
+        regions = page.eval_on_selector_all(".search-hit", "xs => xs.map(x => x.dataset.region)")
+        assert len(regions) == 10 and set(regions) == {name}
+        assert "找到" in page.inner_text("#search-status")
+    expected_misses = (f"/{MISSING[0]}/", f"「{MISSING[1]}」未能", f"「{OTHER[1]}」未能")
+    problems = [x for x in watch.problems if not any(m in x for m in expected_misses)]
+    assert not problems, problems
