@@ -80,6 +80,7 @@ def city(www: Path):
         sp = SearchPage(page, base + "/city")
         sp.errors = errors  # type: ignore[attr-defined]
         sp.root = base  # type: ignore[attr-defined]
+        sp.browser = b  # type: ignore[attr-defined]  # one Playwright per module
         yield sp
         assert not errors, errors
 
@@ -245,21 +246,22 @@ def test_site_toml_merge_errors_name_the_line_and_what_to_write(mini_site: Path,
     assert "search.merge" not in "".join(capsys.readouterr())
 
 
-def test_the_city_search_works_under_the_nginx_csp(www: Path, tmp_path: Path) -> None:
+def test_the_city_search_works_under_the_nginx_csp(city: SearchPage, www: Path, tmp_path: Path) -> None:
     """deploy/nginx as shipped (connect-src 'self'): districts under paths of the same domain
     need no change of the policy."""
     from test_nginx import Watch, nginx, root_conf, watched_page
 
     watch = Watch()
     p, name, marker, _ = DISTRICTS[0]
-    with nginx(tmp_path, root_conf(www)) as base, browser() as b:
-        page = watched_page(b, watch)
+    with nginx(tmp_path, root_conf(www)) as base:
+        page = watched_page(city.browser, watch)  # type: ignore[attr-defined]
         answer = page.goto(f"{base}/city/search/?q={marker}")
         assert answer is not None and "connect-src 'self'" in answer.headers["content-security-policy"]
         SearchPage(page, base + "/city").wait()
         regions = page.eval_on_selector_all(".search-hit", "xs => xs.map(x => x.dataset.region)")
         assert len(regions) == 10 and set(regions) == {name}
         assert "找到" in page.inner_text("#search-status")
+        page.context.close()
     expected_misses = (f"/{MISSING[0]}/", f"「{MISSING[1]}」未能", f"「{OTHER[1]}」未能")
     problems = [x for x in watch.problems if not any(m in x for m in expected_misses)]
     assert not problems, problems
