@@ -16,8 +16,8 @@
  * - A city site ([[search.merge]] in site.toml) also merges each district site's shards,
  *   read from that site's own manifest, with a synthetic 地区 filter (Pagefind's mergeFilter)
  *   and that site's address as the base of its results' links. A district whose manifest
- *   cannot be read, or whose index was made with another tokenizer or Pagefind, is left out
- *   and named above the results; the others are searched.
+ *   cannot be read, whose index was made with another tokenizer or Pagefind, or one of whose
+ *   bundles fails to load, is left out and named above the results; the others are searched.
  */
 const form = document.getElementById("search-form");
 const $ = (id) => document.getElementById(id);
@@ -638,27 +638,50 @@ async function manifestOf(root) {
 
 async function open() {
   const manifest = await manifestOf(BASE);
-  const url = (b) => BASE + b.replace(/^\//, "");
-  const [first, ...rest] = manifest.bundles;
-  pagefind = await import(url(first) + "pagefind.js");
-  await pagefind.options({ baseUrl: BASE, excerptLength: 0 });
-  await pagefind.init();
-  const own = REGIONS.length ? { mergeFilter: { [REGION]: OWN_REGION } } : {};
-  await Promise.all(rest.map((b) => pagefind.mergeIndex(url(b), own)));
-  // the districts: manifests first (one that fails is left out before anything of it is merged)
+  // the districts' manifests first: one that fails is left out before anything of it is merged
   const theirs = await Promise.all(REGIONS.map(([name, root]) => manifestOf(root).then((m) => {
     if (m.tokenizer !== manifest.tokenizer || m.pagefind !== manifest.pagefind) {
       throw new Error(`${root}: tokenizer ${m.tokenizer}, Pagefind ${m.pagefind}; here ${manifest.tokenizer}, ${manifest.pagefind}`);
     }
     return m;
   }).catch((err) => {
-    unreachable.push([name, root]);
-    console.warn(`${REGION}「${name}」未能合并检索：`, err);
+    leaveOut(name, root, err);
     return null;
   })));
-  await Promise.all(REGIONS.flatMap(([name, root], i) => (theirs[i] ? theirs[i].bundles.slice(1) : []).map((b) =>
-    pagefind.mergeIndex(root + b.replace(/^\//, ""), { baseUrl: root, mergeFilter: { [REGION]: name } }))));
+  // a district whose manifest was read but one of whose bundles is not there (a deploy half
+  // done) makes every search of that Pagefind fail: start again with a fresh one without it
+  for (let round = 0; ; round++) {
+    const failed = await merge(manifest, theirs, round);
+    if (!failed.length) break;
+    failed.forEach((i) => (theirs[i] = null));
+  }
   showUnreachable();
+}
+
+function leaveOut(name, root, err) {
+  if (!unreachable.some(([n]) => n === name)) unreachable.push([name, root]);
+  console.warn(`${REGION}「${name}」未能合并检索：`, err);
+}
+
+/** This site's bundles and the districts' (those with a manifest); the indexes of the
+ *  districts that failed to merge. */
+async function merge(manifest, theirs, round) {
+  const url = (b) => BASE + b.replace(/^\//, "");
+  const [first, ...rest] = manifest.bundles;
+  if (pagefind) await pagefind.destroy().catch(() => {});
+  pagefind = await import(url(first) + "pagefind.js" + (round ? `?round=${round}` : "")); // a fresh module
+  await pagefind.options({ baseUrl: BASE, excerptLength: 0 });
+  await pagefind.init();
+  const own = REGIONS.length ? { mergeFilter: { [REGION]: OWN_REGION } } : {};
+  await Promise.all(rest.map((b) => pagefind.mergeIndex(url(b), own)));
+  const failed = [];
+  await Promise.all(REGIONS.map(([name, root], i) => (theirs[i] ? Promise.all(theirs[i].bundles.slice(1).map((b) =>
+    pagefind.mergeIndex(root + b.replace(/^\//, ""), { baseUrl: root, mergeFilter: { [REGION]: name } })))
+    .catch((err) => {
+      failed.push(i);
+      leaveOut(name, root, err);
+    }) : null)));
+  return failed;
 }
 
 /** Name the districts that could not be searched, with a link to each one's own site. */
