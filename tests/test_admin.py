@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import re
 import shutil
 import signal
@@ -20,6 +21,7 @@ import yaml
 from browser import browser
 from conftest import run
 
+from gkpub.authoring import admin
 from gkpub.authoring.admin import leaf_label
 from gkpub.authoring.new_item import item_path, next_index_no
 from gkpub.content.catalog import load_catalog
@@ -27,7 +29,7 @@ from gkpub.content.config import SiteConfig, load_config
 from gkpub.content.model import Catalog
 from gkpub.content.schema import ATTRIBUTES, FIELDS, STAGES
 from gkpub.content.vocab import FIXED_VOCABS
-from gkpub.util.errors import ErrorList
+from gkpub.util.errors import ErrorList, UsageError
 
 REPO = Path(__file__).resolve().parents[1]
 TODAY = "2026-12-03"
@@ -176,6 +178,19 @@ def test_admin_page_loads_nothing_from_elsewhere(demo_admin: tuple[Path, dict[st
     assert not list(admin.glob("*.map"))
     js = (admin / "gkpub-admin.js").read_text(encoding="utf-8")
     assert "preSave" in js and "## 姓名（脱敏）" in js
+
+
+def test_the_install_hint_pins_what_package_json_pins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installed gkpub has no node_modules beside it (the engine root of a wheel is
+    site-packages): the site is told to install the versions the engine was tested with."""
+    pinned = json.loads((REPO / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    assert {name: pinned[name] for name in admin.NPM_VERSIONS} == admin.NPM_VERSIONS
+    monkeypatch.setattr(admin, "ENGINE_ROOT", tmp_path / "site-packages")
+    with pytest.raises(UsageError) as exc:
+        admin.decap_dist(tmp_path)
+    assert f"npm install --save-exact decap-cms@{admin.NPM_VERSIONS['decap-cms']}" in str(exc.value)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert " ".join(f"{n}@{v}" for n, v in admin.NPM_VERSIONS.items()) in readme
 
 
 def test_config_is_deterministic(demo_admin: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:

@@ -334,6 +334,7 @@ def admin_js(catalog: Catalog) -> str:
 # -- where things are -----------------------------------------------------------------------
 
 ENGINE_ROOT = Path(__file__).resolve().parents[2]
+NPM_VERSIONS = {"decap-cms": "3.16.3", "decap-server": "3.11.3"}  # pinned in package.json as well
 
 
 def _node_package(site_dir: Path, name: str) -> Path:
@@ -342,7 +343,7 @@ def _node_package(site_dir: Path, name: str) -> Path:
         if (path / "package.json").is_file():
             return path
     raise UsageError(f"找不到 npm 包 {name}：请在 gkpub 目录运行 scripts/setup.sh（或 npm ci），"
-                     f"或在站点目录运行 npm install --save-exact {name}")
+                     f"或在站点目录运行 npm install --save-exact {name}@{NPM_VERSIONS[name]}")
 
 
 def decap_dist(site_dir: Path) -> Path:
