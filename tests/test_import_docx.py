@@ -411,6 +411,18 @@ def test_an_unknown_issuer_names_the_org_it_most_likely_is(mini_site: Path, tmp_
     assert run("check", "--site", str(mini_site), "--today", TODAY.isoformat()) == 0
 
 
+def test_an_office_of_a_body_is_not_that_body(mini_site: Path, tmp_path: Path, capsys) -> None:
+    """「测试区人民政府办公室」 contains 「测试区人民政府」 but is another body: asked, never assumed."""
+    doc = notice(tmp_path, doc_no="测政办发〔2026〕3号", org="测试区人民政府办公室")
+    assert import_docx(mini_site, doc, "--catalog", POLICY) == 1
+    err = capsys.readouterr().err
+    assert "发文机关「测试区人民政府办公室」不在 site.toml 的 [[org]] 中；" in err, err
+    assert new_items(mini_site) == []
+    assert import_docx(mini_site, doc, "--catalog", POLICY, "--org", "测试区人民政府") == 0  # published under it
+    [item] = new_items(mini_site)
+    assert front_matter(item)[0]["公开主体"] == "测试区人民政府"
+
+
 def test_a_new_issuer_gets_a_ready_to_paste_org(mini_site: Path, tmp_path: Path, capsys) -> None:
     doc = notice(tmp_path, doc_no="测文旅发〔2026〕7号", org="测试区文化和旅游局")  # 测民发 would name 区民政局
     assert import_docx(mini_site, doc, "--catalog", POLICY) == 1

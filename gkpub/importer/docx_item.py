@@ -347,10 +347,27 @@ def _org_in(text: str, cfg: SiteConfig) -> Org | None:
     exact = cfg.org_by_name(text)
     if exact is not None:
         return exact
-    found = [(text.find(o.name), -len(o.name), o) for o in cfg.orgs if o.name in text]
+    names = [n for o in cfg.orgs for n in (o.name, o.short) if n]
+    found = [(at, -len(o.name), o) for o in cfg.orgs if (at := _named_at(text, o.name, names)) >= 0]
     if not found:
-        found = [(text.find(o.short), -len(o.short), o) for o in cfg.orgs if o.short and o.short in text]
+        found = [(at, -len(o.short), o) for o in cfg.orgs if o.short and (at := _named_at(text, o.short, names)) >= 0]
     return min(found, key=lambda f: (f[0], f[1]))[2] if found else None
+
+
+_AFTER_A_NAME = ("文件", "关于", "（", "(", "，", "、", ",", "；", ";", "·")
+
+
+def _named_at(text: str, name: str, names: list[str]) -> int:
+    """Where ``text`` names the body ``name`` itself (-1: nowhere): followed by nothing, by 文件
+    or 关于, a separator or another body (joint signatures), never by more of a longer name —
+    「青禾区人民政府办公室」 is not 「青禾区人民政府」."""
+    at = text.find(name)
+    while at >= 0:
+        rest = text[at + len(name):]
+        if not rest or rest.startswith(_AFTER_A_NAME) or any(rest.startswith(n) for n in names):
+            return at
+        at = text.find(name, at + 1)
+    return -1
 
 
 def _issuer(g: gongwen.Gongwen, cfg: SiteConfig, given: str | None, where: str, problems: ErrorList) -> Org | None:
