@@ -525,6 +525,12 @@ def test_a_roster_becomes_a_masked_notice_table(mini_site: Path, tmp_path: Path,
         ["制表单位：测试区民政局", None, None, None, None],
     ]))
     assert run("import", "list", str(sheet), "--site", str(mini_site), "--today", TODAY.isoformat(),
+               "--days", "7") == 2  # no --catalog: the list columns there are
+    assert capsys.readouterr().err.strip() == (
+        f"gkpub: 请用 --catalog 指定这份名单所属的目录（领域/事项/公开内容），如 --catalog {LIST_LEAF}；"
+        f"名单类的目录条目有：{LIST_LEAF}")
+    assert new_items(mini_site) == []
+    assert run("import", "list", str(sheet), "--site", str(mini_site), "--today", TODAY.isoformat(),
                "--catalog", LIST_LEAF, "--days", "7") == 0
     [item] = new_items(mini_site)
     meta, body = front_matter(item)

@@ -29,7 +29,7 @@ def add_import_item_parsers(what: argparse._SubParsersAction, site_args: Callabl
     li = what.add_parser("list", help="把 Excel 名单（.xlsx、.xls 或 .csv）转换为一篇公示信息，个人信息自动遮蔽")
     li.add_argument("file", type=Path, metavar="文件", help="名单：.xlsx、.xls 或 .csv（第一行可以是标题）")
     site_args(li)
-    li.add_argument("--catalog", required=True, metavar="领域/事项/公开内容",
+    li.add_argument("--catalog", default=None, metavar="领域/事项/公开内容",
                     help="所属目录：领域/事项/公开内容，如 养老服务/高龄津贴/发放名单")
     li.add_argument("--title", default=None, metavar="标题", help="标题；省略时用表格的标题行，没有时用文件名")
     li.add_argument("--org", default=None, metavar="公开主体", help="公开主体；省略时用目录条目的公开主体")

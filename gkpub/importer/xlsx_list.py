@@ -48,7 +48,7 @@ class ListImport:
     file: Path
     site_dir: Path
     today: dt.date
-    catalog: str
+    catalog: str | None
     next_index: NextIndex  # authoring/new_item.py's, as for docx_item
     place: Place
     title: str | None = None
@@ -167,6 +167,10 @@ def import_list(opts: ListImport) -> int:
     errors = ErrorList(root=opts.site_dir)
     catalog = load_catalog(opts.site_dir, cfg, errors)
     leaves = catalog.leaf_by_path()
+    if not opts.catalog:  # name the list columns there are (名单, 公示), the way import docx does
+        lists = [p for p in leaves if "名单" in p or "公示" in p] or list(leaves)
+        raise UsageError("请用 --catalog 指定这份名单所属的目录（领域/事项/公开内容），"
+                         f"如 --catalog {lists[0] if lists else '…'}；名单类的目录条目有：{'、'.join(lists[:8])}")
     leaf = leaves.get(opts.catalog.replace(" ", ""))
     if leaf is None:
         raise UsageError(f"目录{not_in_catalog(opts.catalog, leaves)}")
