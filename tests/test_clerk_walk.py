@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY, item_text, run, write_item
-from test_import_docx import front_matter, import_docx, new_items, notice
+from test_import_docx import front_matter, import_docx, import_list_asking, new_items, notice
 from test_new_item import _run_on_a_terminal
 
-from gkpub.authoring.new_item import item_path, next_index_no
 from gkpub.content.loader import load_site
-from gkpub.importer.xlsx_list import ListImport, import_list
 from gkpub.outputs.search.records import notices
 
 DAY = TODAY.isoformat()
@@ -83,23 +81,10 @@ def test_a_date_that_is_no_day_gets_the_general_example(mini_site: Path, capsys)
 
 # ---------------------------------------------------------------- gkpub import list: the period asked for
 
-def _import_asking(site: Path, sheet: Path, answers: list[str]) -> tuple[int, list[str]]:
-    given = iter(answers)
-    asked: list[str] = []
-
-    def ask(prompt: str) -> str:
-        asked.append(prompt)
-        return next(given)
-
-    code = import_list(ListImport(file=sheet, site_dir=site, today=TODAY, catalog=LIST_LEAF,
-                                  next_index=next_index_no, place=item_path, title="高龄津贴发放名单", ask=ask))
-    return code, asked
-
-
 def test_the_end_of_the_period_can_be_answered_in_days(mini_site: Path, tmp_path: Path, capsys) -> None:
     sheet = tmp_path / "名单.csv"
     sheet.write_text("序号,户主姓名,村（社区）\n1,王大爷,东城社区\n", encoding="utf-8")
-    code, asked = _import_asking(mini_site, sheet, ["2026-11-24", "七天", "7天"])
+    code, asked = import_list_asking(mini_site, sheet, ["2026-11-24", "七天", "7天"])
     assert code == 0 and len(asked) == 3
     assert asked[1] == "公示结束日期（YYYY-MM-DD），或公示天数（如 7）："
     assert (f"「七天」既不是 YYYY-MM-DD 格式的日期（如 {DAY}），也不是公示天数（如 7，用阿拉伯数字）"
@@ -111,7 +96,7 @@ def test_the_end_of_the_period_can_be_answered_in_days(mini_site: Path, tmp_path
 def test_a_bad_start_date_shows_today_as_the_example(mini_site: Path, tmp_path: Path, capsys) -> None:
     sheet = tmp_path / "名单.csv"
     sheet.write_text("序号,户主姓名\n1,王大爷\n", encoding="utf-8")
-    code, _ = _import_asking(mini_site, sheet, ["11月24日", "", "2026-11-30"])
+    code, _ = import_list_asking(mini_site, sheet, ["11月24日", "", "2026-11-30"])
     assert code == 0
     assert f"「11月24日」不是 YYYY-MM-DD 格式的日期，如 {DAY}" in capsys.readouterr().err
 

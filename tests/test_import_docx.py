@@ -549,20 +549,26 @@ def test_a_roster_becomes_a_masked_notice_table(mini_site: Path, tmp_path: Path,
     assert f"<td>{ids[1][:4]}{'*' * 10}{ids[1][-4:]}</td>" in html and "<td>李奶奶</td>" in html
 
 
+def import_list_asking(site: Path, sheet: Path, answers: list[str]) -> tuple[int, list[str]]:
+    """`gkpub import list` of ``sheet`` without a 公示期, ``answers`` typed at its questions (asked back)."""
+    given = iter(answers)
+    asked: list[str] = []
+
+    def ask(prompt: str) -> str:
+        asked.append(prompt)
+        return next(given)
+
+    code = import_list(ListImport(file=sheet, site_dir=site, today=TODAY, catalog=LIST_LEAF,
+                                  next_index=next_index_no, place=item_path, title="高龄津贴发放名单", ask=ask))
+    return code, asked
+
+
 def test_names_are_masked_when_the_site_asks_and_the_period_can_be_asked_for(mini_site: Path, tmp_path: Path) -> None:
     toml = mini_site / "site.toml"
     toml.write_text(toml.read_text(encoding="utf-8") + "\n[privacy]\nmask_names = true\n", encoding="utf-8")
     sheet = tmp_path / "名单.csv"
     sheet.write_text("序号,户主姓名,村（社区）\n1,王大爷,东城社区\n2,欧阳明明,西岭村\n", encoding="utf-8")
-    answers = iter(["2026-11-24", "2026-11-30"])
-    asked: list[str] = []
-
-    def ask(prompt: str) -> str:
-        asked.append(prompt)
-        return next(answers)
-
-    code = import_list(ListImport(file=sheet, site_dir=mini_site, today=TODAY, catalog=LIST_LEAF,
-                                  next_index=next_index_no, place=item_path, title="高龄津贴发放名单", ask=ask))
+    code, asked = import_list_asking(mini_site, sheet, ["2026-11-24", "2026-11-30"])
     assert code == 0 and len(asked) == 2 and "公示开始日期" in asked[0]
     [item] = new_items(mini_site)
     meta, body = front_matter(item)
