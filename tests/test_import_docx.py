@@ -395,6 +395,14 @@ def test_mask_writes_the_masked_form(mini_site: Path, tmp_path: Path) -> None:
     assert f"身份证号：{number[:4]}{'*' * 10}{number[-4:]}，电话138****5678" in html
 
 
+def test_mask_masks_a_number_written_twice(mini_site: Path, tmp_path: Path) -> None:
+    doc = notice(tmp_path, extra=("联系人甲电话13812345678，联系人乙电话13812345678。",))
+    assert import_docx(mini_site, doc, "--catalog", POLICY, "--mask") == 0
+    [item] = new_items(mini_site)
+    text = item.read_text(encoding="utf-8")
+    assert "13812345678" not in text and text.count("138\\*\\*\\*\\*5678") == 2
+
+
 # ---------------------------------------------------------------- who issued it, its number
 
 def test_an_unknown_issuer_names_the_org_it_most_likely_is(mini_site: Path, tmp_path: Path, capsys) -> None:

@@ -317,16 +317,17 @@ def _personal_data(doc: DocxText, cfg: SiteConfig, mask: bool, where: str, probl
     count = 0
 
     def check(text: str, line: int, label: str) -> str:
+        """``line``: the paragraph's (or table row's) line, whatever soft breaks it holds."""
         nonlocal count
+        masked: set[str] = set()
         for hit in scan(text, cfg.privacy_allow):
-            at = line + hit.line - 1
-            if mask and hit.value in text:
+            if not mask:
+                problems.add(where, line, label,
+                             f"发现未遮蔽的{hit.kind}「{hit.shown}」；公开前应改为「{hit.masked}」{MASK_HINT}")
+            elif hit.value not in masked:  # every copy of a number is masked at its first hit
+                count += text.count(hit.value)
                 text = text.replace(hit.value, hit.masked)
-                count += 1
-            else:
-                how = MASK_HINT if not mask else "（跨行书写，无法自动遮蔽，请在 Word 中修改）"
-                problems.add(where, at, label,
-                             f"发现未遮蔽的{hit.kind}「{hit.shown}」；公开前应改为「{hit.masked}」{how}")
+                masked.add(hit.value)
         return text
 
     for b in doc.blocks:
