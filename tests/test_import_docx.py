@@ -571,6 +571,15 @@ def import_list_asking(site: Path, sheet: Path, answers: list[str]) -> tuple[int
     return code, asked
 
 
+def test_a_cell_with_a_line_break_stays_in_its_row(mini_site: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "名单.csv"
+    sheet.write_text('序号,姓名,住址\n1,王某,"东城街道\n幸福小区"\n2,李某,西岭村\n', encoding="utf-8")
+    assert run("import", "list", str(sheet), "--site", str(mini_site), "--today", TODAY.isoformat(),
+               "--catalog", LIST_LEAF, "--days", "7") == 0
+    [item] = new_items(mini_site)
+    assert "| 1 | 王某 | 东城街道 幸福小区 |\n| 2 | 李某 | 西岭村 |" in front_matter(item)[1]
+
+
 def test_names_are_masked_when_the_site_asks_and_the_period_can_be_asked_for(mini_site: Path, tmp_path: Path) -> None:
     toml = mini_site / "site.toml"
     toml.write_text(toml.read_text(encoding="utf-8") + "\n[privacy]\nmask_names = true\n", encoding="utf-8")

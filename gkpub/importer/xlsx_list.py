@@ -32,7 +32,8 @@ from gkpub.content.frontmatter import yaml_scalar
 from gkpub.content.hints import not_in_catalog
 from gkpub.content.pii_check import NAME_HEADERS, masked_name
 from gkpub.importer.docx_item import NextIndex, Place, print_unwritten, site_config, write_checked
-from gkpub.importer.docx_markdown import escape
+from gkpub.importer.docx_markdown import MarkdownWriter, escape
+from gkpub.importer.docx_read import Table
 from gkpub.importer.sheets import Sheet, read_sheets
 from gkpub.rules.pii import BANK_CARD, ID_CARD, MOBILE, mask, scan
 from gkpub.util.errors import ErrorList, UsageError, did_you_mean
@@ -195,10 +196,9 @@ def import_list(opts: ListImport) -> int:
     index_no = opts.next_index(opts.site_dir, org.code, start.year if start > opts.today else opts.today.year)
     path = opts.place(opts.site_dir, leaf, index_no, title=title, day=opts.today)
     width = len(roster.header)
-    table = ["| " + " | ".join(escape(h, inside=True) for h in roster.header) + " |", "|" + " --- |" * width]
-    table += ["| " + " | ".join(escape(c, inside=True) for c in (r + [""] * width)[:width]) + " |" for r in rows]
+    table = MarkdownWriter({}, lambda *_: None, title).table(Table(0, [roster.header, *(r[:width] for r in rows)]))
     # the page and the printed notice state the 公示期 and whom to tell of an objection (templates)
-    body = [f"现将{escape(title)}予以公示。", "\n".join(table)]
+    body = [f"现将{escape(title)}予以公示。", table]
     body += [escape(n) for n in roster.notes]
     written = min(opts.today, start)
     text = "\n".join([
