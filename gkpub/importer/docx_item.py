@@ -39,7 +39,7 @@ from pathlib import Path, PurePosixPath
 from gkpub.content.catalog import load_catalog
 from gkpub.content.config import Org, SiteConfig, load_config
 from gkpub.content.frontmatter import yaml_scalar
-from gkpub.content.hints import near_typo, not_in_catalog, org_snippet
+from gkpub.content.hints import near_typo, not_in_catalog, org_snippet, unknown_org_message
 from gkpub.content.items import item_files, validate_document
 from gkpub.content.model import Leaf
 from gkpub.content.pii_sources import attachment_pii
@@ -48,7 +48,7 @@ from gkpub.importer import gongwen
 from gkpub.importer.docx_markdown import MarkdownWriter
 from gkpub.importer.docx_read import DocxText, Embedded, Image, Para, Table, read_docx
 from gkpub.rules.pii import scan
-from gkpub.util.errors import BuildFailed, ErrorList, UsageError, did_you_mean
+from gkpub.util.errors import BuildFailed, ErrorList, UsageError
 
 IMAGE_TYPES = {"png": "png", "jpeg": "jpg", "jpg": "jpg", "gif": "gif", "webp": "webp"}
 MASK_HINT = "；或加 --mask 按本站的遮蔽规则自动遮蔽后导入"
@@ -375,8 +375,7 @@ def _issuer(g: gongwen.Gongwen, cfg: SiteConfig, given: str | None, where: str, 
     if given is not None:
         org = cfg.org_by_name(given)
         if org is None:
-            raise UsageError(f"--org「{given}」不在 site.toml 的 [[org]] 中；{did_you_mean(given, cfg.org_names)}"
-                             f"可用：{'、'.join(cfg.org_names)}")
+            raise UsageError(f"--org {unknown_org_message(given, cfg)}")
         return org
     title_prefix = g.title.split("关于")[0] if "关于" in g.title else ""
     candidates = [(s, g.date_line - len(g.signatures) + k) for k, s in enumerate(g.signatures)]

@@ -29,7 +29,7 @@ from pathlib import Path
 from gkpub.content.catalog import load_catalog
 from gkpub.content.config import SiteConfig
 from gkpub.content.frontmatter import yaml_scalar
-from gkpub.content.hints import not_in_catalog
+from gkpub.content.hints import not_in_catalog, unknown_org_message
 from gkpub.content.pii_check import NAME_HEADERS, masked_name
 from gkpub.importer.docx_item import NextIndex, Place, print_unwritten, site_config, write_checked
 from gkpub.importer.docx_markdown import MarkdownWriter, escape
@@ -178,8 +178,7 @@ def import_list(opts: ListImport) -> int:
     org_name = opts.org or leaf.elements.get("公开主体") or cfg.government
     org = cfg.org_by_name(org_name)
     if org is None:
-        raise UsageError(f"公开主体「{org_name}」不在 site.toml 的 [[org]] 中；{did_you_mean(org_name, cfg.org_names)}"
-                         "可用 --org 指定")
+        raise UsageError(f"--org 或目录条目的公开主体{unknown_org_message(org_name, cfg)}")
     sheets = [s for s in read_sheets(opts.file) if any(any(c for c in r) for r in s.rows)]
     if opts.sheet is not None:
         named = [s for s in sheets if s.name == opts.sheet]
