@@ -64,7 +64,8 @@ def did_you_mean_typo(value: str, choices: Iterable[str], budget: int | None = N
     return f"是不是「{hit}」？" if hit else ""
 
 
-def _q(text: str) -> str:
+def toml_str(text: str) -> str:
+    """``text`` as a TOML basic string."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -95,12 +96,12 @@ def org_snippet(name: str, cfg: SiteConfig) -> str:
     district = cfg.district
     if district and name.startswith(district) and len(name) > len(district) + 1:
         short = district[-1] + name[len(district):]  # 青禾区应急管理局 → 区应急管理局
-    lines = ["[[org]]", f"name = {_q(name)}"]
+    lines = ["[[org]]", f"name = {toml_str(name)}"]
     if short and short != name:
-        lines.append(f"short = {_q(short)}")
+        lines.append(f"short = {toml_str(short)}")
     code = next(placeholder_codes(o.code for o in cfg.orgs))
-    lines += [f"code = {_q(code)}   # 占位代码：换成本机关的统一社会信用代码（18 位）",
-              f"kind = {_q(org_kind(name))}   # 区政府 | 区级部门 | 街镇",
+    lines += [f"code = {toml_str(code)}   # 占位代码：换成本机关的统一社会信用代码（18 位）",
+              f"kind = {toml_str(org_kind(name))}   # 区政府 | 区级部门 | 街镇",
               'address = ""   # 办公地址', 'phone = ""   # 联系电话']
     return "\n".join("    " + line for line in lines)
 

@@ -21,11 +21,10 @@ import tomllib
 from dataclasses import dataclass
 
 from gkpub.content.config import Org, SiteConfig
-from gkpub.content.hints import PLACEHOLDER_BODY, placeholder_codes
+from gkpub.content.hints import PLACEHOLDER_BODY, org_kind, placeholder_codes, toml_str
 
 _TABLE_RE = re.compile(r"^\s*\[")
 _ORG_RE = re.compile(r"^\s*\[\[\s*org\s*\]\]")
-_TOWNSHIP_ENDS = ("街道办事处", "街道", "镇人民政府", "乡人民政府", "镇", "乡")
 
 
 @dataclass(frozen=True)
@@ -39,14 +38,6 @@ class NewOrg:
 
 def is_placeholder(code: str) -> bool:
     return code.startswith(PLACEHOLDER_BODY)
-
-
-def _kind(name: str) -> str:
-    if name.endswith(_TOWNSHIP_ENDS):
-        return "街镇"
-    if name.endswith("人民政府"):
-        return "区政府"
-    return "区级部门"
 
 
 def new_orgs(written: list[str], cfg: SiteConfig, taken_codes: set[str]) -> list[NewOrg]:
@@ -71,12 +62,8 @@ def new_orgs(written: list[str], cfg: SiteConfig, taken_codes: set[str]) -> list
             short = tail + w[len(district):]
         elif tail and w.startswith(tail) and len(w) > 2:
             name = district + w[1:]
-        out.append(NewOrg(written=w, name=name, short=short, code=next(codes), kind=_kind(name)))
+        out.append(NewOrg(written=w, name=name, short=short, code=next(codes), kind=org_kind(name)))
     return out
-
-
-def _q(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def snippet(orgs: list[NewOrg], source: str) -> str:
@@ -84,11 +71,11 @@ def snippet(orgs: list[NewOrg], source: str) -> str:
              "# code 是格式正确的占位代码，不是真实代码：该机关发布第一条信息之前，必须换成它的统一社会信用代码",
              "# （每条信息的索引号都以它开头，索引号一经公开就不再改变）；kind 是按名称推断的，请核对。"]
     for o in orgs:
-        lines += ["", "[[org]]", f"name = {_q(o.name)}"]
+        lines += ["", "[[org]]", f"name = {toml_str(o.name)}"]
         if o.short != o.name:
-            lines.append(f"short = {_q(o.short)}")
-        lines += [f"code = {_q(o.code)}   # 占位代码：换成本机关的统一社会信用代码（18 位）",
-                  f"kind = {_q(o.kind)}   # 区政府 | 区级部门 | 街镇"]
+            lines.append(f"short = {toml_str(o.short)}")
+        lines += [f"code = {toml_str(o.code)}   # 占位代码：换成本机关的统一社会信用代码（18 位）",
+                  f"kind = {toml_str(o.kind)}   # 区政府 | 区级部门 | 街镇"]
     return "\n".join(lines) + "\n"
 
 
