@@ -83,6 +83,16 @@ def test_tab_in_the_catalogue_is_one_error_not_one_per_item(mini_site: Path, cap
         "（下一级缩进两个空格，同一级对齐）"]
 
 
+def test_a_catalogue_file_with_a_bad_name_is_one_error_not_one_per_item(mini_site: Path, capsys) -> None:
+    cat = mini_site / "content" / "catalog"
+    (cat / "yanglao.yaml").rename(cat / "Yang_lao.yaml")
+    for n in range(2, 5):
+        write_item(mini_site, f"b{n}.md", item_text(**{"索引号": f"11530000MB00000025/2026-0000{n}"}))
+    assert errors_of(mini_site, capsys) == [
+        "content/catalog/Yang_lao.yaml: 文件名「Yang_lao.yaml」会成为网址，"
+        "只能用小写字母、数字和连字符，如 yanglao.yaml"]
+
+
 def test_item_of_another_domain_is_still_judged_when_one_catalogue_file_is_broken(mini_site: Path, capsys) -> None:
     (mini_site / "content" / "catalog" / "jiuye.yaml").write_text("领域: 就业创业\n事项:\n\t- 名称: 坏\n",
                                                                    encoding="utf-8")

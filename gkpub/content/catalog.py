@@ -98,90 +98,98 @@ def load_catalog(site_dir: Path, cfg: SiteConfig, errors: ErrorList) -> Catalog:
     names: set[str] = set()
     trusted = (os.path.realpath(site_dir), os.path.realpath(cat_dir))
     for path in files:
-        rel = errors.rel(path)
         n_before = len(errors)
-        real = os.path.realpath(path)
-        if path.is_symlink() and not any(inside(real, t) for t in trusted):
-            rel = f"content/catalog/{path.name}"  # the link itself, not where it leads
-            errors.errors.append(ContentError(rel, 0, "", f"「{path.name}」是指向站点目录以外（{real}）的符号链接；"
-                                                          "请把文件本身放进 content/catalog/"))
-            continue
-        if not SLUG_RE.match(path.stem):
-            errors.add(rel, 0, "", f"文件名「{path.name}」会成为网址，只能用小写字母、数字和连字符，如 yanglao.yaml")
-            continue
-        text = ""  # an undecodable file: its domain is unknown
-        try:
-            text = read_text(path)
-            data = load_yaml(text)
-        except SourceError as exc:
-            errors.add(rel, exc.line, "", exc.message)
-            m = _DOMAIN_LINE.search(text)
-            catalog.broken.append(m.group(1).strip().strip("\"'") if m else "")
-            continue
-        except OSError as exc:  # e.g. a link to a file that is gone
-            errors.add(rel, 0, "", f"无法读取这个目录文件（{exc.strerror}）")
-            continue
-        if not isinstance(data, dict):
-            errors.add(rel, 1, "", "目录文件应以「领域: 名称」开头，并有「事项:」列表")
-            continue
-        _check_keys(data, DOMAIN_KEYS, rel, errors, 1)
-        name = str(data.get("领域", "")).strip()
-        if not name:
-            errors.add(rel, 1, "领域", "缺少领域名称")
-        elif name in names:
-            errors.add(rel, _line(data, "领域", 1), "领域", f"领域「{name}」在另一个目录文件中已经定义")
-        names.add(name)
-        dom_el = _elements(data, cfg, rel, errors, {})
-        domain = Domain(slug=path.stem, name=name, category=str(data.get("类别", "")),
-                        description=str(data.get("说明", "")), elements=dom_el, source=rel)
-        matters = data.get("事项")
-        if not isinstance(matters, list) or not matters:
-            errors.add(rel, _line(data, "事项", 1), "事项", "应是至少包含一个事项的列表")
-            matters = []
-        m_codes: set[str] = set()
-        for m_node in matters:
-            if not isinstance(m_node, dict):
-                errors.add(rel, _line(data, "事项", 1), "事项", "每个事项应有「名称」「代码」「公开内容」")
-                continue
-            m_line = min(m_node.lines.values()) if isinstance(m_node, LinedDict) and m_node.lines else 0
-            _check_keys(m_node, MATTER_KEYS, rel, errors, m_line)
-            m_code = _slug(m_node, "代码", rel, errors, m_line, m_codes)
-            m_name = str(m_node.get("名称", "")).strip()
-            if not m_name:
-                errors.add(rel, m_line, "名称", "事项缺少名称")
-            matter = Matter(domain=domain, code=m_code, name=m_name,
-                            elements=_elements(m_node, cfg, rel, errors, dom_el))
-            if FLOW_KEY in m_node:
-                matter.flow = parse_flow(m_node[FLOW_KEY], rel, _line(m_node, FLOW_KEY, m_line), errors,
-                                         f"{m_name}办理流程")
-            leaves = m_node.get("公开内容")
-            if not isinstance(leaves, list) or not leaves:
-                errors.add(rel, _line(m_node, "公开内容", m_line), "公开内容", "应是至少包含一项公开内容的列表")
-                leaves = []
-            l_codes: set[str] = set()
-            for l_node in leaves:
-                if not isinstance(l_node, dict):
-                    errors.add(rel, _line(m_node, "公开内容", m_line), "公开内容",
-                               "每项公开内容应有「名称」「代码」「过程」等要素")
-                    continue
-                l_line = min(l_node.lines.values()) if isinstance(l_node, LinedDict) and l_node.lines else 0
-                _check_keys(l_node, LEAF_KEYS, rel, errors, l_line)
-                l_code = _slug(l_node, "代码", rel, errors, l_line, l_codes)
-                l_name = str(l_node.get("名称", "")).strip()
-                el = _elements(l_node, cfg, rel, errors, matter.elements)
-                if "过程" not in el:
-                    errors.add(rel, l_line, "过程", f"公开内容「{l_name}」缺少过程；可用：决策、执行、管理、服务、结果")
-                if "公开主体" not in el:
-                    errors.add(rel, l_line, "公开主体",
-                               f"公开内容「{l_name}」缺少公开主体（可在领域、事项或本项中给出）")
-                flow = None
-                if FLOW_KEY in l_node:
-                    flow = parse_flow(l_node[FLOW_KEY], rel, _line(l_node, FLOW_KEY, l_line), errors,
-                                      f"{m_name}{l_name}流程")
-                matter.leaves.append(Leaf(domain=domain, matter=matter, code=l_code, name=l_name,
-                                          elements=el, source=rel, line=l_line, flow=flow))
-            domain.matters.append(matter)
-        catalog.domains.append(domain)
-        if len(errors) > n_before and name:  # its leaves may be missing: items under it are not judged
+        domain, name = _load_file(path, cfg, errors, names, trusted)
+        if domain is not None:
+            catalog.domains.append(domain)
+        if len(errors) > n_before:  # its leaves may be missing: items under it are not judged
             catalog.broken.append(name)
     return catalog
+
+
+def _load_file(path: Path, cfg: SiteConfig, errors: ErrorList, names: set[str],
+               trusted: tuple[str, str]) -> tuple[Domain | None, str]:
+    """One catalogue file: its domain (None when it cannot be used) and the domain's name
+    ("" when not even that can be told)."""
+    rel = errors.rel(path)
+    real = os.path.realpath(path)
+    if path.is_symlink() and not any(inside(real, t) for t in trusted):
+        rel = f"content/catalog/{path.name}"  # the link itself, not where it leads
+        errors.errors.append(ContentError(rel, 0, "", f"「{path.name}」是指向站点目录以外（{real}）的符号链接；"
+                                                      "请把文件本身放进 content/catalog/"))
+        return None, ""
+    if not SLUG_RE.match(path.stem):
+        errors.add(rel, 0, "", f"文件名「{path.name}」会成为网址，只能用小写字母、数字和连字符，如 yanglao.yaml")
+        return None, ""
+    text = ""  # an undecodable file: its domain is unknown
+    try:
+        text = read_text(path)
+        data = load_yaml(text)
+    except SourceError as exc:
+        errors.add(rel, exc.line, "", exc.message)
+        m = _DOMAIN_LINE.search(text)
+        return None, m.group(1).strip().strip("\"'") if m else ""
+    except OSError as exc:  # e.g. a link to a file that is gone
+        errors.add(rel, 0, "", f"无法读取这个目录文件（{exc.strerror}）")
+        return None, ""
+    if not isinstance(data, dict):
+        errors.add(rel, 1, "", "目录文件应以「领域: 名称」开头，并有「事项:」列表")
+        return None, ""
+    _check_keys(data, DOMAIN_KEYS, rel, errors, 1)
+    name = str(data.get("领域", "")).strip()
+    if not name:
+        errors.add(rel, 1, "领域", "缺少领域名称")
+    elif name in names:
+        errors.add(rel, _line(data, "领域", 1), "领域", f"领域「{name}」在另一个目录文件中已经定义")
+    names.add(name)
+    dom_el = _elements(data, cfg, rel, errors, {})
+    domain = Domain(slug=path.stem, name=name, category=str(data.get("类别", "")),
+                    description=str(data.get("说明", "")), elements=dom_el, source=rel)
+    matters = data.get("事项")
+    if not isinstance(matters, list) or not matters:
+        errors.add(rel, _line(data, "事项", 1), "事项", "应是至少包含一个事项的列表")
+        matters = []
+    m_codes: set[str] = set()
+    for m_node in matters:
+        if not isinstance(m_node, dict):
+            errors.add(rel, _line(data, "事项", 1), "事项", "每个事项应有「名称」「代码」「公开内容」")
+            continue
+        m_line = min(m_node.lines.values()) if isinstance(m_node, LinedDict) and m_node.lines else 0
+        _check_keys(m_node, MATTER_KEYS, rel, errors, m_line)
+        m_code = _slug(m_node, "代码", rel, errors, m_line, m_codes)
+        m_name = str(m_node.get("名称", "")).strip()
+        if not m_name:
+            errors.add(rel, m_line, "名称", "事项缺少名称")
+        matter = Matter(domain=domain, code=m_code, name=m_name,
+                        elements=_elements(m_node, cfg, rel, errors, dom_el))
+        if FLOW_KEY in m_node:
+            matter.flow = parse_flow(m_node[FLOW_KEY], rel, _line(m_node, FLOW_KEY, m_line), errors,
+                                     f"{m_name}办理流程")
+        leaves = m_node.get("公开内容")
+        if not isinstance(leaves, list) or not leaves:
+            errors.add(rel, _line(m_node, "公开内容", m_line), "公开内容", "应是至少包含一项公开内容的列表")
+            leaves = []
+        l_codes: set[str] = set()
+        for l_node in leaves:
+            if not isinstance(l_node, dict):
+                errors.add(rel, _line(m_node, "公开内容", m_line), "公开内容",
+                           "每项公开内容应有「名称」「代码」「过程」等要素")
+                continue
+            l_line = min(l_node.lines.values()) if isinstance(l_node, LinedDict) and l_node.lines else 0
+            _check_keys(l_node, LEAF_KEYS, rel, errors, l_line)
+            l_code = _slug(l_node, "代码", rel, errors, l_line, l_codes)
+            l_name = str(l_node.get("名称", "")).strip()
+            el = _elements(l_node, cfg, rel, errors, matter.elements)
+            if "过程" not in el:
+                errors.add(rel, l_line, "过程", f"公开内容「{l_name}」缺少过程；可用：决策、执行、管理、服务、结果")
+            if "公开主体" not in el:
+                errors.add(rel, l_line, "公开主体",
+                           f"公开内容「{l_name}」缺少公开主体（可在领域、事项或本项中给出）")
+            flow = None
+            if FLOW_KEY in l_node:
+                flow = parse_flow(l_node[FLOW_KEY], rel, _line(l_node, FLOW_KEY, l_line), errors,
+                                  f"{m_name}{l_name}流程")
+            matter.leaves.append(Leaf(domain=domain, matter=matter, code=l_code, name=l_name,
+                                      elements=el, source=rel, line=l_line, flow=flow))
+        domain.matters.append(matter)
+    return domain, name
