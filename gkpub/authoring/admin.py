@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from gkpub.authoring.new_item import next_index_no
+from gkpub.authoring.new_item import next_index_nos
 from gkpub.content.catalog import load_catalog
 from gkpub.content.config import SiteConfig, load_config
 from gkpub.content.elements import DOC_NO_RE, INDEX_NO_RE, TIME_RE
@@ -415,7 +415,8 @@ def write_admin(site_dir: Path, today: dt.date, out: Path | None = None, local_p
     out = (out or default_out(site_dir)).resolve()
     _check_out(out, site_dir.resolve())
     dist = decap_dist(site_dir)
-    next_numbers = {o.name: next_index_no(site_dir, o.code, today.year) for o in cfg.orgs}
+    by_code = next_index_nos(site_dir, [o.code for o in cfg.orgs], today.year)
+    next_numbers = {o.name: by_code[o.code] for o in cfg.orgs}
     config = admin_config(cfg, catalog, settings, next_numbers, local_port)
     out.mkdir(parents=True, exist_ok=True)
     wanted = {"index.html", "config.yml", "gkpub-admin.js"} | {p.name for p in bundle_files(dist)}

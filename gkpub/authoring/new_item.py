@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from gkpub.content.catalog import load_catalog
@@ -29,7 +29,6 @@ _TITLE_HEAD = re.compile(r"^.{0,30}?关于")
 _TITLE_TAIL = re.compile(r"的(?:通知|公告|通告|决定|意见|批复|报告|函)$")
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\s#%&{}$!'`=+@^~\[\]（）()《》「」『』“”‘’，,。；;：、！？]+")
 SHORT_TITLE = 16  # characters of the title kept in the file name
-TITLE_PLACEHOLDERS = ("（请填写标题）",)  # the old --title default: no title
 
 Ask = Callable[[str], str]
 
@@ -40,27 +39,33 @@ def next_index_no(site_dir: Path, code: str, year: int) -> str:
     Reads raw text rather than validated items, so files with other errors still
     reserve their numbers.
     """
-    highest = _highest(site_dir, _INDEX_LINE, lambda m: int(m.group(3))
-                       if m.group(1) == code and int(m.group(2)) == year else 0)
-    return f"{code}/{year}-{highest + 1:05d}"
+    return next_index_nos(site_dir, [code], year)[code]
+
+
+def next_index_nos(site_dir: Path, codes: Iterable[str], year: int) -> dict[str, str]:
+    """next_index_no of each org code, from one reading of the item files."""
+    highest = dict.fromkeys(codes, 0)
+    for text in _item_texts(site_dir):
+        for m in _INDEX_LINE.finditer(text):
+            if m.group(1) in highest and int(m.group(2)) == year:
+                highest[m.group(1)] = max(highest[m.group(1)], int(m.group(3)))
+    return {code: f"{code}/{year}-{n + 1:05d}" for code, n in highest.items()}
 
 
 def next_doc_no(site_dir: Path, prefix: str, year: int) -> str:
     """The 文号 after the highest this 机关代字 has used in ``year`` (from the items' text)."""
     rx = re.compile(r"^文号\s*:\s*['\"]?" + re.escape(prefix) + "〔" + str(year) + r"〕(\d+)号", re.M)
-    return f"{prefix}〔{year}〕{_highest(site_dir, rx, lambda m: int(m.group(1))) + 1}号"
+    highest = max((int(m.group(1)) for text in _item_texts(site_dir) for m in rx.finditer(text)), default=0)
+    return f"{prefix}〔{year}〕{highest + 1}号"
 
 
-def _highest(site_dir: Path, rx: re.Pattern[str], number: Callable[[re.Match[str]], int]) -> int:
-    """The highest ``number`` of a match of ``rx`` in any item file's raw text (0: none)."""
-    highest = 0
+def _item_texts(site_dir: Path) -> Iterator[str]:
+    """The raw text of every item file that can be read."""
     for path in item_files(site_dir):
         try:
-            text = Path(path).read_text(encoding="utf-8", errors="replace")
+            yield Path(path).read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        highest = max([highest, *(number(m) for m in rx.finditer(text))])
-    return highest
 
 
 def short_title(title: str) -> str:
@@ -128,7 +133,7 @@ def missing_options(title: str | None, catalog_path: str | None) -> list[str]:
     missing = []
     if not catalog_path:
         missing.append("--catalog 领域/事项/公开内容")
-    if not title or title in TITLE_PLACEHOLDERS:
+    if not title:
         missing.append("--title 标题")
     return missing
 
@@ -209,7 +214,7 @@ def new_item(site_dir: Path, today: dt.date, org: str | None, catalog_path: str 
     elif ask is not None:
         leaf = _ask_leaf(ask, catalog, leaves)
     assert leaf is not None
-    if not title or title in TITLE_PLACEHOLDERS:
+    if not title:
         assert ask is not None
         title = _ask_title(ask)
     org_obj = _resolve_org(cfg, org, leaf)
