@@ -31,6 +31,7 @@ from gkpub.content.model import Catalog, Domain, Leaf
 from gkpub.content.schema import FIELDS, Field
 from gkpub.content.siteschema import Lines
 from gkpub.content.vocab import FIXED_VOCABS
+from gkpub.store.outguard import output_holding
 from gkpub.util.errors import BuildFailed, ErrorList, UsageError
 
 BODY = "body"  # Decap's name for the Markdown body of a front-matter file
@@ -383,10 +384,9 @@ def default_out(site_dir: Path) -> Path:
 
 def _check_out(out: Path, site_dir: Path) -> None:
     """The admin never goes into a built site (public/, preview/ or any gkpub output)."""
-    for parent in (out, *out.parents):
-        if (parent / ".gkpub-output").exists() or parent in (site_dir / "public", site_dir / "preview"):
-            raise UsageError(f"不能把表单编辑写进生成的网站（{out}）：公开的网站不带编辑器；"
-                             "请用默认的 站点目录/admin，或另选一个目录")
+    if output_holding(out, site_dir) is not None:
+        raise UsageError(f"不能把表单编辑写进生成的网站（{out}）：公开的网站不带编辑器；"
+                         "请用默认的 站点目录/admin，或另选一个目录")
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} 是一个文件，不是目录")
     if out.is_dir() and any(out.iterdir()) and not _ours(out / "config.yml"):

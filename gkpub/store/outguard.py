@@ -33,6 +33,16 @@ def default_out(site_dir: Path, preview: bool) -> Path:
     return site_dir / ("preview" if preview else "public")
 
 
+def output_holding(path: Path, site_dir: Path) -> Path | None:
+    """The output folder ``path`` lies in (or is): the site's public/ or preview/, or any folder
+    holding the output marker — a build deploys or replaces it, so nothing internal goes there."""
+    target = path.resolve()
+    for out in (default_out(site_dir, False).resolve(), default_out(site_dir, True).resolve()):
+        if target.is_relative_to(out):
+            return out
+    return next((p for p in (target, *target.parents) if (p / OUTPUT_MARKER).is_file()), None)
+
+
 def output_kind(out: Path, cache_dir: Path | None = None) -> str | None:
     """SITE or PREVIEW for an existing folder gkpub made, None for an empty one; UsageError
     for a folder with anything else in it."""

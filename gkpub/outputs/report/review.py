@@ -27,7 +27,7 @@ from pathlib import Path
 from gkpub.content.config import Org
 from gkpub.content.model import Item, Site
 from gkpub.outputs.report.page import REPORTS_DIR
-from gkpub.store.outguard import OUTPUT_MARKER, default_out
+from gkpub.store.outguard import output_holding
 from gkpub.util.errors import UsageError
 
 HELD_ATTRIBUTES: tuple[str, ...] = ("依申请公开", "不予公开")
@@ -144,10 +144,7 @@ def review_path(site_dir: Path, year: int, org: Org | None) -> Path:
 def check_not_in_output(path: Path, site_dir: Path) -> None:
     """UsageError when ``path`` lies in an output folder: the site's public/ or preview/, or any
     folder that holds gkpub's output marker (a build would deploy or replace it)."""
-    target = path.resolve()
-    outputs = [default_out(site_dir, preview).resolve() for preview in (False, True)]
-    marked = [p for p in target.parents if (p / OUTPUT_MARKER).is_file()]
-    for out in outputs + marked:
-        if target.is_relative_to(out):
-            raise UsageError(f"复核清单 {path} 不能写在网站输出目录 {out} 里：输出目录会整个部署到网站，"
-                             f"而复核清单是内部材料；请省略 --out（写到 {site_dir / REPORTS_DIR}）或另选目录")
+    out = output_holding(path, site_dir)
+    if out is not None:
+        raise UsageError(f"复核清单 {path} 不能写在网站输出目录 {out} 里：输出目录会整个部署到网站，"
+                         f"而复核清单是内部材料；请省略 --out（写到 {site_dir / REPORTS_DIR}）或另选目录")
