@@ -76,13 +76,13 @@ def test_damaged_or_foreign_state_is_ignored(mini_site: Path, tmp_path: Path) ->
     site, out, cache = _site(mini_site), tmp_path / "out", tmp_path / "cache"
     assert build(site, out, cache) == 0
     state = cache / STATE_FILE
-    tag, memo, config, catalog = pickle.loads(state.read_bytes())
+    tag, (memo, config, catalog) = pickle.loads(state.read_bytes())
     moved = tmp_path / "elsewhere"
     assert LoadState.read(cache, moved).memo.entries == {}  # another site folder: not this state
     # a state that lies about an item (another title, same digest) is not believed from another engine
     entry = memo.entries[str(site / "content/items/yanglao/list-1.md")]
     entry[1].el["标题"] = "不应出现的标题"
-    state.write_bytes(pickle.dumps((("another engine",) + tag[1:], memo, config, catalog)))
+    state.write_bytes(pickle.dumps((("another engine",) + tag[1:], (memo, config, catalog))))
     (site / "content/items/yanglao/list-2.md").write_text(_items(2)[1] + "补充。\n", encoding="utf-8")
     assert build(site, out, cache) == 0
     assert "不应出现的标题" not in (out / "data/items.json").read_text(encoding="utf-8")

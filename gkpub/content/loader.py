@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from gkpub.content.pii_sources import attachments_pii, catalog_pii, site_toml_pi
 from gkpub.content.prepare import PrepareCache
 from gkpub.content.requests import load_register
 from gkpub.rules.workdays import DATA_FILE as HOLIDAYS
+from gkpub.util.cachefile import read_tagged, write_tagged
 from gkpub.util.engine import engine_key
 from gkpub.util.errors import BuildFailed, ErrorList
 
@@ -38,28 +38,20 @@ class LoadState:
         """The state the last build saved: its validated items with the configuration and
         catalogue they point at (one pickle, so the references hold), for this engine only."""
         state = cls()
-        try:
-            tag, memo, config, catalog = pickle.loads((cache_dir / STATE_FILE).read_bytes())
-        except Exception:  # missing or damaged: every item is validated again
-            return state
-        if tag == _state_tag(site_dir):
-            state.memo, state.config, state.catalog = memo, config, catalog
+        stored = read_tagged(cache_dir / STATE_FILE, _state_tag(site_dir))
+        if stored is not None:  # else every item is validated again
+            state.memo, state.config, state.catalog = stored
         return state
 
     def write(self, cache_dir: Path, site_dir: Path) -> None:
         if not self.memo.dirty and (cache_dir / STATE_FILE).is_file():
             return
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = cache_dir / (STATE_FILE + ".tmp")
         self.memo.dirty = False  # as stored
         try:
-            data = pickle.dumps((_state_tag(site_dir), self.memo, self.config, self.catalog),
-                                protocol=pickle.HIGHEST_PROTOCOL)
+            write_tagged(cache_dir / STATE_FILE, _state_tag(site_dir), (self.memo, self.config, self.catalog))
         except BaseException:
             self.memo.dirty = True
             raise
-        tmp.write_bytes(data)
-        tmp.replace(cache_dir / STATE_FILE)
 
 
 STATE_FILE = "loaded.pickle"

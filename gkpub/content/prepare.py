@@ -7,13 +7,13 @@ it is cached by file content and spread over processes; what depends on the site
 from __future__ import annotations
 
 import hashlib
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gkpub.content import markdown
 from gkpub.content.frontmatter import Document, SourceError, read_text, split_document
 from gkpub.content.pii_check import document_pii
+from gkpub.util.cachefile import read_tagged, write_tagged
 from gkpub.util.engine import engine_key
 from gkpub.util.parallel import fork_map
 
@@ -92,15 +92,8 @@ class PrepareCache:
         """Read from disk when first needed: a build whose items are all known (loader's
         state file) never reads it."""
         if self._entries is None:
-            self._entries = {}
             assert self.file is not None
-            if self.file.is_file():
-                try:
-                    tag, entries = pickle.loads(self.file.read_bytes())
-                    if tag == self.tag:
-                        self._entries = entries
-                except Exception:  # a damaged cache is rebuilt, never trusted
-                    self._entries = {}
+            self._entries = read_tagged(self.file, self.tag) or {}
         return self._entries
 
     def get(self, path: str, digest: str) -> Prepared | None:
@@ -127,10 +120,7 @@ class PrepareCache:
     def save(self) -> None:
         if not (self.file and self.dirty):
             return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.file.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps((self.tag, self.entries), protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(self.file)
+        write_tagged(self.file, self.tag, self.entries)
         self.dirty = False
 
 

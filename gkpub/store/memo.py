@@ -8,11 +8,11 @@ entries it used. Deleting the file only costs a slower build.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from gkpub.util.cachefile import read_tagged, write_tagged
 from gkpub.util.engine import engine_key
 
 T = TypeVar("T")
@@ -27,13 +27,8 @@ class Memo:
         self.old: dict[bytes, object] = {}
         self.new: dict[bytes, object] = {}
         self.added = not read
-        if read and path is not None and path.is_file():
-            try:
-                tag, entries = pickle.loads(path.read_bytes())
-                if tag == engine_key():
-                    self.old = entries
-            except Exception:  # damaged: computed again
-                self.old = {}
+        if read and path is not None:
+            self.old = read_tagged(path, engine_key()) or {}
 
     def get(self, key: str | bytes, make: Callable[[], T]) -> T:
         """The value stored under ``key``, or ``make()`` stored under it."""
@@ -49,11 +44,7 @@ class Memo:
 
     def save(self) -> None:
         """Keep what this build used (the caller holds the cache lock)."""
-        if self.path is None or not (self.added or len(self.new) != len(self.old)):
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps((engine_key(), self.new), protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(self.path)
-        self.old, self.added = self.new, False
+        if self.path is not None and (self.added or len(self.new) != len(self.old)):
+            write_tagged(self.path, engine_key(), self.new)
+        self.old, self.added = self.new, False  # without a file too: only what was used is kept
         self.new = {}

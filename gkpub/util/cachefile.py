@@ -1,0 +1,30 @@
+"""One value pickled into a file of the build cache, under a tag that says what it is valid for
+(engine, site…). A missing, damaged or foreign file reads as nothing: a cache only saves time.
+Written through a temporary file beside it and renamed over, so a reader never sees half."""
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+from typing import Any
+
+
+def read_tagged(path: Path, tag: object) -> Any | None:
+    """The value stored in ``path`` under ``tag``; None when there is none (or another tag's)."""
+    try:
+        stored_tag, value = pickle.loads(path.read_bytes())
+    except Exception:  # missing or damaged: computed again, never trusted
+        return None
+    return value if stored_tag == tag else None
+
+
+def write_tagged(path: Path, tag: object, value: object) -> None:
+    data = pickle.dumps((tag, value), protocol=pickle.HIGHEST_PROTOCOL)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
