@@ -159,7 +159,7 @@ def test_markers_are_found_where_a_published_item_shows(tmp_path: Path) -> None:
     set_secret(site, PUBLISHED)
     assert build_here(site, out, True) == 0
     found = leaks(out)
-    shard_fragment = re.compile(r"pagefind/s\d+/fragment/")  # the index is in shards (outputs/search/shards.py)
+    shard_fragment = re.compile(r"pagefind/s-[a-z0-9_-]+/fragment/")  # shards: outputs/search/shards.py
     for where in (SECRET_PAGE, "data/items.json", "feed.xml", "sitemap.xml", "pagefind/s",
                   "stage/juece/index.html"):
         assert any(f.startswith(where) for f in found), (where, found)

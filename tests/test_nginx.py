@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import json
 import os
 import re
 import shutil
@@ -290,8 +291,10 @@ def test_assets_and_pagefind_cache(mount: Mount) -> None:
     assert style.header("Cache-Control") == SHORT  # unversioned addresses: five minutes only
     assert style.header("Expires") == ""  # not the portal's 30-day rule for .css
     assert_security_headers(style, "style.css")
+    manifest = json.loads((mount.public / "pagefind" / "gkpub-search.json").read_text(encoding="utf-8"))
+    a_shard = manifest["bundles"][1]  # /pagefind/s-<领域>-<年份>-<n>/
     for path in ("/pagefind/pagefind.js", "/pagefind/pagefind-worker.js", "/pagefind/pagefind-entry.json",
-                 "/pagefind/wasm.unknown.pagefind", "/pagefind/gkpub-search.json", "/pagefind/s00/pagefind-entry.json"):
+                 "/pagefind/wasm.unknown.pagefind", "/pagefind/gkpub-search.json", a_shard + "pagefind-entry.json"):
         reply = fetch(mount.url(path))
         assert reply.status == 200 and reply.header("Cache-Control") == SHORT, path
         assert_security_headers(reply, path)  # the worker runs under the CSP of its own response
@@ -299,7 +302,8 @@ def test_assets_and_pagefind_cache(mount: Mount) -> None:
               if p.is_file() and (p.suffix == ".pf_meta" or p.parent.name in ("index", "fragment", "filter"))]
     assert {p.parent.name for p in hashed} >= {"pagefind", "index", "fragment", "filter"}
     shard = [p for p in hashed if p.relative_to(mount.public / "pagefind").parts[0].startswith("s")]
-    assert shard, "没有分片索引（/pagefind/sNN/）"  # the sharded layout: hashed files one folder deeper
+    assert shard, "没有分片索引（/pagefind/s-…/）"  # the sharded layout: hashed files one folder deeper
+    hashed += [mount.public / "pagefind" / f for f in manifest["words"]["files"]]  # the word directory
     for p in (hashed[0], hashed[-1], next(p for p in hashed if p.suffix == ".pf_meta"),
               next(p for p in shard if p.suffix == ".pf_meta"), shard[-1]):
         path = "/" + p.relative_to(mount.public).as_posix()

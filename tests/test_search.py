@@ -32,7 +32,7 @@ def search(demo_public: Path):
 
 def test_index_holds_every_item_page_fixed_pages_and_nothing_else(demo_public: Path) -> None:
     manifest = json.loads((demo_public / "pagefind" / "gkpub-search.json").read_text(encoding="utf-8"))
-    assert manifest["version"] == 1 and manifest["tokenizer"] == "gkpub-bigram-2"
+    assert manifest["version"] == 2 and manifest["tokenizer"] == "gkpub-bigram-2"
     assert manifest["bundles"][0] == "/pagefind/" and all(b.startswith("/pagefind/s") for b in manifest["bundles"][1:])
     for b in manifest["bundles"]:
         assert (demo_public / b.strip("/") / "pagefind-entry.json").is_file(), b
@@ -269,6 +269,42 @@ def test_incremental_builds_keep_the_index_true(mini_site: Path) -> None:
     assert not (public / "pagefind").exists()
     build()
     assert len(fragments(public, items_only=True)) == 2
+
+
+def test_an_edit_rebuilds_one_shard_and_the_directory_matches_a_clean_build(tmp_path: Path, monkeypatch) -> None:
+    """Shards by 领域 and year (split by URL hash when large) and the word directory: one edited
+    item re-indexes its shard only, and the whole pagefind/ is the bytes of a clean build."""
+    import subprocess
+    import sys
+
+    from gkpub.outputs.search import shards
+    monkeypatch.setattr(shards, "SHARD_RECORDS", 24)  # 400 items: families per 领域 × 年份, some in parts
+    monkeypatch.setattr(shards, "BUCKET_TOKENS", 64)
+    site, public = tmp_path / "site", tmp_path / "public"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "gen_corpus.py"), "--items", "400", "--out", str(site)],
+                   check=True, capture_output=True)
+
+    def build(out: Path, *extra: str) -> None:
+        assert run("build", "--site", str(site), "--out", str(out), "--today", "2026-11-23", "-q", *extra) == 0
+
+    build(public)
+    manifest = json.loads((public / "pagefind" / "gkpub-search.json").read_text(encoding="utf-8"))
+    names = [b.strip("/").split("/")[-1] for b in manifest["bundles"][1:]]
+    assert len(names) > 20 and any(n.endswith("-1") for n in names), names  # years, and parts of a large one
+    assert manifest["words"]["buckets"] > 1
+    assert sum(manifest["filters"]["类型"].values()) == len(fragments(public)) - 1  # all but the placeholder
+    stamp = {n: (public / "pagefind" / n / "pagefind-entry.json").stat().st_ino for n in names}
+    item = sorted((site / "content" / "items").rglob("*.md"))[7]
+    item.write_text(item.read_text(encoding="utf-8") + "\n\n本段为补充说明：翠微溪畔。\n", encoding="utf-8")
+    build(public)
+    after = {n: (public / "pagefind" / n / "pagefind-entry.json").stat().st_ino for n in names}
+    assert len([n for n in names if after[n] != stamp[n]]) == 1  # one shard re-indexed
+    build(tmp_path / "clean", "--clean")
+    assert _tree(public / "pagefind") == _tree(tmp_path / "clean" / "pagefind")
+    item.unlink()  # a record leaves: its shard and the directory change, nothing else
+    build(public)
+    build(tmp_path / "clean2", "--clean")
+    assert _tree(public / "pagefind") == _tree(tmp_path / "clean2" / "pagefind")
 
 
 def _tree(root: Path) -> dict[str, bytes]:

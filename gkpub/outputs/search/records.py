@@ -149,6 +149,18 @@ class Entry:
     url: str
     key: str
     make: Callable[[], Record]
+    group: tuple[str, str] = ("_pages", "")  # 领域 and 发布年份 of an item, for its shard (shards.py)
+
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def item_group(item: Item) -> tuple[str, str]:
+    """(领域, 年份), spelled for a folder name (a slug that is not plain ASCII becomes its hash)."""
+    slug = item.domain.slug
+    if not _SLUG.fullmatch(slug):
+        slug = "d" + hashlib.sha1(slug.encode("utf-8")).hexdigest()[:8]
+    return slug, str(item.published.year)
 
 
 def _key(*parts: object) -> str:
@@ -160,7 +172,7 @@ def site_entries(site: Site) -> list[Entry]:
     ik = site.inputs_key
     out = [Entry(i.url, _key(i.url, i.fingerprint, ik, i.validity(site.today),
                              i.interprets.summary if i.interprets else ""),
-                 partial(item_record, i, site)) for i in site.published]
+                 partial(item_record, i, site), item_group(i)) for i in site.published]
     out += [Entry(p.url, _key(p.url, p.fingerprint, ik), partial(page_record, p)) for p in site.pages]
     out.append(Entry("/contact/", _key("/contact/", ik), partial(contact_record, site)))
     return sorted(out, key=lambda e: e.url)

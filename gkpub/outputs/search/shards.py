@@ -2,24 +2,39 @@
 
 Layout (what /search/ and a city site that merges this one read):
 
-    pagefind/gkpub-search.json   {"version": 1, "tokenizer": …, "pagefind": …,
-                                  "bundles": ["/pagefind/", "/pagefind/s00/", …], "shards": {name: digest}}
+    pagefind/gkpub-search.json   {"version": 2, "tokenizer": …, "pagefind": …,
+                                  "bundles": ["/pagefind/", "/pagefind/s-jiuzhu-2025-0/", …],
+                                  "shards": {name: digest}, "words": {"buckets": B, "files": […]},
+                                  "filters": {filter: {value: records}}}
     pagefind/                    Pagefind's runtime (pagefind.js, its worker, the wasm) and a
                                  one-record placeholder index, so that it is a bundle to import
-    pagefind/s00/ …              one bundle per shard: index, fragments, filters, no runtime
+    pagefind/s-<family>-<n>/     one bundle per shard: index, fragments, filters, no runtime;
+                                 gkpub-shard.json: its tokens and filter counts (for the build)
+    pagefind/words/<b>-<digest>.json   the word directory: token → which shards hold it
 
 Why shards: Pagefind writes a bundle from all its records at once, so one edited item meant
-re-indexing the site (41–53 s at 10k). A record goes to the shard named by a stable hash of
-its URL; a build re-indexes only the shards whose records changed (a shard's digest is over
-its records) and swaps each in with one rename; the browser loads the first bundle and merges
-the rest with mergeIndex. The shard count is a power of two chosen from the record count,
-so it changes only when the site doubles (then every shard is rebuilt, as in a full build).
+re-indexing the site (41–53 s at 10k). A build re-indexes only the shards whose records
+changed (a shard's digest is over its records) and swaps each in with one rename.
+
+Why by 领域 and year, and the word directory: a query costs the browser one index chunk
+(~25 KB) and the pf_meta of every bundle it searches, so searching every shard made the first
+query grow with the site (716 KB at 10k with 16 shards). A topic word lives in a few 领域, so
+the page reads the directory buckets of the query's tokens (one small file each), merges only
+the shards that hold every token, and searches those: the same results, since a shard without
+one of the tokens has no page that matches. The families (_families): a small site is one; a
+larger one has a family per 领域, split by 发布年份 when the 领域 is large. A family larger than
+SHARD_RECORDS is split by a stable hash of the URL into a power of two of parts, so its part
+count changes only when it doubles, and one edit re-indexes one small shard.
+
+Everything here is a pure function of the records: an incremental build writes the same bytes
+as a clean one.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import shutil
+from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,29 +53,37 @@ from gkpub.util import faults
 from gkpub.util.parallel import worker_count
 
 MANIFEST = "gkpub-search.json"
+LAYOUT = 2  # the manifest's "version": 2 = shards by 领域 and year, with the word directory
 LANGUAGE = "unknown"  # no stemmer, no word segmenter: our letters-only tokens are the words (measured: indexing
 # a 468-record shard 2.5 s against 3.8 s as zh-cn, whose segmenter runs over the tokens for nothing)
-SHARD_RECORDS = 640  # aim per shard (measured: benchmarks/README.md, search)
-MAX_SHARDS = 64
+SHARD_RECORDS = 320  # most records per shard (measured: benchmarks/README.md, search)
+SUMMARY = "gkpub-shard.json"  # per shard: its tokens and filter counts, read back by later builds
+WORDS_DIR = "words"
+BUCKET_TOKENS = 512  # aim per directory bucket
+UNCOUNTED = ("索引号", "文号")  # one value per record: looked up in the shards, not totalled
 RUNTIME = ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind")  # what /search/ loads
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 PLACEHOLDER_URL = "/search/"  # the runtime bundle's one record: its only token matches no query
 
 
-def shard_count(records: int) -> int:
+def parts_for(records: int) -> int:
     n = 1
-    while n * SHARD_RECORDS < records and n < MAX_SHARDS:
+    while n * SHARD_RECORDS < records:
         n *= 2
     return n
 
 
-def shard_name(i: int) -> str:
-    return f"s{i:02d}"
-
-
-def shard_of(url: str, count: int) -> int:
+def part_of(url: str, count: int) -> int:
     return int(hashlib.sha1(url.encode("utf-8")).hexdigest()[:8], 16) % count
+
+
+def bucket_of(token: str, buckets: int) -> int:
+    """FNV-1a (32 bit) of the token, as search.js computes it."""
+    h = 0x811C9DC5
+    for b in token.encode("ascii"):
+        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
+    return h % buckets
 
 
 @dataclass
@@ -74,11 +97,11 @@ class Plan:
     gone: list[str] = field(default_factory=list)  # live shards not in the new index
     whole: bool = True  # no usable live index: build the runtime and every shard
 
-    def manifest(self, names: list[str] | None = None) -> bytes:
-        names = sorted(self.shards) if names is None else names
-        data = {"version": 1, "tokenizer": TOKENIZER, "pagefind": self.version,
+    def manifest(self, words: dict, filters: dict) -> bytes:
+        names = sorted(self.shards)
+        data = {"version": LAYOUT, "tokenizer": TOKENIZER, "pagefind": self.version,
                 "bundles": [f"/{BUNDLE_DIR}/"] + [f"/{BUNDLE_DIR}/{n}/" for n in names],
-                "shards": {n: self.digests[n] for n in names}}
+                "shards": {n: self.digests[n] for n in names}, "words": words, "filters": filters}
         return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -90,28 +113,51 @@ def read_manifest(out_dir: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+def _families(entries: list[Entry]) -> dict[str, list[Entry]]:
+    """A small site is one family; otherwise each 领域 is one, or one per year when it holds
+    more than SHARD_RECORDS (the fixed pages are a family of their own)."""
+    if len(entries) <= SHARD_RECORDS:
+        return {"_all": entries}
+    by_domain: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        by_domain[e.group[0]].append(e)
+    out: dict[str, list[Entry]] = {}
+    for domain, recs in by_domain.items():
+        if len(recs) <= SHARD_RECORDS or domain == "_pages":
+            out[domain] = recs
+            continue
+        for e in recs:
+            out.setdefault(f"{domain}-{e.group[1]}", []).append(e)
+    return out
+
+
 def plan(site: Site, out_dir: Path | None = None) -> Plan:
     """Records by shard; against the live index in ``out_dir``, which shards are out of date."""
     _, version = chosen()
-    records = site_entries(site)
-    count = shard_count(len(records))
-    shards: dict[str, list[Entry]] = {shard_name(i): [] for i in range(count)}
-    for r in records:
-        shards[shard_name(shard_of(r.url, count))].append(r)
+    families = _families(site_entries(site))
+    shards: dict[str, list[Entry]] = {}
+    for group, recs in families.items():
+        count = parts_for(len(recs))
+        for i in range(count):
+            shards[f"s-{group}-{i}"] = []
+        for r in recs:
+            shards[f"s-{group}-{part_of(r.url, count)}"].append(r)
+    shards = {n: recs for n, recs in shards.items() if recs}
     digests = {}
     for name, recs in shards.items():
-        h = hashlib.sha1(f"{TOKENIZER}|{version}|{LANGUAGE}".encode())
+        h = hashlib.sha1(f"{TOKENIZER}|{version}|{LANGUAGE}|{LAYOUT}".encode())
         for r in recs:
             h.update(r.key.encode("ascii"))
         digests[name] = h.hexdigest()
     p = Plan(version=version, shards=shards, digests=digests, stale=sorted(shards))
     live = read_manifest(out_dir) if out_dir is not None else None
-    if (live and live.get("tokenizer") == TOKENIZER and live.get("pagefind") == version
+    if (live and live.get("version") == LAYOUT and live.get("tokenizer") == TOKENIZER
+            and live.get("pagefind") == version
             and all((out_dir / BUNDLE_DIR / f).is_file() for f in RUNTIME)):  # type: ignore[operator]
         have = live.get("shards") or {}
         p.whole = False
         p.stale = [n for n in sorted(shards) if have.get(n) != digests[n]
-                   or not (out_dir / BUNDLE_DIR / n).is_dir()]  # type: ignore[operator]
+                   or not (out_dir / BUNDLE_DIR / n / SUMMARY).is_file()]  # type: ignore[operator]
         p.gone = sorted(n for n in have if n not in shards)
     return p
 
@@ -122,20 +168,87 @@ def _prune(bundle: Path, runtime: bool) -> None:
         (bundle / name).unlink(missing_ok=True)
 
 
+def _summary(records: list[tuple[str, dict[str, list[str]]]]) -> bytes:
+    """A shard's tokens and filter counts (what the word directory and the manifest's totals need)."""
+    tokens: set[str] = set()
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for content, filters in records:
+        tokens.update(content.split(" "))
+        for name, values in filters.items():
+            if name not in UNCOUNTED:
+                counts[name].update(values)
+    tokens.discard("")
+    data = {"tokens": sorted(tokens), "filters": {n: dict(sorted(c.items())) for n, c in sorted(counts.items())}}
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n").encode("utf-8")
+
+
 def _write_shards(p: Plan, dest: Path, names: list[str]) -> None:
     """One Pagefind process writes these shards, one after the other (memory: one shard at a time)."""
     exe, _ = chosen()
     with Service(exe) as svc:
         for k, name in enumerate(names):
             index = svc.new_index()
+            seen = []
             for e in p.shards[name]:
                 r = e.make()
-                svc.add_record(index, r.url, r.content(), LANGUAGE, r.meta, r.filters, r.sort)
+                content = r.content()
+                svc.add_record(index, r.url, content, LANGUAGE, r.meta, r.filters, r.sort)
+                seen.append((content, r.filters))
             svc.write(index, dest / name)
             svc.delete(index)
             _prune(dest / name, runtime=False)
+            (dest / name / SUMMARY).write_bytes(_summary(seen))
             if k == 0:
                 faults.point("index")  # some shards written, others not yet
+
+
+def _directory(p: Plan, folder: Path) -> tuple[dict[str, bytes], dict, dict]:
+    """The word directory and the manifest's totals, from the summaries of every shard in
+    ``folder``: (bucket file name → bytes, the manifest's "words", its "filters")."""
+    names = sorted(p.shards)
+    where: dict[str, int] = defaultdict(int)  # token → bit mask over names
+    totals: dict[str, Counter[str]] = defaultdict(Counter)
+    for i, name in enumerate(names):
+        data = json.loads((folder / name / SUMMARY).read_bytes())
+        bit = 1 << i
+        for t in data["tokens"]:
+            where[t] |= bit
+        for f, values in data["filters"].items():
+            totals[f].update(values)
+    buckets = 1
+    while buckets * BUCKET_TOKENS < len(where):
+        buckets *= 2
+    rows: list[dict[str, str]] = [{} for _ in range(buckets)]
+    for t in sorted(where):
+        rows[bucket_of(t, buckets)][t] = format(where[t], "x")
+    files: dict[str, bytes] = {}
+    order = []
+    for b, row in enumerate(rows):
+        body = (json.dumps(row, separators=(",", ":"), sort_keys=True) + "\n").encode("ascii")
+        fname = f"{b}-{hashlib.sha1(body).hexdigest()[:12]}.json"
+        files[fname] = body
+        order.append(f"{WORDS_DIR}/{fname}")
+    filters = {f: dict(sorted(c.items())) for f, c in sorted(totals.items())}
+    return files, {"buckets": buckets, "files": order}, filters
+
+
+def _write_directory(p: Plan, folder: Path) -> bytes:
+    """Write the directory buckets under ``folder``/words (leaving the files of the live
+    manifest, for a visitor who read it), and return the manifest to write after them."""
+    files, words, filters = _directory(p, folder)
+    (folder / WORDS_DIR).mkdir(exist_ok=True)
+    for fname, body in files.items():
+        target = folder / WORDS_DIR / fname
+        if not target.is_file():
+            write_atomic(target, body)
+    return p.manifest(words, filters)
+
+
+def _drop_old_words(folder: Path, manifest: bytes) -> None:
+    keep = {Path(f).name for f in json.loads(manifest)["words"]["files"]}
+    for f in (folder / WORDS_DIR).iterdir():
+        if f.name not in keep:
+            f.unlink()
 
 
 def _write_bundles(p: Plan, dest: Path, names: list[str], runtime: bool) -> None:
@@ -165,7 +278,7 @@ def _write_tree(p: Plan, bundle: Path) -> None:
         shutil.rmtree(bundle)
     bundle.mkdir(parents=True)
     _write_bundles(p, bundle, sorted(p.shards), runtime=True)
-    (bundle / MANIFEST).write_bytes(p.manifest())
+    (bundle / MANIFEST).write_bytes(_write_directory(p, bundle))
 
 
 def build_all(p: Plan, root: Path) -> None:
@@ -216,6 +329,9 @@ def update(p: Plan, out_dir: Path) -> None:
         for name in p.gone:
             if (live / name).exists():
                 remove_tree(live / name)
-        write_atomic(live / MANIFEST, p.manifest(), durable=True)
+        manifest = _write_directory(p, live)
+        fsync_dir(live / WORDS_DIR)
+        write_atomic(live / MANIFEST, manifest, durable=True)
+        _drop_old_words(live, manifest)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

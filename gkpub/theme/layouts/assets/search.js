@@ -1,6 +1,5 @@
 /* gkpub site search (/search/). Runs Pagefind's runtime from this site (no CDN) over the
- * bundles listed in /pagefind/gkpub-search.json (the first imported, the others merged), and
- * draws the results itself.
+ * bundles listed in /pagefind/gkpub-search.json, and draws the results itself.
  *
  * - The index holds our own tokens, not Pagefind's words (gkpub/outputs/search/tokens.py):
  *   overlapping bigrams of Han text, ASCII words, spelled in letters so no segmenter splits
@@ -13,6 +12,12 @@
  * - Counts beside a filter's values are computed with every other filter applied but not
  *   that filter's own, so the other values stay choosable (multi-select: any of them).
  * - data() (one fragment each) only for the results shown: 10 at a time.
+ * - The shards are merged as queries need them: the word directory (pagefind/words/, one
+ *   small file per bucket of tokens) says which shards hold a token, and a query searches the
+ *   shards that hold all of its tokens (a shard without one of them has no page that matches;
+ *   results are put in one canonical order, so a tab that merged more shards before shows
+ *   the same list). A query of filters alone merges every shard. The filters' values and
+ *   totals come from the manifest.
  * - A city site ([[search.merge]] in site.toml) also merges each district site's shards,
  *   read from that site's own manifest, with a synthetic 地区 filter (Pagefind's mergeFilter)
  *   and that site's address as the base of its results' links. A district whose manifest
@@ -38,8 +43,10 @@ const OTHER = "其他栏目";
 const ITEM_KIND = "公开信息"; // 类型 of a disclosure item (records.py); fixed pages have their column's name // the group of fixed pages (指南, 制度, 年报, 联系我们) when grouped by stage
 
 let pagefind = null;
-let allFilters = {}; // filter → value → count over the whole index, for the filters loaded
-const loaded = new Set();
+let allFilters = {}; // filter → value → records, over the whole index (from the manifests)
+let sites = []; // [{root, manifest, opts, region}]: this site, then each district that could be read
+let mergedList = []; // [[bundle URL, site]] merged into the current Pagefind, in order
+const buckets = new Map(); // bucket URL → Promise of {token: hex mask}
 let run = 0; // number of the latest search; an older one that finishes late is dropped
 let hits = []; // [{result, group, match}] in display order
 let shown = 0;
@@ -227,17 +234,11 @@ function filtersOf(s, without = "") {
 const hasListFilters = (s) => LIST_FILTERS.some((name) => s.filters[name].length);
 const hasFilters = (s) => Boolean(s.stage) || hasListFilters(s);
 
-/** Fetch these filters' value lists, and only these (filters() would fetch 索引号 and 文号 too). */
-async function loadFilters(names) {
-  const todo = names.filter((n) => !loaded.has(n));
-  if (!todo.length) return;
-  const none = {};
-  for (const n of todo) none[n] = { none: ["\u0000"] };
-  const r = await pagefind.search(null, { filters: none });
-  for (const n of todo) {
-    loaded.add(n);
-    allFilters[n] = (r && r.totalFilters && r.totalFilters[n]) || {};
-  }
+/** A 文号 or 索引号 filter's values over the shards merged for the query (never kept: a later
+ *  query may have merged more). */
+async function idValues(key) {
+  const r = await pagefind.search(null, { filters: { [key]: { none: ["\u0000"] } } });
+  return Object.keys((r && r.totalFilters && r.totalFilters[key]) || {});
 }
 
 /* ---------------------------------------------------------------- searching */
@@ -266,7 +267,9 @@ async function find(tokens, filters, sort) {
   const at = each.map((e) => new Map(e.results.map((x) => [x.id, new Set(x.words)])));
   const exact = [];
   const related = [];
-  for (const res of r.results) (tokens.length === 0 || hasAll(res.id, tokens, at) ? exact : related).push(res);
+  // one order whatever shards this tab merged, and in what order: score, then the page id
+  const ordered = r.results.map((res, i) => [res, i]).sort(([a], [b]) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const [res] of ordered) (tokens.length === 0 || hasAll(res.id, tokens, at) ? exact : related).push(res);
   return { exact, related, counts: r.filters, total: r.results.length };
 }
 
@@ -283,8 +286,7 @@ async function facetCounts(tokens, s, base, total) {
 }
 
 async function idSearch(s, id, tokens) {
-  await loadFilters([id.key]);
-  const values = Object.keys(allFilters[id.key] || {}).filter(id.match);
+  const values = (await idValues(id.key)).filter(id.match);
   const byId = values.length ? { [id.key]: { any: values } } : null;
   const [exact, text] = await Promise.all([
     byId ? pagefind.search(null, { filters: { ...filtersOf(s), ...byId }, sort: { date: "desc" } }) : null,
@@ -362,6 +364,8 @@ async function draw(s) {
   }
   form.classList.remove("search-empty");
   status("正在检索……");
+  await ensure(tokens);
+  if (mine !== run) return;
   const id = s.q ? idQuery(s.q) : null;
   const found = id ? await idSearch(s, id, tokens) : await wordSearch(s, tokens);
   if (mine !== run) return;
@@ -404,6 +408,7 @@ async function suggest(s, box, mine) {
   const scored = (WORDS.names || []).map((n) => [n, [...pairs].filter((p) => n.includes(p)).length])
     .filter(([n, k]) => k > 0 && n !== q).sort((a, b) => b[1] - a[1] || a[0].length - b[0].length);
   for (const [n] of scored) if (!cands.includes(n)) cands.push(n);
+  for (const w of cands.slice(0, 8)) await ensure(askTokens(w)); // one merge at a time
   const tried = await Promise.all(cands.slice(0, 8).map(async (w) => {
     const f = await find(askTokens(w), filtersOf(s), "");
     return [w, f.exact.length];
@@ -576,6 +581,7 @@ async function refreshCounts() {
   const mine = run;
   const asked = askTokens(s.q);
   if (!asked.length && !hasFilters(s)) return;
+  await ensure(asked);
   const r = await pagefind.search(term(asked), { filters: filtersOf(s) });
   const counts = await facetCounts(asked, s, r.filters, r.results.length);
   if (mine === run) showCounts(counts);
@@ -584,7 +590,7 @@ async function refreshCounts() {
 let uiFilters = null;
 /** The checkbox groups, built when the panel is first opened (a phone loads them only if asked). */
 function ensureUiFilters() {
-  uiFilters = uiFilters || loadFilters(LIST_FILTERS).then(buildFilters);
+  uiFilters = uiFilters || Promise.resolve().then(buildFilters);
   return uiFilters;
 }
 
@@ -640,48 +646,122 @@ async function open() {
   const manifest = await manifestOf(BASE);
   // the districts' manifests first: one that fails is left out before anything of it is merged
   const theirs = await Promise.all(REGIONS.map(([name, root]) => manifestOf(root).then((m) => {
-    if (m.tokenizer !== manifest.tokenizer || m.pagefind !== manifest.pagefind) {
-      throw new Error(`${root}: tokenizer ${m.tokenizer}, Pagefind ${m.pagefind}; here ${manifest.tokenizer}, ${manifest.pagefind}`);
+    if (m.tokenizer !== manifest.tokenizer || m.pagefind !== manifest.pagefind || m.version !== manifest.version) {
+      throw new Error(`${root}: tokenizer ${m.tokenizer}, Pagefind ${m.pagefind}, layout ${m.version}; here ${manifest.tokenizer}, ${manifest.pagefind}, ${manifest.version}`);
     }
     return m;
   }).catch((err) => {
     leaveOut(name, root, err);
     return null;
   })));
-  // a district whose manifest was read but one of whose bundles is not there (a deploy half
-  // done) makes every search of that Pagefind fail: start again with a fresh one without it
-  for (let round = 0; ; round++) {
-    const failed = await merge(manifest, theirs, round);
-    if (!failed.length) break;
-    failed.forEach((i) => (theirs[i] = null));
-  }
+  sites = [{ root: BASE, manifest, opts: REGIONS.length ? { mergeFilter: { [REGION]: OWN_REGION } } : {}, region: OWN_REGION }];
+  REGIONS.forEach(([name, root], i) => {
+    if (theirs[i]) sites.push({ root, manifest: theirs[i], opts: { baseUrl: root, mergeFilter: { [REGION]: name } }, region: name });
+  });
+  totals();
+  await fresh();
   showUnreachable();
+}
+
+/** The filters' values and counts over every site searched, from their manifests. */
+function totals() {
+  allFilters = {};
+  for (const site of sites) {
+    for (const [name, values] of Object.entries(site.manifest.filters || {})) {
+      const to = (allFilters[name] = allFilters[name] || {});
+      for (const [v, n] of Object.entries(values)) to[v] = (to[v] || 0) + n;
+    }
+    if (REGIONS.length) {
+      const n = Object.values((site.manifest.filters || {})["类型"] || {}).reduce((a, b) => a + b, 0);
+      if (n) (allFilters[REGION] = allFilters[REGION] || {})[site.region] = n;
+    }
+  }
+}
+
+/** A Pagefind of this site's runtime with the bundles merged so far (after a failure: without
+ *  the districts left out). */
+async function fresh() {
+  if (pagefind) await pagefind.destroy().catch(() => {});
+  const first = BASE + sites[0].manifest.bundles[0].replace(/^\//, "");
+  pagefind = await import(first + "pagefind.js" + (fresh.round ? `?round=${fresh.round}` : "")); // a fresh module
+  fresh.round = (fresh.round || 0) + 1;
+  await pagefind.options({ baseUrl: BASE, excerptLength: 0 });
+  await pagefind.init();
+  const keep = mergedList.filter(([, site]) => sites.includes(site));
+  mergedList = [];
+  for (const [url, site] of keep) await mergeOne(url, site);
+}
+
+async function mergeOne(url, site) {
+  mergedList.push([url, site]);
+  await pagefind.mergeIndex(url, site.opts);
+}
+
+const fnv = (t) => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+};
+
+function bucket(site, token) {
+  const w = site.manifest.words;
+  const url = site.root + "pagefind/" + w.files[fnv(token) % w.buckets];
+  if (!buckets.has(url)) {
+    buckets.set(url, fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+      return r.json();
+    }));
+  }
+  return buckets.get(url);
+}
+
+/** The shards of a site that hold every asked token (all of them for no token; all of them
+ *  too if the directory cannot be read: slower, never wrong). */
+async function shardsFor(site, asked) {
+  const shards = site.manifest.bundles.slice(1);
+  if (!asked.length) return shards;
+  let masks;
+  try {
+    masks = await Promise.all(asked.map(async ([t]) => (await bucket(site, t))[t]));
+  } catch (err) {
+    console.warn(err);
+    return shards;
+  }
+  if (masks.some((m) => !m)) return [];
+  let all = masks.map((m) => BigInt("0x" + m)).reduce((a, b) => a & b);
+  return shards.filter((_, i) => (all >> BigInt(i)) & 1n);
+}
+
+let merging = Promise.resolve();
+/** Merge the shards the asked tokens need, one call at a time (two at once would merge a
+ *  shard twice). A district one of whose bundles fails is left out, and the Pagefind made
+ *  again without it (a failed merge breaks every later search of that Pagefind). */
+function ensure(asked) {
+  merging = merging.then(async () => {
+    const have = new Set(mergedList.map(([url]) => url));
+    const want = await Promise.all(sites.map((site) => shardsFor(site, asked)));
+    const failed = [];
+    await Promise.all(sites.map((site, i) => Promise.all(want[i].map((b) => {
+      const url = site.root + b.replace(/^\//, "");
+      if (have.has(url)) return null;
+      have.add(url);
+      return mergeOne(url, site);
+    })).catch((err) => failed.push([site, err]))));
+    if (failed.length) {
+      if (failed.some(([site]) => site === sites[0])) throw failed[0][1];
+      for (const [site, err] of failed) leaveOut(site.region, site.root, err);
+      sites = sites.filter((site) => !failed.some(([f]) => f === site));
+      totals();
+      await fresh();
+      showUnreachable();
+    }
+  });
+  return merging;
 }
 
 function leaveOut(name, root, err) {
   if (!unreachable.some(([n]) => n === name)) unreachable.push([name, root]);
   console.warn(`${REGION}「${name}」未能合并检索：`, err);
-}
-
-/** This site's bundles and the districts' (those with a manifest); the indexes of the
- *  districts that failed to merge. */
-async function merge(manifest, theirs, round) {
-  const url = (b) => BASE + b.replace(/^\//, "");
-  const [first, ...rest] = manifest.bundles;
-  if (pagefind) await pagefind.destroy().catch(() => {});
-  pagefind = await import(url(first) + "pagefind.js" + (round ? `?round=${round}` : "")); // a fresh module
-  await pagefind.options({ baseUrl: BASE, excerptLength: 0 });
-  await pagefind.init();
-  const own = REGIONS.length ? { mergeFilter: { [REGION]: OWN_REGION } } : {};
-  await Promise.all(rest.map((b) => pagefind.mergeIndex(url(b), own)));
-  const failed = [];
-  await Promise.all(REGIONS.map(([name, root], i) => (theirs[i] ? Promise.all(theirs[i].bundles.slice(1).map((b) =>
-    pagefind.mergeIndex(root + b.replace(/^\//, ""), { baseUrl: root, mergeFilter: { [REGION]: name } })))
-    .catch((err) => {
-      failed.push(i);
-      leaveOut(name, root, err);
-    }) : null)));
-  return failed;
 }
 
 /** Name the districts that could not be searched, with a link to each one's own site. */
@@ -703,7 +783,6 @@ function showUnreachable() {
 async function start() {
   try {
     await open();
-    await loadFilters(["过程"]); // counts beside the five stages; the other filters when the panel opens
   } catch (err) {
     say("检索暂时不能使用：本网站的检索索引尚未生成或无法读取。可以按五公开环节、标准目录或公开主体查找公开信息。");
     console.error(err);
