@@ -119,7 +119,7 @@ def test_verbose_build_says_where_things_went(mini_site: Path, tmp_path: Path, c
     report = re.search(r"合规报告：(\S+)", err)
     assert report and Path(report.group(1)).is_file()
     assert run("-v", "build", "--site", str(mini_site), "--out", str(out_dir), "--no-search", *T) == 0
-    assert "生成方式：增量" in capsys.readouterr().err
+    assert "生成方式：输入与上次相同，跳过生成" in capsys.readouterr().err  # nothing changed (cli/noop.py)
 
 
 def test_quiet_new_item_and_report(mini_site: Path, tmp_path: Path, capsys) -> None:

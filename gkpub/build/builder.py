@@ -21,8 +21,9 @@ import gc
 import hashlib
 import os
 import sys
-from collections.abc import Iterable
-from contextlib import ExitStack
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +78,8 @@ class BuildOptions:
     clean: bool = False  # ignore what the cache knows and rebuild everything
     progress: bool = False
     report_dir: Path | None = None  # None: reports/ beside the output folder (outputs.report.page)
+    # Called once a build has succeeded, its locks still held (the CLI's no-op stamp: cli/noop.py).
+    at_end: Callable[[Builder], None] | None = None
 
 
 @dataclass
@@ -88,6 +91,20 @@ class BuildResult:
     rendered: int = 0  # pages rendered this time (all of them in a full build)
     incremental: bool = False
     removed: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # phase (a key of PHASES) → wall seconds
+
+
+# The phases a build's wall time is counted in, in the order `gkpub build -v` shows them.
+PHASES: tuple[tuple[str, str], ...] = (
+    ("load", "读取和检查内容"),
+    ("plan", "页面清单和签名"),
+    ("verify", "核对上次的输出"),
+    ("pages", "生成和写入页面"),
+    ("compliance", "合规检查和内部报告"),
+    ("channels", "开放数据、订阅、站点地图和其他文件"),
+    ("search", "全文检索索引"),
+    ("finish", "收尾（文件清单、替换输出目录）"),
+)
 
 
 def layouts_dir(site_dir: Path) -> list[Path]:
@@ -183,6 +200,20 @@ class Builder:
         self._search_plan: search_shards.Plan | None = None  # planned before the pages changed
         self._report: Report | None = None
         self._memo: Memo | None = None  # kept between runs: what the channels computed before
+        self.timings: dict[str, float] = {}  # this build's wall seconds per phase (PHASES)
+
+    @contextmanager
+    def _phase(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+    @property
+    def report(self) -> Report | None:
+        """The compliance report of the last build that finished."""
+        return self._report
 
     def _env(self, layouts: list[Path], site: Site):
         """The template environment, kept between builds while layouts and base URL stay."""
@@ -216,7 +247,11 @@ class Builder:
         self._marked = False
         if self._session is not None:
             session, self._session = self._session, None
-            session.close()
+            try:
+                if ok and self.opts.at_end is not None:
+                    self.opts.at_end(self)
+            finally:
+                session.close()
 
     def run(self, extras: bool = True, changed: set[str] | None = None) -> BuildResult:
         """Build; with ``extras=False`` only the portal pages (see run_extras).
@@ -227,6 +262,7 @@ class Builder:
             self.state.changed = changed
         if self._session is not None:  # run(extras=False) whose run_extras() never came
             self._end_session(ok=not self._marked)
+        self.timings = {}
         # The cycle collector walks every live object; with 10k items loaded that is most of
         # a warm rebuild's time. Nothing a build makes needs it: collect afterwards (tidy()).
         gc_was_enabled = gc.isenabled()
@@ -256,47 +292,55 @@ class Builder:
             raise UsageError(f"合规检查报告 {self.report_file} 不能写在输出目录 {opts.out_dir} 里："
                              "输出目录会整个部署到网站")
         if opts.search:
-            find_pagefind(opts.site_dir)  # a missing tool stops the build before any work, with the way out
-        note = recover(opts.out_dir, _staging_complete)
+            with self._phase("search"):
+                find_pagefind(opts.site_dir)  # a missing tool stops the build before any work, with the way out
+        with self._phase("verify"):
+            note = recover(opts.out_dir, _staging_complete)
         if note:
             print(note, file=sys.stderr, flush=True)
         progress = Progress(enabled=opts.progress)
         progress.stage("读取和检查内容")
-        site = load_site(opts.site_dir, opts.today, drafts=opts.drafts, future=opts.future,
-                         cache_dir=opts.cache_dir, state=self.state, clean=opts.clean)
+        with self._phase("load"):
+            site = load_site(opts.site_dir, opts.today, drafts=opts.drafts, future=opts.future,
+                             cache_dir=opts.cache_dir, state=self.state, clean=opts.clean)
         faults.point("load")
-        layouts = layouts_dir(opts.site_dir)
-        renderer = WebRenderer(site, layouts, self._env(layouts, site))
-        jobs = list(renderer.jobs())
-        key = site_key(site, opts)
-        if self.signer is None or self.signer.site_key != key:
-            self.signer = TemplateSigner(renderer.env, key)
-        else:
-            self.signer.refresh(renderer.env)
-        sigs = {job.path: self.signer.sign(job) for job in jobs}
-        page_paths = [j.path for j in jobs]
+        with self._phase("plan"):
+            layouts = layouts_dir(opts.site_dir)
+            renderer = WebRenderer(site, layouts, self._env(layouts, site))
+            jobs = list(renderer.jobs())
+            key = site_key(site, opts)
+            if self.signer is None or self.signer.site_key != key:
+                self.signer = TemplateSigner(renderer.env, key)
+            else:
+                self.signer.refresh(renderer.env)
+            sigs = {job.path: self.signer.sign(job) for job in jobs}
+            page_paths = [j.path for j in jobs]
         self.site, self.renderer, self.page_paths = site, renderer, page_paths
-        record = self._previous()
+        with self._phase("verify"):
+            record = self._previous()
         if record is None:
             self._full(site, renderer, jobs, sigs, layouts, progress)
             progress.done()
             return BuildResult(site=site, pages=len(jobs), report=self._report, rendered=len(jobs),
-                               report_path=self.report_file)
-        changed = [j for j in jobs if record.sigs.get(j.path) != sigs[j.path] or j.path not in self.files]
-        stale = sorted(p for p in record.sigs if p not in sigs)
+                               report_path=self.report_file, timings=self.timings)
+        with self._phase("plan"):
+            changed = [j for j in jobs if record.sigs.get(j.path) != sigs[j.path] or j.path not in self.files]
+            stale = sorted(p for p in record.sigs if p not in sigs)
         progress.stage("更新页面", total=len(changed))
         if changed or stale:
             self._begin()
-            self._retire_search(site)  # before any page changes: shards may hold withdrawn text
-            self._apply(render_to(opts.out_dir, changed, progress, renderer.env, replace=True))
-            self._remove(stale)
+            with self._phase("search"):
+                self._retire_search(site)  # before any page changes: shards may hold withdrawn text
+            with self._phase("pages"):
+                self._apply(render_to(opts.out_dir, changed, progress, renderer.env, replace=True))
+                self._remove(stale)
         record.sigs = sigs
         self._pending_extras = True
         report = self.run_extras() if extras else None
         progress.done()
         return BuildResult(site=site, pages=len(jobs), report=report, rendered=len(changed),
                            report_path=self.report_file if report is not None else None,
-                           incremental=True, removed=len(stale))
+                           incremental=True, removed=len(stale), timings=self.timings)
 
     # -- full build ---------------------------------------------------------------------------
 
@@ -304,26 +348,33 @@ class Builder:
               layouts: list[Path], progress: Progress) -> None:
         opts = self.opts
         progress.stage("生成页面", total=len(jobs))
-        report = check_site(site)
+        with self._phase("compliance"):
+            report = check_site(site)
         with staged(opts.out_dir) as out:
-            written = render_to(out.tmp, jobs, progress, renderer.env)
-            write_channels(CHANNELS, self._context(site, renderer, report, layouts), out)
-            self._save_memo()
-            out.flush()
+            with self._phase("pages"):
+                written = render_to(out.tmp, jobs, progress, renderer.env)
+            with self._phase("channels"):
+                write_channels(CHANNELS, self._context(site, renderer, report, layouts), out)
+                self._save_memo()
+                out.flush()
             faults.point("extras")
             entries = {rel: (d, st) for rel, d, st in written + out.written}
             if opts.search and site.published:
                 progress.stage("生成检索索引")
-                search_shards.build_all(search_shards.plan(site), out.tmp)  # before the swap: never half an index
-                entries.update(output_manifest.tree_entries(out.tmp, BUNDLE_DIR))
+                with self._phase("search"):
+                    search_shards.build_all(search_shards.plan(site), out.tmp)  # before the swap: never half an index
+                    entries.update(output_manifest.tree_entries(out.tmp, BUNDLE_DIR))
+            finish = time.perf_counter()
             files = {rel: d for rel, (d, _) in entries.items()}
             record = Record(manifest=output_manifest.write(out.tmp, files), key=self.out_key, sigs=sigs,
                             stats={rel: st for rel, (_, st) in entries.items()})
             if opts.cache_dir:  # saved before the swap: until then it matches no live manifest
                 record.save(opts.cache_dir, opts.out_dir)
             faults.point("swap")
+        self.timings["finish"] = self.timings.get("finish", 0.0) + time.perf_counter() - finish
         self.files, self.record, self._report = files, record, report
-        self._write_report(report)
+        with self._phase("compliance"):
+            self._write_report(report)
         self._manifest_seen = _stat(opts.out_dir / MANIFEST_NAME)
 
     # -- incremental build --------------------------------------------------------------------
@@ -403,20 +454,29 @@ class Builder:
         site, renderer, page_paths = self.site, self.renderer, self.page_paths
         opts = self.opts
         files = self.files
-        report = check_site(site)
+        with self._phase("compliance"):
+            report = check_site(site)
         if self._prints_changed:  # by `gkpub print`: nothing else may change, but the manifest
             self._begin()         # must list what was printed
             self._prints_changed = False
-        live = LiveSink(self)
-        produced = write_channels(CHANNELS, self._context(site, renderer, report, layouts_dir(opts.site_dir)), live)
-        self._save_memo()
-        live.flush()
-        produced.update(page_paths)
-        self._remove(sorted(p for p in files if p not in produced and not p.startswith(BUNDLE_PREFIX)))
+        with self._phase("channels"):
+            live = LiveSink(self)
+            produced = write_channels(CHANNELS, self._context(site, renderer, report, layouts_dir(opts.site_dir)),
+                                      live)
+            self._save_memo()
+            live.flush()
+            produced.update(page_paths)
+            self._remove(sorted(p for p in files if p not in produced and not p.startswith(BUNDLE_PREFIX)))
         faults.point("extras")
-        self._update_search(site)
-        self._finish()
-        self._write_report(report)
+        if opts.search:
+            with self._phase("search"):
+                self._update_search(site)
+        else:
+            self._update_search(site)
+        with self._phase("finish"):
+            self._finish()
+        with self._phase("compliance"):
+            self._write_report(report)
         self._report = report
         return report
 

@@ -21,6 +21,7 @@ import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gkpub import __version__
 from gkpub.cli.argparse_zh import ChineseParser, date_arg, int_arg
@@ -33,6 +34,9 @@ from gkpub.cli.compliance import (
     run_report,
 )
 from gkpub.util.errors import BuildFailed, UsageError, warnings_report
+
+if TYPE_CHECKING:
+    from gkpub.build.builder import Builder
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 QUIET, NORMAL, VERBOSE = 0, 1, 2
@@ -104,7 +108,10 @@ def _output_dir(args: argparse.Namespace, site_dir: Path, cache: Path, preview: 
     return out
 
 
-def make_parser() -> argparse.ArgumentParser:
+def make_parser(only_build: bool = False) -> argparse.ArgumentParser:
+    """The whole command line; ``only_build``: the top level and `build` alone, the same for
+    every `gkpub build …` (a no-op build is mostly start-up, and the other commands' options
+    import more of gkpub)."""
     parser = ChineseParser(prog="gkpub", description="gkpub：政务公开静态网站生成器", epilog=EXIT_CODES)
     parser.add_argument("--version", action="version", version=f"gkpub {__version__}", help="显示版本号并退出")
     _verbosity_args(parser, top=True)
@@ -117,6 +124,9 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--cache", type=Path, default=None, metavar="目录",
                    help="缓存目录（可随时删除），默认为 站点目录/.cache/gkpub；只重新生成有变化的页面")
     b.add_argument("--clean", action="store_true", help="不使用缓存，全部重新生成")
+    if only_build:
+        _verbosity_args(b, top=False)
+        return parser
     sv = sub.add_parser("serve", help="生成并在本机预览，保存文件后自动更新页面")
     site_args(sv, out="build")
     sv.add_argument("--port", type=int_arg(0, 65535), default=8000, metavar="端口",
@@ -167,6 +177,92 @@ def _summary_only_stdout(args: argparse.Namespace) -> contextlib.AbstractContext
     return contextlib.redirect_stdout(io.StringIO()) if args.verbosity == QUIET else contextlib.nullcontext()
 
 
+def _summary_line(pages: int, how: str, published: int, held: str, seconds: float, out: Path) -> str:
+    return f"已生成 {pages} 个页面（{how}；发布 {published} 条信息；未发布：{held}），用时 {seconds:.1f} 秒 → {out}"
+
+
+def _stamp_summary(builder: Builder) -> dict[str, object]:
+    """What a build prints, kept with its no-op stamp for a build that skips (cli/noop.py)."""
+    site, report = builder.site, builder.report
+    return {"pages": len(builder.page_paths), "published": len(site.published),
+            "held": "，".join(f"{k} {v} 条" for k, v in site.held_back.items()) or "无",
+            "report_path": str(builder.report_file),
+            "report_line": build_summary(report, builder.report_file) if report is not None else None,
+            "warnings": warnings_report(site.warnings) if site.warnings else None}
+
+
+def _phase_lines(timings: dict[str, float], before: float, stamp: float | None, total: float) -> str:
+    from gkpub.build.builder import PHASES
+    rows: list[tuple[str, float | None]] = [("核对是否与上次相同", before)]
+    rows += [(label, timings.get(name)) for name, label in PHASES]
+    rows += [("记录本次的输入和输出（供下次核对）", stamp), ("合计", total)]
+    return "各阶段用时：\n" + "\n".join(
+        f"  {label}：{'未进行' if sec is None else f'{sec:.2f} 秒'}" for label, sec in rows)
+
+
+def _build(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
+    from gkpub.cli import noop
+    t0 = time.perf_counter()
+    quiet = args.verbosity == QUIET
+    preview = args.drafts or args.future
+    cache = (args.cache or _default_cache(site_dir)).resolve()
+    out = _output_dir(args, site_dir, cache, preview=preview)
+    detail(args, f"站点目录：{site_dir}")
+    detail(args, f"输出目录：{out}（{'预览' if preview else '正式网站'}）")
+    detail(args, f"缓存目录：{cache}" + ("（--clean：本次不使用缓存）" if args.clean else ""))
+    req = noop.Request(site_dir=site_dir, out_dir=out, cache_dir=cache, today=today, drafts=args.drafts,
+                       future=args.future, search=not args.no_search)
+    hit, why = (None, "--clean") if args.clean else noop.check(req)
+    before = time.perf_counter() - t0
+    if hit is not None:
+        done = hit.summary
+        if done["warnings"]:
+            print(done["warnings"], file=sys.stderr)
+        detail(args, f"生成方式：{noop.SKIPPED}（核对用时 {before:.2f} 秒）")
+        detail(args, f"合规报告：{done['report_path']}")
+        detail(args, f"各阶段用时：\n  核对是否与上次相同：{before:.2f} 秒\n  其余阶段：跳过（{noop.SKIPPED}）")
+        if not quiet:
+            print(_summary_line(done["pages"], "更新 0 个、删除 0 个页面", done["published"], done["held"],
+                                time.perf_counter() - t0, out))
+            if done["report_line"] is not None:
+                print(done["report_line"])
+        return EXIT_OK
+    detail(args, f"不能跳过生成：{why}")
+    noop.stamps.discard(cache, out)
+    inputs = req.snapshot_inputs()  # before anything is read: what changes later shows next time
+    before = time.perf_counter() - t0
+    from gkpub.build.builder import BuildOptions, build
+    record = noop.recorder(req, inputs, _stamp_summary)
+    stamp_seconds: list[float] = []
+
+    def at_end(builder: Builder) -> None:
+        start = time.perf_counter()
+        record(builder)
+        stamp_seconds.append(time.perf_counter() - start)
+
+    result = build(BuildOptions(site_dir=site_dir, out_dir=out, today=today,
+                                drafts=args.drafts, future=args.future,
+                                search=not args.no_search, cache_dir=cache,
+                                clean=args.clean, progress=not quiet, at_end=at_end))
+    if result.site.warnings:
+        print(warnings_report(result.site.warnings), file=sys.stderr)
+    detail(args, f"生成方式：{'增量' if result.incremental else '全部重新生成'}，"
+                 f"写入 {result.rendered} 个页面" + (f"、删除 {result.removed} 个" if result.removed else "")
+                 + f"；全文检索索引：{'未生成（--no-search）' if args.no_search else '已生成'}")
+    if result.report_path is not None:
+        detail(args, f"合规报告：{result.report_path}")
+    detail(args, _phase_lines(result.timings, before, stamp_seconds[0] if stamp_seconds else None,
+                              time.perf_counter() - t0))
+    if not quiet:
+        held = "，".join(f"{k} {v} 条" for k, v in result.site.held_back.items()) or "无"
+        how = (f"更新 {result.rendered} 个、删除 {result.removed} 个页面" if result.incremental
+               else "全部重新生成")
+        print(_summary_line(result.pages, how, len(result.site.published), held, time.perf_counter() - t0, out))
+        if result.report is not None and result.report_path is not None:
+            print(build_summary(result.report, result.report_path))
+    return EXIT_OK
+
+
 def _run(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
     quiet = args.verbosity == QUIET
     if args.command == "new" and args.what == "site":
@@ -176,34 +272,7 @@ def _run(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
     if not site_dir.is_dir():
         raise UsageError(f"站点目录不存在：{site_dir}")
     if args.command == "build":
-        from gkpub.build.builder import BuildOptions, build
-        t0 = time.perf_counter()
-        preview = args.drafts or args.future
-        cache = (args.cache or _default_cache(site_dir)).resolve()
-        out = _output_dir(args, site_dir, cache, preview=preview)
-        detail(args, f"站点目录：{site_dir}")
-        detail(args, f"输出目录：{out}（{'预览' if preview else '正式网站'}）")
-        detail(args, f"缓存目录：{cache}" + ("（--clean：本次不使用缓存）" if args.clean else ""))
-        result = build(BuildOptions(site_dir=site_dir, out_dir=out, today=today,
-                                    drafts=args.drafts, future=args.future,
-                                    search=not args.no_search, cache_dir=cache,
-                                    clean=args.clean, progress=not quiet))
-        if result.site.warnings:
-            print(warnings_report(result.site.warnings), file=sys.stderr)
-        detail(args, f"生成方式：{'增量' if result.incremental else '全部重新生成'}，"
-                     f"写入 {result.rendered} 个页面" + (f"、删除 {result.removed} 个" if result.removed else "")
-                     + f"；全文检索索引：{'未生成（--no-search）' if args.no_search else '已生成'}")
-        if result.report_path is not None:
-            detail(args, f"合规报告：{result.report_path}")
-        if not quiet:
-            held = "，".join(f"{k} {v} 条" for k, v in result.site.held_back.items()) or "无"
-            how = (f"更新 {result.rendered} 个、删除 {result.removed} 个页面" if result.incremental
-                   else "全部重新生成")
-            print(f"已生成 {result.pages} 个页面（{how}；发布 {len(result.site.published)} 条信息；"
-                  f"未发布：{held}），用时 {time.perf_counter() - t0:.1f} 秒 → {out}")
-            if result.report is not None and result.report_path is not None:
-                print(build_summary(result.report, result.report_path))
-        return EXIT_OK
+        return _build(args, site_dir, today)
     if args.command == "serve":
         from gkpub.build.builder import BuildOptions
         from gkpub.cli.serve import serve
@@ -326,7 +395,9 @@ def _stdout_to_devnull() -> None:
 
 
 def _main(argv: list[str] | None) -> int:
-    parser = make_parser()
+    given = sys.argv[1:] if argv is None else argv
+    command = next((a for a in given if a not in ("-q", "--quiet", "-v", "--verbose")), None)
+    parser = make_parser(only_build=command == "build")
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
