@@ -157,6 +157,20 @@ def test_other_options_are_built(built: tuple[Path, str], capsys) -> None:
         assert code == 2 and SKIPPED not in capsys.readouterr().err
 
 
+def test_another_engine_is_built(built: tuple[Path, str], tmp_path: Path) -> None:
+    """The same code elsewhere is another engine: the stamp looked at this one's files."""
+    site, _ = built
+    engine = tmp_path / "engine"
+    shutil.copytree(REPO / "gkpub", engine / "gkpub", ignore=shutil.ignore_patterns("__pycache__"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GKPUB_FAULT")}
+    env["PYTHONPATH"] = str(engine)
+    proc = subprocess.run([sys.executable, "-m", "gkpub", "build", "-v", "--site", str(site), "--today",
+                           TODAY.isoformat(), "--no-search"], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert SKIPPED not in proc.stderr and "引擎、选项、日期或运行环境与上次不同" in proc.stderr, proc.stderr
+
+
 @pytest.mark.parametrize("what", ["deleted", "changed", "added", "report"])
 def test_a_touched_output_is_repaired(built: tuple[Path, str], tmp_path: Path, capsys, what: str) -> None:
     site, _ = built

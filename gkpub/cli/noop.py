@@ -64,7 +64,9 @@ class Request:
     def key(self) -> str:
         # The engine is in the inputs: the stat of every file of the package, which covers all
         # engine_key() hashes (its .py files) and the theme and tables it does not.
-        parts = (stamps.FORMAT, gkpub.__version__, sys.version, sys.executable,
+        # A check looks only at the paths the stamp recorded: where they are is in the key.
+        parts = (stamps.FORMAT, gkpub.__version__, sys.version, sys.executable, str(ENGINE_DIR),
+                 tuple(map(str, _font_dirs())), tuple(_library_dirs()),
                  str(self.site_dir), str(self.out_dir), str(self.cache_dir), str(self.report_file),
                  self.today.isoformat(), self.drafts, self.future, self.search,
                  os.environ.get("GKPUB_PAGEFIND") if self.search else None,
@@ -81,11 +83,11 @@ class Request:
         """Every file and folder the output is made from (see the module's docstring)."""
         made = (self.out_dir, self.cache_dir, self.report_file, self.site_dir / ".git")
         files, listed = stamps.walk(self.site_dir, self.skip, by_names=(str(p.parent) for p in made))
-        for root, skip in ((ENGINE_DIR, _no_bytecode), *((Path(f).expanduser(), _no_bytecode) for f in FONT_DIRS)):
+        for root, skip in ((ENGINE_DIR, _no_bytecode), *((f, _no_bytecode) for f in _font_dirs())):
             more, more_listed = stamps.walk(root, skip)
             files.update(more)
             listed |= more_listed
-        files.update(stamps.stat_files(Path(p) for p in sys.path if p.endswith(("site-packages", "dist-packages"))))
+        files.update(stamps.stat_files(Path(p) for p in _library_dirs()))
         if self.search:
             from gkpub.outputs.search.pagefind import candidates
             files.update(stamps.stat_files(candidates(self.site_dir)))
@@ -109,6 +111,15 @@ class Request:
 
     def snapshot_outputs(self) -> Snapshot:
         return Snapshot.take(self.outputs, follow=False)
+
+
+def _font_dirs() -> list[Path]:
+    return [Path(f).expanduser() for f in FONT_DIRS]
+
+
+def _library_dirs() -> list[str]:
+    """Where the libraries are installed: a folder's stat moves when one is added, removed or upgraded."""
+    return [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
 
 
 def _no_bytecode(path: str) -> bool:
