@@ -99,11 +99,34 @@ def snapshot(work: Path) -> tuple[Path, str]:
     return snap, rev
 
 
+def tree_pss(root: int) -> int:
+    """Proportional set size of ``root`` and its descendants in bytes (pages shared by forked
+    workers counted once in all), from /proc/PID/smaps_rollup."""
+    children: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                stat = Path(f"/proc/{d}/stat").read_text()
+            except OSError:
+                continue
+            children.setdefault(int(stat[stat.rindex(")") + 2:].split()[1]), []).append(int(d))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            m = re.search(r"^Pss:\s+(\d+) kB", Path(f"/proc/{pid}/smaps_rollup").read_text(), re.M)
+        except OSError:
+            continue
+        total += int(m[1]) * 1024 if m else 0
+    return total
+
+
 def measured(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict:
     """Run ``cmd``; wall, CPU (user + sys, waited-for children included), peak RSS of the largest
     process (rusage) and of the process tree (sampled), load before; exit on failure."""
     load = load1()
-    peak = [0]
+    peak = [0, 0]
     done = threading.Event()
     with tempfile.TemporaryFile("w+") as so:
         t0 = time.perf_counter()
@@ -112,6 +135,7 @@ def measured(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> di
         def sample() -> None:
             while not done.is_set():
                 peak[0] = max(peak[0], _tree_rss(p.pid)[0])
+                peak[1] = max(peak[1], tree_pss(p.pid))
                 done.wait(0.05)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -127,7 +151,8 @@ def measured(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> di
         sys.exit(f"failed ({p.returncode}): {' '.join(cmd)}\n{text}")
     return {"wall_s": round(wall, 3), "cpu_s": round(ru.ru_utime + ru.ru_stime, 2),
             "user_s": round(ru.ru_utime, 2), "sys_s": round(ru.ru_stime, 2),
-            "rss_mb": round(ru.ru_maxrss / 1024), "tree_rss_mb": round(peak[0] / 2**20), "load": load,
+            "rss_mb": round(ru.ru_maxrss / 1024), "tree_rss_mb": round(peak[0] / 2**20),
+            "tree_pss_mb": round(peak[1] / 2**20), "load": load,
             "output": text}
 
 
@@ -285,7 +310,8 @@ def cell(r: dict | None) -> str:
     if "rss_mb" not in r:  # serve-style: in-process figures
         return f"{r['wall_s'] * 1000:.0f} ms (CPU {r['cpu_s'] * 1000:.0f} ms, load {r['load']:.1f})"
     extra = f"; {r['pages_with_title']:,} pages show the title" if "pages_with_title" in r else ""
-    return (f"{r['wall_s']:.2f} s (CPU {r['cpu_s']:.2f} s; RSS {r['rss_mb']:,} MB, tree {r['tree_rss_mb']:,} MB; "
+    return (f"{r['wall_s']:.2f} s (CPU {r['cpu_s']:.2f} s; RSS {r['rss_mb']:,} MB, tree {r['tree_rss_mb']:,} MB"
+            f"{', PSS ' + format(r['tree_pss_mb'], ',') + ' MB' if 'tree_pss_mb' in r else ''}; "
             f"load {r['load']:.1f}{extra})")
 
 
@@ -325,7 +351,9 @@ def main(argv: list[str] | None = None) -> int:
         print(table(res, args.modes))
         print()
     print("CPU: user + sys of the build and the children it waited for; RSS: the largest single process; "
-          "tree: the sum over the build's process tree at its peak (50 ms samples); load: 1-minute load "
+          "tree: the sum of RSS over the build's process tree at its peak (50 ms samples; pages that forked "
+          "workers share counted in each); PSS: the same with shared pages split between the processes "
+          "(the memory the build really holds); load: 1-minute load "
           "average at the start.")
     return 0
 

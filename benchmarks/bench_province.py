@@ -327,11 +327,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{args.districts} districts × {args.items:,} items (+ city, 12 items), engine {rev[:10]}, "
           f"{args.jobs} builds at a time; all builds {builds_wall:.0f} s wall\n")
     if builds:
-        print("| site | published items | wall | CPU | peak RSS (largest process / tree) | load at start |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        print("| site | published items | wall | CPU | peak RSS (largest process / tree) | peak PSS (tree) "
+              "| load at start |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         for (p, name, _), r in ((s, builds[s[0]]) for s in sites):
             print(f"| {p} {name} | {published[p]:,} | {r['wall_s']:.1f} s | {r['cpu_s']:.1f} s | "
-                  f"{r['rss_mb']:,} / {r['tree_rss_mb']:,} MB | {r['load']:.1f} |")
+                  f"{r['rss_mb']:,} / {r['tree_rss_mb']:,} MB | {r['tree_pss_mb']:,} MB | {r['load']:.1f} |")
         walls = [r["wall_s"] for p, r in builds.items() if p != "city"]
         cpus = [r["cpu_s"] for p, r in builds.items() if p != "city"]
         print(f"\ndistrict builds: wall {min(walls):.1f}–{max(walls):.1f} s, CPU {min(cpus):.1f}–{max(cpus):.1f} s, "
