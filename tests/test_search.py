@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from browser import browser, serve
@@ -271,7 +272,8 @@ def test_incremental_builds_keep_the_index_true(mini_site: Path) -> None:
     assert len(fragments(public, items_only=True)) == 2
 
 
-def test_an_edit_rebuilds_one_shard_and_the_directory_matches_a_clean_build(tmp_path: Path, monkeypatch) -> None:
+def test_an_edit_rebuilds_one_shard_and_the_directory_matches_a_clean_build(tmp_path: Path, monkeypatch,
+                                                                          search: SearchPage) -> None:
     """Shards by 领域 and year (split by URL hash when large) and the word directory: one edited
     item re-indexes its shard only, and the whole pagefind/ is the bytes of a clean build."""
     import subprocess
@@ -305,6 +307,21 @@ def test_an_edit_rebuilds_one_shard_and_the_directory_matches_a_clean_build(tmp_
     build(public)
     build(tmp_path / "clean2", "--clean")
     assert _tree(public / "pagefind") == _tree(tmp_path / "clean2" / "pagefind")
+    # newest first across shards (Pagefind alone ranks each merged shard and mixes the ranks)
+    with serve(public) as base:
+        context = search.page.context.browser.new_context(viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        page.goto(f"{base}/search/?q={quote('公示')}&sort=date")
+        page.wait_for_selector('#search-form[data-state="done"]')
+        while page.is_visible("#search-more"):
+            n = page.locator(".search-hit").count()
+            page.click("#search-more")
+            page.wait_for_function(f"document.querySelectorAll('.search-hit').length > {n}")
+        dates = page.eval_on_selector_all(".search-hit time", "xs => xs.map(x => x.dateTime)")
+        context.close()
+    want = sorted((r["meta"]["date"] for r in fragments(public, items_only=True)
+                   if "公示" in r["meta"]["title"] + r["meta"]["text"]), reverse=True)
+    assert len(dates) > 100 and dates == sorted(dates, reverse=True) and dates[:20] == want[:20]
 
 
 def _tree(root: Path) -> dict[str, bytes]:

@@ -45,6 +45,7 @@ const ITEM_KIND = "公开信息"; // 类型 of a disclosure item (records.py); f
 let pagefind = null;
 let allFilters = {}; // filter → value → records, over the whole index (from the manifests)
 let sites = []; // [{root, manifest, opts, region}]: this site, then each district that could be read
+const dateTables = new Map(); // date table URL → Promise of {page id: 发布日期}
 let mergedList = []; // [[bundle URL, site]] merged into the current Pagefind, in order
 const buckets = new Map(); // bucket URL → Promise of {token: hex mask}
 let run = 0; // number of the latest search; an older one that finishes late is dropped
@@ -268,8 +269,17 @@ async function find(tokens, filters, sort) {
   const exact = [];
   const related = [];
   // one order whatever shards this tab merged, and in what order: score, then the page id
-  const ordered = r.results.map((res, i) => [res, i]).sort(([a], [b]) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  for (const [res] of ordered) (tokens.length === 0 || hasAll(res.id, tokens, at) ? exact : related).push(res);
+  const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  let ordered;
+  if (options.sort) {
+    // Pagefind sorts within each merged shard and mixes them by rank: sort by date here
+    const date = await datesOf();
+    ordered = [...r.results].sort((a, b) => {
+      const da = date.get(a.id) || "", db = date.get(b.id) || "";
+      return da < db ? 1 : da > db ? -1 : byId(a, b);
+    });
+  } else ordered = [...r.results].sort((a, b) => b.score - a.score || byId(a, b));
+  for (const res of ordered) (tokens.length === 0 || hasAll(res.id, tokens, at) ? exact : related).push(res);
   return { exact, related, counts: r.filters, total: r.results.length };
 }
 
@@ -702,6 +712,19 @@ const fnv = (t) => {
   for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 0x01000193) >>> 0;
   return h;
 };
+
+/** Page id → 发布日期 over the shards merged so far (each shard's dates-<digest>.json). */
+async function datesOf() {
+  const tables = await Promise.all(mergedList.map(([url, site]) => {
+    const name = url.slice(0, -1).split("/").pop();
+    const file = url + "dates-" + String(site.manifest.shards[name]).slice(0, 12) + ".json";
+    if (!dateTables.has(file)) dateTables.set(file, fetch(file).then((r) => (r.ok ? r.json() : {})).catch(() => ({})));
+    return dateTables.get(file);
+  }));
+  const out = new Map();
+  for (const t of tables) for (const [id, d] of Object.entries(t)) out.set(id, d);
+  return out;
+}
 
 function bucket(site, token) {
   const w = site.manifest.words;
