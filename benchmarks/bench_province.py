@@ -171,8 +171,12 @@ def first_query(b, base: str) -> dict:
     stages = {k: number(v) for k, v in page.evaluate(COUNTS, ".search-stages .search-n[data-n]").items() if k}
     page.locator("#search-filters").evaluate("d => d.open = true")
     page.wait_for_selector('.search-group[data-filter="地区"] input', timeout=TIMEOUT_MS)
-    page.wait_for_function("document.querySelector('.search-group[data-filter=\"地区\"] .search-c').textContent",
-                           timeout=TIMEOUT_MS)
+    filled = "() => document.querySelector('.search-group[data-filter=\"地区\"] .search-c').textContent"
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not page.evaluate(filled):  # polled from here: wait_for_function would need eval (CSP)
+        if time.monotonic() > deadline:
+            sys.exit("the 地区 counts never appeared")
+        time.sleep(0.1)
     regions = {k: number(v) for k, v in page.evaluate(COUNTS, '.search-group[data-filter="地区"] .search-c').items()}
     later, _, later_req = counter.take()
     note = page.inner_text("#search-regions-note") if page.locator("#search-regions-note").is_visible() else ""
@@ -296,6 +300,12 @@ def main(argv: list[str] | None = None) -> int:
                 builds[p] = f.result()
                 print(json.dumps({"site": p, **builds[p]}, ensure_ascii=False), flush=True)
         builds_wall = time.perf_counter() - t0
+        (work / "builds.json").write_text(json.dumps({"wall_s": builds_wall, "builds": builds,
+                                                                 "engine": rev}), encoding="utf-8")
+    elif (work / "builds.json").is_file():  # --reuse: the figures of the builds that made www
+        saved = json.loads((work / "builds.json").read_text(encoding="utf-8"))
+        builds_wall, builds, rev = saved["wall_s"], saved["builds"], saved.get("engine", rev)
+        print(f"reusing the builds of engine {rev[:10]}", flush=True)
     else:
         builds_wall = 0.0
     from browser import browser
