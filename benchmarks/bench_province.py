@@ -16,8 +16,8 @@
      results are drawn (search_recall.Bytes), requests, time; the count shown, the 地区 and 过程
      counts (the filter panel opened afterwards);
    - every district is found: for each, the title of one of its published items (one that names
-     the district) is searched and that item must be among the first ten results, labelled with
-     the district;
+     the district and no other item of it has: many titles repeat) is searched and that item must
+     be among the first ten results, labelled with the district;
    - the 地区 filter: ?q=低保&地区=<district> for every district: the count equals the district's
      count on the unfiltered page, every result drawn is of that district;
    - the 过程 filter: ?q=低保&过程=<stage> for each of the five stages: the count equals the
@@ -127,17 +127,26 @@ def build(src: Path, out: Path) -> dict:
 
 
 def one_item(src: Path, name: str) -> tuple[str, str]:
-    """(title, URL path) of a published item whose title names the district."""
+    """(title, URL path) of a published item whose title names the district and no other of its
+    items has (many titles repeat: a quarterly notice of each year)."""
+    seen: dict[str, int] = {}
+    found: list[tuple[str, str]] = []
     for f in sorted((src / "content" / "items").rglob("*.md")):
         head = f.read_text(encoding="utf-8").split("\n---", 1)[0]
         title = re.search(r'^标题: "?(.*?)"?$', head, re.M)
         index = re.search(r'^索引号: "?(\S+?)"?$', head, re.M)
         date = re.search(r"^发布日期: (\S+)", head, re.M)
-        if (title and index and date and name in title[1] and "公开属性" not in head and "草稿" not in head
+        if not title:
+            continue
+        seen[title[1]] = seen.get(title[1], 0) + 1
+        if (index and date and name in title[1] and "公开属性" not in head and "草稿" not in head
                 and date[1] <= TODAY):
             code, serial = index[1].split("/")
-            return title[1], f"/xxgk/{code}/{serial}/"
-    sys.exit(f"{src}: no published item names {name}")
+            found.append((title[1], f"/xxgk/{code}/{serial}/"))
+    for title, url in found:
+        if seen[title] == 1:
+            return title, url
+    sys.exit(f"{src}: no published item with a title of its own that names {name}")
 
 
 # ---------------------------------------------------------------- the city page
