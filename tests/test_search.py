@@ -15,6 +15,9 @@ from search_support import SearchPage, expected, fragments, held_back_items, ite
 DOC_NO = "青民发〔2026〕15号"
 
 
+STAGES = ("决策", "执行", "管理", "服务", "结果")
+
+
 @pytest.fixture(scope="module")
 def search(demo_public: Path):
     errors: list[str] = []
@@ -318,10 +321,16 @@ def test_an_edit_rebuilds_one_shard_and_the_directory_matches_a_clean_build(tmp_
             page.click("#search-more")
             page.wait_for_function(f"document.querySelectorAll('.search-hit').length > {n}")
         dates = page.eval_on_selector_all(".search-hit time", "xs => xs.map(x => x.dateTime)")
+        page.goto(f"{base}/search/?q={quote('公示')}")  # the counts beside the five stages, none chosen
+        page.wait_for_selector('#search-form[data-state="done"]')
+        shown = page.eval_on_selector_all(".search-stages .search-n", "xs => xs.map(x => [x.dataset.n, x.textContent])")
         context.close()
-    want = sorted((r["meta"]["date"] for r in fragments(public, items_only=True)
-                   if "公示" in r["meta"]["title"] + r["meta"]["text"]), reverse=True)
+    found = [r for r in fragments(public, items_only=True) if "公示" in r["meta"]["title"] + r["meta"]["text"]]
+    want = sorted((r["meta"]["date"] for r in found), reverse=True)
     assert len(dates) > 100 and dates == sorted(dates, reverse=True) and dates[:20] == want[:20]
+    by_stage = {st: sum(1 for r in found if r["filters"]["过程"] == [st]) for st in STAGES}
+    assert dict(shown) == {"": f"（{len(dates)}）", **{st: f"（{n}）" for st, n in by_stage.items()}}, shown
+    assert sum(by_stage.values()) == len(found) and min(by_stage.values()) > 0
 
 
 def _tree(root: Path) -> dict[str, bytes]:

@@ -235,6 +235,15 @@ function filtersOf(s, without = "") {
 const hasListFilters = (s) => LIST_FILTERS.some((name) => s.filters[name].length);
 const hasFilters = (s) => Boolean(s.stage) || hasListFilters(s);
 
+/** Pagefind counts a filter's values in a result only once that filter's data is loaded in
+ *  each merged shard: load it (a filter-only search that excludes nothing) for 过程, and for the
+ *  panel's filters once the panel is open. Not 索引号 and 文号: one value per page, large. */
+async function warmFilters() {
+  const none = {};
+  for (const n of ["过程", ...(uiFilters ? LIST_FILTERS.filter((x) => x !== REGION) : [])]) none[n] = { none: ["\u0000"] };
+  await pagefind.search(null, { filters: none });
+}
+
 /** A 文号 or 索引号 filter's values over the shards merged for the query (never kept: a later
  *  query may have merged more). */
 async function idValues(key) {
@@ -601,6 +610,7 @@ let uiFilters = null;
 /** The checkbox groups, built when the panel is first opened (a phone loads them only if asked). */
 function ensureUiFilters() {
   uiFilters = uiFilters || Promise.resolve().then(buildFilters);
+  merging = merging.then(warmFilters); // the panel's filters, in the shards merged so far
   return uiFilters;
 }
 
@@ -764,10 +774,12 @@ function ensure(asked) {
     const have = new Set(mergedList.map(([url]) => url));
     const want = await Promise.all(sites.map((site) => shardsFor(site, asked)));
     const failed = [];
+    let added = false;
     await Promise.all(sites.map((site, i) => Promise.all(want[i].map((b) => {
       const url = site.root + b.replace(/^\//, "");
       if (have.has(url)) return null;
       have.add(url);
+      added = true;
       return mergeOne(url, site);
     })).catch((err) => failed.push([site, err]))));
     if (failed.length) {
@@ -778,6 +790,7 @@ function ensure(asked) {
       await fresh();
       showUnreachable();
     }
+    if (added || failed.length) await warmFilters();
   });
   return merging;
 }
