@@ -333,6 +333,27 @@ def test_an_edit_rebuilds_one_shard_and_the_directory_matches_a_clean_build(tmp_
     assert sum(by_stage.values()) == len(found) and min(by_stage.values()) > 0
 
 
+def test_a_large_family_is_split_by_whole_matters_where_they_fit() -> None:
+    from gkpub.outputs.search import shards
+    from gkpub.outputs.search.records import Entry
+
+    def family(*sizes: int) -> list[Entry]:
+        return [Entry(f"/xxgk/m{m}/{i:04d}/", "k", lambda: None, ("jiuzhu", "2025", f"m{m}"))  # type: ignore[arg-type,return-value]
+                for m, n in enumerate(sizes) for i in range(n)]
+
+    parts = shards._parts(family(150, 150, 150, 150))  # 600: two parts, each of two whole 事项
+    assert [len(p) for p in parts] == [300, 300]
+    assert all(len({e.group[2] for e in p}) == 2 for p in parts)
+    def urls(ps: list[list[Entry]]) -> list[list[str]]:
+        return [[e.url for e in p] for p in ps]
+
+    assert urls(shards._parts(family(150, 150, 150, 150))) == urls(parts)  # the same records, the same parts
+    parts = shards._parts(family(400, 100, 100))  # one 事项 too large for a part: by URL hash
+    assert len(parts) == 2 and max(len(p) for p in parts) <= shards.SHARD_RECORDS
+    assert len({e.group[2] for e in parts[0]}) == 3
+    assert urls(shards._parts(family(100, 100))) == urls([family(100, 100)])  # small enough: one part
+
+
 def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 

@@ -149,18 +149,18 @@ class Entry:
     url: str
     key: str
     make: Callable[[], Record]
-    group: tuple[str, str] = ("_pages", "")  # 领域 and 发布年份 of an item, for its shard (shards.py)
+    group: tuple[str, str, str] = ("_pages", "", "")  # 领域, 发布年份 and 事项 of an item, for its shard (shards.py)
 
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-def item_group(item: Item) -> tuple[str, str]:
-    """(领域, 年份), spelled for a folder name (a slug that is not plain ASCII becomes its hash)."""
+def item_group(item: Item) -> tuple[str, str, str]:
+    """(领域, 年份, 事项), the 领域 spelled for a folder name (a slug that is not plain ASCII becomes its hash)."""
     slug = item.domain.slug
     if not _SLUG.fullmatch(slug):
         slug = "d" + hashlib.sha1(slug.encode("utf-8")).hexdigest()[:8]
-    return slug, str(item.published.year)
+    return slug, str(item.published.year), item.matter.code
 
 
 def _key(*parts: object) -> str:

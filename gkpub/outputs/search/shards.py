@@ -24,8 +24,9 @@ the page reads the directory buckets of the query's tokens (one small file each)
 the shards that hold every token, and searches those: the same results, since a shard without
 one of the tokens has no page that matches. The families (_families): a small site is one; a
 larger one has a family per 领域, split by 发布年份 when the 领域 is large. A family larger than
-SHARD_RECORDS is split by a stable hash of the URL into a power of two of parts, so its part
-count changes only when it doubles, and one edit re-indexes one small shard.
+SHARD_RECORDS is split into a power of two of parts, whole 事项 to a part (by a hash of the URL
+when one 事项 is too large), so its part count changes only when it doubles, and one edit
+re-indexes one small shard.
 
 Everything here is a pure function of the records: an incremental build writes the same bytes
 as a clean one.
@@ -115,6 +116,27 @@ def read_manifest(out_dir: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+def _parts(recs: list[Entry]) -> list[list[Entry]]:
+    """A family in 2ⁿ parts of ≤ SHARD_RECORDS: whole 事项 to a part where they fit (a topic word
+    mostly lives in one 事项, so a query reads fewer shards), largest first into the emptiest
+    part; by a hash of the URL when a 事项 alone is too large to fit."""
+    count = parts_for(len(recs))
+    if count == 1:
+        return [recs]
+    by_matter: dict[str, list[Entry]] = defaultdict(list)
+    for e in recs:
+        by_matter[e.group[2]].append(e)
+    parts: list[list[Entry]] = [[] for _ in range(count)]
+    for matter in sorted(by_matter, key=lambda m: (-len(by_matter[m]), m)):
+        emptiest = min(range(count), key=lambda k: (len(parts[k]), k))
+        parts[emptiest] += by_matter[matter]
+    if max(map(len, parts)) > SHARD_RECORDS:
+        parts = [[] for _ in range(count)]
+        for e in recs:
+            parts[part_of(e.url, count)].append(e)
+    return [sorted(p, key=lambda e: e.url) for p in parts]
+
+
 def _families(entries: list[Entry]) -> dict[str, list[Entry]]:
     """A small site is one family; otherwise each 领域 is one, or one per year when it holds
     more than SHARD_RECORDS (the fixed pages are a family of their own)."""
@@ -139,11 +161,8 @@ def plan(site: Site, out_dir: Path | None = None) -> Plan:
     families = _families(site_entries(site))
     shards: dict[str, list[Entry]] = {}
     for group, recs in families.items():
-        count = parts_for(len(recs))
-        for i in range(count):
-            shards[f"s-{group}-{i}"] = []
-        for r in recs:
-            shards[f"s-{group}-{part_of(r.url, count)}"].append(r)
+        for i, part in enumerate(_parts(recs)):
+            shards[f"s-{group}-{i}"] = part
     shards = {n: recs for n, recs in shards.items() if recs}
     digests = {}
     for name, recs in shards.items():
