@@ -304,6 +304,8 @@ def test_assets_and_pagefind_cache(mount: Mount) -> None:
     shard = [p for p in hashed if p.relative_to(mount.public / "pagefind").parts[0].startswith("s")]
     assert shard, "没有分片索引（/pagefind/s-…/）"  # the sharded layout: hashed files one folder deeper
     hashed += [mount.public / "pagefind" / f for f in manifest["words"]["files"]]  # the word directory
+    assert (mount.public / a_shard.strip("/") / "gkpub-shard.json").is_file()
+    assert fetch(mount.url(a_shard + "gkpub-shard.json")).status == 404  # the build's own notes on a shard
     for p in (hashed[0], hashed[-1], next(p for p in hashed if p.suffix == ".pf_meta"),
               next(p for p in shard if p.suffix == ".pf_meta"), shard[-1]):
         path = "/" + p.relative_to(mount.public).as_posix()

@@ -36,7 +36,7 @@ def search(demo_public: Path):
 
 def test_index_holds_every_item_page_fixed_pages_and_nothing_else(demo_public: Path) -> None:
     manifest = json.loads((demo_public / "pagefind" / "gkpub-search.json").read_text(encoding="utf-8"))
-    assert manifest["version"] == 2 and manifest["tokenizer"] == "gkpub-bigram-2"
+    assert manifest["version"] == 3 and manifest["tokenizer"] == "gkpub-bigram-2"
     assert manifest["bundles"][0] == "/pagefind/" and all(b.startswith("/pagefind/s") for b in manifest["bundles"][1:])
     for b in manifest["bundles"]:
         assert (demo_public / b.strip("/") / "pagefind-entry.json").is_file(), b
@@ -352,6 +352,13 @@ def test_a_large_family_is_split_by_whole_matters_where_they_fit() -> None:
     assert len(parts) == 2 and max(len(p) for p in parts) <= shards.SHARD_RECORDS
     assert len({e.group[2] for e in parts[0]}) == 3
     assert urls(shards._parts(family(100, 100))) == urls([family(100, 100)])  # small enough: one part
+    # a large 领域 "a" split by year never meets a small 领域 whose slug is "a-2025"
+    big = [Entry(f"/xxgk/a/{i:04d}/", "k", lambda: None, ("a", "2025", "m"))  # type: ignore[arg-type,return-value]
+           for i in range(400)]
+    small = [Entry(f"/xxgk/b/{i}/", "k", lambda: None, ("a-2025", "2025", "m"))  # type: ignore[arg-type,return-value]
+             for i in range(5)]
+    fams = shards._families(big + small)
+    assert sorted(fams) == ["a-2025", "a_2025"] and sum(map(len, fams.values())) == 405
 
 
 def _tree(root: Path) -> dict[str, bytes]:

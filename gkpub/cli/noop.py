@@ -3,10 +3,11 @@
 What the output depends on, all of it:
 
 - every file of the site folder — site.toml, content/ (catalogue, items, pages, attachments),
-  layouts/, print/, data/, node_modules/ (a site's own Pagefind) and whatever else lies there,
-  so a file added, removed or renamed anywhere counts; left out are only what builds write
-  themselves: this output folder, its lock and working folders beside it, its internal report
-  and the cache folder, and the site's ``.git``;
+  layouts/, print/, data/ and whatever else lies there, so a file added, removed or renamed
+  anywhere counts; left out are what builds write themselves (this output folder, its lock and
+  working folders beside it, its internal report and the cache folder), the site's ``.git``, and
+  its ``node_modules`` (npm's tens of thousands of files: 0.9 s to stat for the demo, whose site
+  folder is the checkout; what of it a build uses, Pagefind, is in the key below);
 - the engine: every file of the gkpub package — its code (all that engine_key() hashes), the
   default theme, the holiday tables — by stat, like the site's files;
 - the options: site, output and cache folders, --today (the real date when not given),
@@ -76,12 +77,13 @@ class Request:
     def skip(self, path: str) -> bool:
         """What builds write themselves in the site folder: left out of its inputs."""
         out = str(self.out_dir)
-        return (path in (out, str(self.cache_dir), str(self.report_file), f"{self.site_dir}/.git")
+        return (path in (out, str(self.cache_dir), str(self.report_file), f"{self.site_dir}/.git",
+                         f"{self.site_dir}/node_modules")
                 or path.startswith(f"{self.out_dir.parent}/.{self.out_dir.name}."))  # its lock, working folders
 
     def inputs(self) -> tuple[Tree, set[str]]:
         """Every file and folder the output is made from (see the module's docstring)."""
-        made = (self.out_dir, self.cache_dir, self.report_file, self.site_dir / ".git")
+        made = (self.out_dir, self.cache_dir, self.report_file, self.site_dir / ".git", self.site_dir / "node_modules")
         files, listed = stamps.walk(self.site_dir, self.skip, by_names=(str(p.parent) for p in made))
         for root, skip in ((ENGINE_DIR, _no_bytecode), *((f, _no_bytecode) for f in _font_dirs())):
             more, more_listed = stamps.walk(root, skip)

@@ -3,12 +3,13 @@
 Layout (what /search/ and a city site that merges this one read):
 
     pagefind/gkpub-search.json   {"version": 2, "tokenizer": …, "pagefind": …,
-                                  "bundles": ["/pagefind/", "/pagefind/s-jiuzhu-2025-0/", …],
+                                  "bundles": ["/pagefind/", "/pagefind/s-jiuzhu_2025-0/", …],
                                   "shards": {name: digest}, "words": {"buckets": B, "files": […]},
                                   "filters": {filter: {value: records}}}
     pagefind/                    Pagefind's runtime (pagefind.js, its worker, the wasm) and a
                                  one-record placeholder index, so that it is a bundle to import
-    pagefind/s-<family>-<n>/     one bundle per shard: index, fragments, filters, no runtime;
+    pagefind/s-<family>-<n>/     one bundle per shard (family: _all, _pages, 领域 or 领域_年份):
+                                 index, fragments, filters, no runtime;
                                  gkpub-shard.json: its tokens and filter counts (for the build);
                                  dates-<digest>.json: page id → 发布日期 (the page sorts by date)
     pagefind/words/<b>-<digest>.json   the word directory: token → which shards hold it
@@ -56,7 +57,9 @@ from gkpub.util import faults
 from gkpub.util.parallel import worker_count
 
 MANIFEST = "gkpub-search.json"
-LAYOUT = 2  # the manifest's "version": 2 = shards by 领域 and year, with the word directory
+LAYOUT = 3  # the manifest's "version" and part of every shard's digest: raise it whenever what a
+# shard holds changes (2: shards by 领域 and year with the word directory; 3: fragments without the
+# token string, a date table per shard, families named 领域_年份)
 LANGUAGE = "unknown"  # no stemmer, no word segmenter: our letters-only tokens are the words (measured: indexing
 # a 468-record shard 2.5 s against 3.8 s as zh-cn, whose segmenter runs over the tokens for nothing)
 SHARD_RECORDS = 320  # most records per shard (measured: benchmarks/README.md, search)
@@ -151,7 +154,7 @@ def _families(entries: list[Entry]) -> dict[str, list[Entry]]:
             out[domain] = recs
             continue
         for e in recs:
-            out.setdefault(f"{domain}-{e.group[1]}", []).append(e)
+            out.setdefault(f"{domain}_{e.group[1]}", []).append(e)  # "_": never in a slug (no clash)
     return out
 
 
@@ -178,7 +181,8 @@ def plan(site: Site, out_dir: Path | None = None) -> Plan:
         have = live.get("shards") or {}
         p.whole = False
         p.stale = [n for n in sorted(shards) if have.get(n) != digests[n]
-                   or not (out_dir / BUNDLE_DIR / n / SUMMARY).is_file()]  # type: ignore[operator]
+                   or not (out_dir / BUNDLE_DIR / n / SUMMARY).is_file()  # type: ignore[operator]
+                   or not (out_dir / BUNDLE_DIR / n / dates_name(digests[n])).is_file()]  # type: ignore[operator]
         p.gone = sorted(n for n in have if n not in shards)
     return p
 
@@ -349,6 +353,10 @@ def retire(p: Plan, out_dir: Path) -> list[str]:
         return []
     (live / MANIFEST).unlink(missing_ok=True)
     fsync_dir(live)
+    if (live / WORDS_DIR).exists():  # it lists the words of the shards going out: update() writes it anew
+        gone = leftover_path(out_dir, "pagefind-old")
+        (live / WORDS_DIR).rename(gone)
+        remove_tree(gone)
     for n in out:
         gone = leftover_path(out_dir, "pagefind-old")
         (live / n).rename(gone)

@@ -427,7 +427,10 @@ async function suggest(s, box, mine) {
   const scored = (WORDS.names || []).map((n) => [n, [...pairs].filter((p) => n.includes(p)).length])
     .filter(([n, k]) => k > 0 && n !== q).sort((a, b) => b[1] - a[1] || a[0].length - b[0].length);
   for (const [n] of scored) if (!cands.includes(n)) cands.push(n);
-  for (const w of cands.slice(0, 8)) await ensure(askTokens(w)); // one merge at a time
+  for (const w of cands.slice(0, 8)) {
+    await ensure(askTokens(w)); // one merge at a time
+    if (mine !== run) return; // the resident asked something else meanwhile
+  }
   const tried = await Promise.all(cands.slice(0, 8).map(async (w) => {
     const f = await find(askTokens(w), filtersOf(s), "");
     return [w, f.exact.length];
@@ -610,7 +613,7 @@ let uiFilters = null;
 /** The checkbox groups, built when the panel is first opened (a phone loads them only if asked). */
 function ensureUiFilters() {
   uiFilters = uiFilters || Promise.resolve().then(buildFilters);
-  merging = merging.then(warmFilters); // the panel's filters, in the shards merged so far
+  merging = merging.catch(() => {}).then(warmFilters); // the panel's filters, in the shards merged so far
   return uiFilters;
 }
 
@@ -728,7 +731,16 @@ async function datesOf() {
   const tables = await Promise.all(mergedList.map(([url, site]) => {
     const name = url.slice(0, -1).split("/").pop();
     const file = url + "dates-" + String(site.manifest.shards[name]).slice(0, 12) + ".json";
-    if (!dateTables.has(file)) dateTables.set(file, fetch(file).then((r) => (r.ok ? r.json() : {})).catch(() => ({})));
+    if (!dateTables.has(file)) {
+      dateTables.set(file, fetch(file).then((r) => {
+        if (!r.ok) throw new Error(`${file}: HTTP ${r.status}`);
+        return r.json();
+      }).catch((err) => {
+        dateTables.delete(file); // not kept: asked again next time
+        console.warn(err);
+        return {};
+      }));
+    }
     return dateTables.get(file);
   }));
   const out = new Map();
@@ -743,6 +755,9 @@ function bucket(site, token) {
     buckets.set(url, fetch(url).then((r) => {
       if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
       return r.json();
+    }).catch((err) => {
+      buckets.delete(url); // not kept: asked again next time
+      throw err;
     }));
   }
   return buckets.get(url);
@@ -768,31 +783,47 @@ async function shardsFor(site, asked) {
 let merging = Promise.resolve();
 /** Merge the shards the asked tokens need, one call at a time (two at once would merge a
  *  shard twice). A district one of whose bundles fails is left out, and the Pagefind made
- *  again without it (a failed merge breaks every later search of that Pagefind). */
+ *  again without it (a failed merge breaks every later search of that Pagefind). If one of
+ *  this site's own shards fails (the site was rebuilt since the page read its manifest), the
+ *  manifest is read again and the merge tried once more. One failure does not stop later calls. */
 function ensure(asked) {
-  merging = merging.then(async () => {
-    const have = new Set(mergedList.map(([url]) => url));
-    const want = await Promise.all(sites.map((site) => shardsFor(site, asked)));
-    const failed = [];
-    let added = false;
-    await Promise.all(sites.map((site, i) => Promise.all(want[i].map((b) => {
-      const url = site.root + b.replace(/^\//, "");
-      if (have.has(url)) return null;
-      have.add(url);
-      added = true;
-      return mergeOne(url, site);
-    })).catch((err) => failed.push([site, err]))));
-    if (failed.length) {
-      if (failed.some(([site]) => site === sites[0])) throw failed[0][1];
-      for (const [site, err] of failed) leaveOut(site.region, site.root, err);
-      sites = sites.filter((site) => !failed.some(([f]) => f === site));
+  const work = merging.catch(() => {}).then(async () => {
+    if (!(await mergeFor(asked))) {
+      sites[0].manifest = await manifestOf(BASE);
+      buckets.clear();
       totals();
+      mergedList = mergedList.filter(([, site]) => site !== sites[0]);
       await fresh();
-      showUnreachable();
+      if (!(await mergeFor(asked))) throw new Error("本站的检索索引读取失败");
     }
-    if (added || failed.length) await warmFilters();
   });
-  return merging;
+  merging = work;
+  return work;
+}
+
+/** One round of ensure(): false if one of this site's own shards failed to merge. */
+async function mergeFor(asked) {
+  const have = new Set(mergedList.map(([url]) => url));
+  const want = await Promise.all(sites.map((site) => shardsFor(site, asked)));
+  const failed = [];
+  let added = false;
+  await Promise.all(sites.map((site, i) => Promise.all(want[i].map((b) => {
+    const url = site.root + b.replace(/^\//, "");
+    if (have.has(url)) return null;
+    have.add(url);
+    added = true;
+    return mergeOne(url, site);
+  })).catch((err) => failed.push([site, err]))));
+  if (failed.some(([site]) => site === sites[0])) return false;
+  if (failed.length) {
+    for (const [site, err] of failed) leaveOut(site.region, site.root, err);
+    sites = sites.filter((site) => !failed.some(([f]) => f === site));
+    totals();
+    await fresh();
+    showUnreachable();
+  }
+  if (added || failed.length) await warmFilters();
+  return true;
 }
 
 function leaveOut(name, root, err) {
