@@ -726,22 +726,29 @@ const fnv = (t) => {
   return h;
 };
 
+/** A JSON file of the index, fetched once per page (a failure is not kept: asked again next time). */
+function cachedJson(cache, url) {
+  if (!cache.has(url)) {
+    cache.set(url, fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+      return r.json();
+    }).catch((err) => {
+      cache.delete(url);
+      throw err;
+    }));
+  }
+  return cache.get(url);
+}
+
 /** Page id → 发布日期 over the shards merged so far (each shard's dates-<digest>.json). */
 async function datesOf() {
   const tables = await Promise.all(mergedList.map(([url, site]) => {
     const name = url.slice(0, -1).split("/").pop();
     const file = url + "dates-" + String(site.manifest.shards[name]).slice(0, 12) + ".json";
-    if (!dateTables.has(file)) {
-      dateTables.set(file, fetch(file).then((r) => {
-        if (!r.ok) throw new Error(`${file}: HTTP ${r.status}`);
-        return r.json();
-      }).catch((err) => {
-        dateTables.delete(file); // not kept: asked again next time
-        console.warn(err);
-        return {};
-      }));
-    }
-    return dateTables.get(file);
+    return cachedJson(dateTables, file).catch((err) => {
+      console.warn(err); // a shard without its table: its results after the dated ones
+      return {};
+    });
   }));
   const out = new Map();
   for (const t of tables) for (const [id, d] of Object.entries(t)) out.set(id, d);
@@ -750,17 +757,7 @@ async function datesOf() {
 
 function bucket(site, token) {
   const w = site.manifest.words;
-  const url = site.root + "pagefind/" + w.files[fnv(token) % w.buckets];
-  if (!buckets.has(url)) {
-    buckets.set(url, fetch(url).then((r) => {
-      if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
-      return r.json();
-    }).catch((err) => {
-      buckets.delete(url); // not kept: asked again next time
-      throw err;
-    }));
-  }
-  return buckets.get(url);
+  return cachedJson(buckets, site.root + "pagefind/" + w.files[fnv(token) % w.buckets]);
 }
 
 /** The shards of a site that hold every asked token (all of them for no token; all of them
