@@ -145,3 +145,15 @@ class SearchPage:
     def url(self) -> str:
         from urllib.parse import unquote
         return unquote(self.page.url)
+
+
+def watch_errors(page, base: str, allowed: tuple[str, ...] = (), console_ok: tuple[str, ...] = ()) -> list[str]:
+    """The script errors, console errors (but 404s and ``console_ok``) and HTTP errors (but the
+    favicon and URLs under ``allowed``) of a page, collected while it runs."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "404" not in m.text
+            and not any(t in m.text for t in console_ok) else None)
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400
+            and not r.url.startswith(allowed) and not r.url.endswith("/favicon.ico") else None)
+    return errors

@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 from browser import browser, serve
 from conftest import REPO, TODAY, run
-from search_support import SearchPage, expected, fragments
+from search_support import SearchPage, expected, fragments, watch_errors
+
+from gkpub.content.schema import STAGES
 
 DISTRICTS = [("d1", "禾东区", "澄江", 11), ("d2", "禾西区", "沐川", 12), ("d3", "禾南区", "临溪", 13)]
 MISSING = ("d9", "禾北区")  # listed by the city, never built: its index cannot be read
@@ -27,7 +29,6 @@ OTHER = ("d8", "禾中区")  # a copy of d1 whose manifest names another tokeniz
 BROKEN = ("d7", "禾新区")  # a copy of d2 whose manifest lists a shard that is not there (a deploy half done)
 LEFT_OUT = [MISSING, OTHER, BROKEN]
 CITY = "云岭市本级"
-STAGES = ["决策", "执行", "管理", "服务", "结果"]
 WORD = "低保"  # in items of every district
 TITLE = re.compile(r'^(标题: "?)', re.MULTILINE)
 
@@ -75,15 +76,10 @@ def www(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def city(www: Path):
-    errors: list[str] = []
     with serve(www) as base, browser() as b:
         page = b.new_page(viewport={"width": 1366, "height": 900})
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "404" not in m.text
-                and "Failed to load Pagefind metadata" not in m.text else None)  # BROKEN's missing shard
-        page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400
-                and not r.url.startswith((f"{base}/{MISSING[0]}/", f"{base}/{BROKEN[0]}/"))
-                and not r.url.endswith("/favicon.ico") else None)
+        errors = watch_errors(page, base, allowed=(f"{base}/{MISSING[0]}/", f"{base}/{BROKEN[0]}/"),
+                              console_ok=("Failed to load Pagefind metadata",))  # BROKEN's missing shard
         sp = SearchPage(page, base + "/city")
         sp.errors = errors  # type: ignore[attr-defined]
         sp.root = base  # type: ignore[attr-defined]

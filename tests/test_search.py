@@ -10,23 +10,19 @@ from urllib.parse import quote
 import pytest
 from browser import browser, serve
 from conftest import REPO, TODAY, item_text, run, write_item
-from search_support import SearchPage, expected, fragments, held_back_items, item_texts
+from search_support import SearchPage, expected, fragments, held_back_items, item_texts, watch_errors
+
+from gkpub.content.schema import STAGES
 
 DOC_NO = "青民发〔2026〕15号"
 
 
-STAGES = ("决策", "执行", "管理", "服务", "结果")
-
 
 @pytest.fixture(scope="module")
 def search(demo_public: Path):
-    errors: list[str] = []
     with serve(demo_public) as base, browser() as b:
         page = b.new_page(viewport={"width": 1280, "height": 900})
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "404" not in m.text else None)
-        page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
-                if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+        errors = watch_errors(page, base)
         sp = SearchPage(page, base)
         sp.errors = errors  # type: ignore[attr-defined]
         yield sp

@@ -152,15 +152,9 @@ class Entry:
     group: tuple[str, str, str] = ("_pages", "", "")  # 领域, 发布年份 and 事项 of an item, for its shard (shards.py)
 
 
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-
 def item_group(item: Item) -> tuple[str, str, str]:
-    """(领域, 年份, 事项), the 领域 spelled for a folder name (a slug that is not plain ASCII becomes its hash)."""
-    slug = item.domain.slug
-    if not _SLUG.fullmatch(slug):
-        slug = "d" + hashlib.sha1(slug.encode("utf-8")).hexdigest()[:8]
-    return slug, str(item.published.year), item.matter.code
+    """(领域, 年份, 事项); the 领域's slug is already a folder-safe name (content/catalog.SLUG_RE)."""
+    return item.domain.slug, str(item.published.year), item.matter.code
 
 
 def _key(*parts: object) -> str:
