@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
@@ -32,7 +33,7 @@ def search(demo_public: Path):
 
 def test_index_holds_every_item_page_fixed_pages_and_nothing_else(demo_public: Path) -> None:
     manifest = json.loads((demo_public / "pagefind" / "gkpub-search.json").read_text(encoding="utf-8"))
-    assert manifest["version"] == 3 and manifest["tokenizer"] == "gkpub-bigram-2"
+    assert manifest["version"] == 4 and manifest["tokenizer"] == "gkpub-bigram-2"
     assert manifest["bundles"][0] == "/pagefind/" and all(b.startswith("/pagefind/s") for b in manifest["bundles"][1:])
     for b in manifest["bundles"]:
         assert (demo_public / b.strip("/") / "pagefind-entry.json").is_file(), b
@@ -320,7 +321,16 @@ def test_an_edit_rebuilds_one_shard_and_the_directory_matches_a_clean_build(tmp_
         page.goto(f"{base}/search/?q={quote('公示')}")  # the counts beside the five stages, none chosen
         page.wait_for_selector('#search-form[data-state="done"]')
         shown = page.eval_on_selector_all(".search-stages .search-n", "xs => xs.map(x => [x.dataset.n, x.textContent])")
+        # an 索引号 without its organisation code: the pages of every organisation, newest first
+        serials = Counter(r["filters"]["索引号"][0].split("/")[1] for r in fragments(public, items_only=True))
+        serial, n_serial = serials.most_common(1)[0]
+        page.goto(f"{base}/search/?q={serial}")
+        page.wait_for_selector('#search-form[data-state="done"]')
+        by_serial = page.eval_on_selector_all(".search-hit time", "xs => xs.map(x => x.dateTime)")
         context.close()
+    want_serial = sorted((r["meta"]["date"] for r in fragments(public, items_only=True)
+                          if r["filters"]["索引号"][0].endswith("/" + serial)), reverse=True)[:10]
+    assert n_serial > 3 and by_serial[:len(want_serial)] == want_serial, (serial, by_serial, want_serial)
     found = [r for r in fragments(public, items_only=True) if "公示" in r["meta"]["title"] + r["meta"]["text"]]
     want = sorted((r["meta"]["date"] for r in found), reverse=True)
     assert len(dates) > 100 and dates == sorted(dates, reverse=True) and dates[:20] == want[:20]

@@ -13,7 +13,7 @@ import hashlib
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 from gkpub.content.flow import FLOW_MARK
@@ -48,7 +48,6 @@ class Record:
     words: str  # the text the tokens are made of (title, metadata line, body, attachments)
     meta: dict[str, str]
     filters: dict[str, list[str]]
-    sort: dict[str, str] = field(default_factory=dict)
 
     def content(self) -> str:
         return " ".join(index_tokens(self.words))
@@ -105,7 +104,7 @@ def item_record(item: Item, site: Site) -> Record:
             "stage": item.stage}
     if item.doc_no:
         meta["docno"] = item.doc_no
-    return Record(url=item.url, words=words, meta=meta, filters=filters, sort={"date": date})
+    return Record(url=item.url, words=words, meta=meta, filters=filters)
 
 
 def page_record(page: Page) -> Record:
@@ -114,14 +113,13 @@ def page_record(page: Page) -> Record:
     words = "\n".join([page.title, page.org.name if page.org else "", body, *(a.name for a in page.attachments)])
     meta = {"title": page.title, "text": body, "kind": kind}
     filters: dict[str, list[str]] = {"类型": [kind], "文件类型": file_kinds([a.ext for a in page.attachments])}
-    sort = {}
     if page.published:
-        meta["date"] = sort["date"] = page.published.isoformat()
+        meta["date"] = page.published.isoformat()
         filters["发布年份"] = [str(page.published.year)]
     if page.org:
         meta["org"] = page.org.name
         filters["公开主体"] = [page.org.name]
-    return Record(url=page.url, words=words, meta=meta, filters=filters, sort=sort)
+    return Record(url=page.url, words=words, meta=meta, filters=filters)
 
 
 def contact_record(site: Site) -> Record:

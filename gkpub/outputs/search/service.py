@@ -64,9 +64,9 @@ class Service:
         return int(self.call({"type": "NewIndex", "config": {}})["index_id"])
 
     def add_record(self, index: int, url: str, content: str, language: str, meta: dict[str, str],
-                   filters: dict[str, list[str]], sort: dict[str, str]) -> None:
+                   filters: dict[str, list[str]]) -> None:
         self.call({"type": "AddRecord", "index_id": index, "url": url, "content": content, "language": language,
-                   "meta": meta, "filters": filters, "sort": sort})
+                   "meta": meta, "filters": filters})
 
     def write(self, index: int, path: Path) -> None:
         self.call({"type": "WriteFiles", "index_id": index, "output_path": str(path)})

@@ -268,26 +268,28 @@ function idQuery(q) {
 
 const term = (asked) => (asked.length ? asked.map(([t]) => t).join(" ") : null);
 
+// one order whatever shards this tab merged, and in what order: the page id breaks every tie
+const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** Newest first. Pagefind's own sort orders each merged shard apart and mixes them by rank,
+ * so the index keeps no sort: the date comes from the shards' date tables. */
+async function byDate(results) {
+  const date = await datesOf();
+  return [...results].sort((a, b) => {
+    const da = date.get(a.id) || "", db = date.get(b.id) || "";
+    return da < db ? 1 : da > db ? -1 : byId(a, b);
+  });
+}
+
 /** One search: its results split into exact and related, with the counts per filter value. */
 async function find(tokens, filters, sort) {
-  const options = { filters };
-  if (sort === "date" || sort === "stage") options.sort = { date: "desc" };
-  const [r, ...each] = await Promise.all([pagefind.search(term(tokens), options),
+  const [r, ...each] = await Promise.all([pagefind.search(term(tokens), { filters }),
     ...(tokens.length > 1 ? tokens.map(([t]) => pagefind.search(t, { filters })) : [])]);
   const at = each.map((e) => new Map(e.results.map((x) => [x.id, new Set(x.words)])));
   const exact = [];
   const related = [];
-  // one order whatever shards this tab merged, and in what order: score, then the page id
-  const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  let ordered;
-  if (options.sort) {
-    // Pagefind sorts within each merged shard and mixes them by rank: sort by date here
-    const date = await datesOf();
-    ordered = [...r.results].sort((a, b) => {
-      const da = date.get(a.id) || "", db = date.get(b.id) || "";
-      return da < db ? 1 : da > db ? -1 : byId(a, b);
-    });
-  } else ordered = [...r.results].sort((a, b) => b.score - a.score || byId(a, b));
+  const ordered = sort === "date" || sort === "stage" ? await byDate(r.results)
+    : [...r.results].sort((a, b) => b.score - a.score || byId(a, b));
   for (const res of ordered) (tokens.length === 0 || hasAll(res.id, tokens, at) ? exact : related).push(res);
   return { exact, related, counts: r.filters, total: r.results.length };
 }
@@ -306,13 +308,13 @@ async function facetCounts(tokens, s, base, total) {
 
 async function idSearch(s, id, tokens) {
   const values = (await idValues(id.key)).filter(id.match);
-  const byId = values.length ? { [id.key]: { any: values } } : null;
+  const withId = values.length ? { [id.key]: { any: values } } : null;
   const [exact, text] = await Promise.all([
-    byId ? pagefind.search(null, { filters: { ...filtersOf(s), ...byId }, sort: { date: "desc" } }) : null,
+    withId ? pagefind.search(null, { filters: { ...filtersOf(s), ...withId } }).then((r) => byDate(r.results)) : [],
     find(tokens, filtersOf(s), "date"),
   ]);
-  const known = new Set(exact ? exact.results.map((r) => r.id) : []);
-  hits = (exact ? exact.results : []).map((result) => ({ result, group: "id", match: "exact" }));
+  const known = new Set(exact.map((r) => r.id));
+  hits = exact.map((result) => ({ result, group: "id", match: "exact" }));
   for (const result of text.exact) if (!known.has(result.id)) hits.push({ result, group: "mention", match: "exact" });
   const counts = await facetCounts(tokens, s, text.counts, text.total);
   return { total: hits.length, exact: hits.length, counts };
