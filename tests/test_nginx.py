@@ -273,6 +273,14 @@ def assert_security_headers(reply: Reply, what: str) -> None:
     assert reply.header("X-Portal") == "", f"{what}: 门户的响应头不应带到 gkpub 页面"
 
 
+def assert_data_headers(reply: Reply, what: str) -> None:
+    """The index's data, fetched only by the search page: nosniff, none of a page's headers (a
+    first search fetches some 40 such files; those headers would be 16 KB of it for nothing)."""
+    assert reply.header("X-Content-Type-Options") == "nosniff", what
+    assert reply.header("Content-Security-Policy") == reply.header("X-Frame-Options") == "", what
+    assert reply.header("X-Portal") == "", f"{what}: 门户的响应头不应带到 gkpub 页面"
+
+
 def test_pages_carry_the_security_headers_and_are_revalidated(mount: Mount) -> None:
     for path in ("/", "/search/", "/catalog/", "/feed.xml"):
         reply = fetch(mount.url(path))
@@ -292,12 +300,15 @@ def test_assets_and_pagefind_cache(mount: Mount) -> None:
     assert style.header("Expires") == ""  # not the portal's 30-day rule for .css
     assert_security_headers(style, "style.css")
     manifest = json.loads((mount.public / "pagefind" / "gkpub-search.json").read_text(encoding="utf-8"))
-    a_shard = manifest["bundles"][1]  # /pagefind/s-<领域>-<年份>-<n>/
-    for path in ("/pagefind/pagefind.js", "/pagefind/pagefind-worker.js", "/pagefind/pagefind-entry.json",
-                 "/pagefind/wasm.unknown.pagefind", "/pagefind/gkpub-search.json", a_shard + "pagefind-entry.json"):
+    a_shard = manifest["bundles"][1]  # /pagefind/s-…/ (one shard, s-_all-0, for a small site)
+    for path in ("/pagefind/pagefind.js", "/pagefind/pagefind-worker.js", "/pagefind/wasm.unknown.pagefind"):
         reply = fetch(mount.url(path))
         assert reply.status == 200 and reply.header("Cache-Control") == SHORT, path
         assert_security_headers(reply, path)  # the worker runs under the CSP of its own response
+    for path in ("/pagefind/pagefind-entry.json", "/pagefind/gkpub-search.json", a_shard + "pagefind-entry.json"):
+        reply = fetch(mount.url(path))
+        assert reply.status == 200 and reply.header("Cache-Control") == SHORT, path
+        assert_data_headers(reply, path)
     hashed = [p for p in sorted((mount.public / "pagefind").rglob("*"))
               if p.is_file() and (p.suffix == ".pf_meta" or p.parent.name in ("index", "fragment", "filter"))]
     assert {p.parent.name for p in hashed} >= {"pagefind", "index", "fragment", "filter"}
@@ -312,6 +323,7 @@ def test_assets_and_pagefind_cache(mount: Mount) -> None:
         reply = fetch(mount.url(path))
         assert reply.status == 200 and reply.header("Cache-Control") == IMMUTABLE, path
         assert reply.body == p.read_bytes()
+        assert_data_headers(reply, path)
 
 
 def test_text_is_compressed_with_gzip_and_brotli(mount: Mount) -> None:
