@@ -39,6 +39,7 @@ import hashlib
 import json
 import shutil
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +51,7 @@ from gkpub.outputs.search.pagefind import (
     chosen,
 )
 from gkpub.outputs.search.records import Entry, site_entries
-from gkpub.outputs.search.service import Service, ServiceError
+from gkpub.outputs.search.service import Record, Service, ServiceError
 from gkpub.outputs.search.tokens import NAME as TOKENIZER
 from gkpub.store.staging import fsync_dir, leftover_path, remove_tree, swap_in, write_atomic
 from gkpub.util import faults
@@ -236,18 +237,23 @@ def _summary(records: list[tuple[str, dict[str, list[str]]]]) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n").encode("utf-8")
 
 
+def _made(entries: list[Entry], seen: list[tuple[str, dict[str, list[str]]]]) -> Iterator[Record]:
+    """The shard's records as Pagefind takes them, made one at a time (while Pagefind indexes the
+    one before); each one's tokens and filters also go to ``seen``, for the shard's summary."""
+    for e in entries:
+        r = e.make()
+        seen.append((r.content(), r.filters))
+        yield r.url, seen[-1][0], LANGUAGE, r.meta, r.filters
+
+
 def _write_shards(p: Plan, dest: Path, names: list[str]) -> None:
     """One Pagefind process writes these shards, one after the other (memory: one shard at a time)."""
     exe, _ = chosen()
     with Service(exe) as svc:
         for k, name in enumerate(names):
             index = svc.new_index()
-            seen = []
-            for e in p.shards[name]:
-                r = e.make()
-                content = r.content()
-                svc.add_record(index, r.url, content, LANGUAGE, r.meta, r.filters)
-                seen.append((content, r.filters))
+            seen: list[tuple[str, dict[str, list[str]]]] = []
+            svc.add_records(index, _made(p.shards[name], seen))
             svc.write(index, dest / name)
             svc.delete(index)
             _prune(dest / name, runtime=False)
