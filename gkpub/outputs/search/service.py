@@ -4,7 +4,8 @@ Pagefind's own Node and Python wrappers drive the same binary this way: each mes
 JSON object ``{"message_id": n, "payload": {...}}``, base64-encoded and followed by a comma,
 on stdin; the answers come back the same way on stdout. Speaking it from Python keeps the
 one dependency we have (the binary, from npm or GKPUB_PAGEFIND) and needs no Node.js at build
-time. Requests are answered in order, one at a time, which is all a build needs.
+time. Pagefind reads its input on a thread of its own and handles the messages in order, one at
+a time; records are pipelined (add_records), everything else waits for its answer.
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-Record = tuple[str, str, str, dict[str, str], dict[str, list[str]]]  # url, content, language, meta, filters
+RecordArgs = tuple[str, str, str, dict[str, str], dict[str, list[str]]]  # url, content, language, meta, filters
+IN_FLIGHT = 64  # records sent and not yet answered, at most (the answers echo each record's meta)
 
 
 class ServiceError(RuntimeError):
@@ -56,9 +58,12 @@ class Service:
             if cut >= 0:
                 raw, self._buf = self._buf[:cut], self._buf[cut + 1:]
                 answer = json.loads(base64.b64decode(raw))
+                body = answer.get("payload") or {}
+                if answer.get("message_id") is None and body.get("type") == "Error":
+                    # a message Pagefind could not read: it names none, and no answer will follow
+                    raise ServiceError(self._stopped(str(body.get("message") or body)))
                 if answer.get("message_id") != message_id:
-                    continue  # not ours (Pagefind sends none unasked; be safe)
-                body = answer["payload"]
+                    continue  # an earlier message's, not ours
                 if body.get("type") == "Error":
                     raise ServiceError(str(body.get("message") or body))
                 return body
@@ -80,15 +85,31 @@ class Service:
                    filters: dict[str, list[str]]) -> None:
         self.add_records(index, [(url, content, language, meta, filters)])
 
-    def add_records(self, index: int, records: Iterable[Record]) -> None:
-        """Send every record, then read the answers: Pagefind reads its input on a thread of its
-        own and handles the messages in order, so Python makes the next record while Pagefind
-        indexes this one (a 313-record shard: 0.4 s of round trips saved)."""
-        sent = [self._send({"type": "AddRecord", "index_id": index, "url": url, "content": content,
-                            "language": language, "meta": meta, "filters": filters})
-                for url, content, language, meta, filters in records]
-        for message_id in sent:
+    def add_records(self, index: int, records: Iterable[RecordArgs]) -> None:
+        """Send the records as they are made, reading the answers IN_FLIGHT behind: Pagefind
+        indexes one record while Python makes the next (a 313-record shard: 0.58 s → 0.22–0.33 s).
+        A record Pagefind refuses stops the process (the index would lack it) and names its URL."""
+        waiting: dict[int, str] = {}
+        try:
+            for url, content, language, meta, filters in records:
+                waiting[self._send({"type": "AddRecord", "index_id": index, "url": url, "content": content,
+                                    "language": language, "meta": meta, "filters": filters})] = url
+                if len(waiting) >= IN_FLIGHT:
+                    self._take(waiting)
+            while waiting:
+                self._take(waiting)
+        except ServiceError:
+            if self.proc.poll() is None:
+                self._stopped("")
+            raise
+
+    def _take(self, waiting: dict[int, str]) -> None:
+        message_id = min(waiting)
+        try:
             self._answer(message_id)
+        except ServiceError as e:
+            raise ServiceError(f"{waiting[message_id]}：{e}") from e
+        del waiting[message_id]
 
     def write(self, index: int, path: Path) -> None:
         self.call({"type": "WriteFiles", "index_id": index, "output_path": str(path)})

@@ -2,7 +2,7 @@
 
 Layout (what /search/ and a city site that merges this one read):
 
-    pagefind/gkpub-search.json   {"version": 2, "tokenizer": …, "pagefind": …,
+    pagefind/gkpub-search.json   {"version": LAYOUT, "tokenizer": …, "pagefind": …,
                                   "bundles": ["/pagefind/", "/pagefind/s-jiuzhu_2025-0/", …],
                                   "shards": {name: digest}, "words": {"buckets": B, "files": […]},
                                   "filters": {filter: {value: records}}}
@@ -51,7 +51,7 @@ from gkpub.outputs.search.pagefind import (
     chosen,
 )
 from gkpub.outputs.search.records import Entry, site_entries
-from gkpub.outputs.search.service import Record, Service, ServiceError
+from gkpub.outputs.search.service import RecordArgs, Service, ServiceError
 from gkpub.outputs.search.tokens import NAME as TOKENIZER
 from gkpub.store.staging import fsync_dir, leftover_path, remove_tree, swap_in, write_atomic
 from gkpub.util import faults
@@ -237,7 +237,7 @@ def _summary(records: list[tuple[str, dict[str, list[str]]]]) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n").encode("utf-8")
 
 
-def _made(entries: list[Entry], seen: list[tuple[str, dict[str, list[str]]]]) -> Iterator[Record]:
+def _made(entries: list[Entry], seen: list[tuple[str, dict[str, list[str]]]]) -> Iterator[RecordArgs]:
     """The shard's records as Pagefind takes them, made one at a time (while Pagefind indexes the
     one before); each one's tokens and filters also go to ``seen``, for the shard's summary."""
     for e in entries:
