@@ -277,7 +277,8 @@ def assert_data_headers(reply: Reply, what: str) -> None:
     """The index's data, fetched only by the search page: nosniff, none of a page's headers (a
     first search fetches some 40 such files; those headers would be 16 KB of it for nothing)."""
     assert reply.header("X-Content-Type-Options") == "nosniff", what
-    assert reply.header("Content-Security-Policy") == reply.header("X-Frame-Options") == "", what
+    for name in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy", "Permissions-Policy"):
+        assert reply.header(name) == "", (what, name)
     assert reply.header("X-Portal") == "", f"{what}: 门户的响应头不应带到 gkpub 页面"
 
 
@@ -315,9 +316,12 @@ def test_assets_and_pagefind_cache(mount: Mount) -> None:
     shard = [p for p in hashed if p.relative_to(mount.public / "pagefind").parts[0].startswith("s")]
     assert shard, "没有分片索引（/pagefind/s-…/）"  # the sharded layout: hashed files one folder deeper
     hashed += [mount.public / "pagefind" / f for f in manifest["words"]["files"]]  # the word directory
+    shard_dates = sorted((mount.public / a_shard.strip("/")).glob("dates-*.json"))
+    assert len(shard_dates) == 1
+    hashed.append(shard_dates[0])  # the shard's date table
     assert (mount.public / a_shard.strip("/") / "gkpub-shard.json").is_file()
     assert fetch(mount.url(a_shard + "gkpub-shard.json")).status == 404  # the build's own notes on a shard
-    for p in (hashed[0], hashed[-1], next(p for p in hashed if p.suffix == ".pf_meta"),
+    for p in (hashed[0], hashed[-2], hashed[-1], next(p for p in hashed if p.suffix == ".pf_meta"),
               next(p for p in shard if p.suffix == ".pf_meta"), shard[-1]):
         path = "/" + p.relative_to(mount.public).as_posix()
         reply = fetch(mount.url(path))
