@@ -135,6 +135,14 @@ def test_quiet_new_item_and_report(mini_site: Path, tmp_path: Path, capsys) -> N
     assert capsys.readouterr().out.startswith("已生成 2026 年度报告草稿")
 
 
+def test_catalog_option_takes_chinese_slashes_and_spaces(mini_site: Path, capsys) -> None:
+    """Typed with a Chinese keyboard: ／ and spaces name the same leaf (was a did-you-mean)."""
+    assert run("new", "item", "--site", str(mini_site), "--catalog", "养老服务 ／ 高龄津贴／政策文件",
+               "--title", "关于高龄津贴的通知", *T) == 0
+    created = Path(capsys.readouterr().out.split("：", 1)[1].strip())
+    assert created.is_file() and created.parent.name == "yanglao"
+
+
 def test_quiet_and_verbose_together_is_a_usage_error(capsys) -> None:
     err = usage_error(capsys, "-q", "-v", "check")
     assert "错误：参数 -v/--verbose：不能与 -q/--quiet 同时使用" in err

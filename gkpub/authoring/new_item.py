@@ -17,7 +17,7 @@ from pathlib import Path
 from gkpub.content.catalog import load_catalog
 from gkpub.content.config import Org, SiteConfig, load_config
 from gkpub.content.frontmatter import yaml_scalar
-from gkpub.content.hints import not_in_catalog, unknown_org_message
+from gkpub.content.hints import leaf_named, not_in_catalog, unknown_org_message
 from gkpub.content.items import BODY_PLACEHOLDER, DRAFT_NOTE, FILL_IN, item_files, validate_document
 from gkpub.content.model import Catalog, Leaf
 from gkpub.content.prepare import prepare
@@ -206,7 +206,7 @@ def new_item(site_dir: Path, today: dt.date, org: str | None, catalog_path: str 
                          "--title 某某通知（在终端中运行时会逐项询问）")
     leaf: Leaf | None = None
     if catalog_path:
-        leaf = leaves.get(catalog_path.replace(" ", ""))
+        leaf = leaf_named(leaves, catalog_path)
         if leaf is None:
             if ask is None:
                 raise UsageError(f"目录{not_in_catalog(catalog_path, leaves)}")

@@ -8,11 +8,13 @@ is not in site.toml gets the [[org]] table to paste instead.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TypeVar
 
 from gkpub.content.config import SiteConfig
 from gkpub.content.siteschema import credit_check_char
 
+T = TypeVar("T")
 PLACEHOLDER_BODY = "11000000MB"  # region 000000: no real 统一社会信用代码 has it
 _TOWNSHIP_ENDS = ("街道办事处", "街道", "镇人民政府", "乡人民政府", "镇", "乡")
 
@@ -119,6 +121,17 @@ def unknown_org_message(name: str, cfg: SiteConfig) -> str:
             f"（把下面几行粘贴到其他 [[org]] 之后，code 换成它的统一社会信用代码）：\n{org_snippet(name, cfg)}")
 
 
+def catalog_path(path: str) -> str:
+    """A 领域/事项/公开内容 path as the catalogue spells it: ／ and \\ are /, no spaces."""
+    parts = path.replace("／", "/").replace("\\", "/").split("/")
+    return "/".join(p.replace(" ", "").replace("\u3000", "") for p in parts)
+
+
+def leaf_named(leaves: Mapping[str, T], path: str) -> T | None:
+    """The leaf a --catalog option names, written with any slashes and spaces."""
+    return leaves.get(catalog_path(path))
+
+
 def not_in_catalog(path: str, leaves: Iterable[str]) -> str:
     """「not in the catalogue」 with a guess only where the guess is what was meant: a near
     typo of one leaf, the same path written with other slashes or spaces, or the one leaf
@@ -126,7 +139,7 @@ def not_in_catalog(path: str, leaves: Iterable[str]) -> str:
     领域 or 领域/事项 exists, what it holds."""
     paths = list(leaves)
     guess = None
-    canon = "/".join(p.strip() for p in path.replace("／", "/").replace("\\", "/").split("/"))
+    canon = catalog_path(path)
     if canon != path and canon in paths:
         guess = canon
     if guess is None:

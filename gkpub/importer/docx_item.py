@@ -39,7 +39,7 @@ from pathlib import Path, PurePosixPath
 from gkpub.content.catalog import load_catalog
 from gkpub.content.config import Org, SiteConfig, load_config
 from gkpub.content.frontmatter import yaml_scalar
-from gkpub.content.hints import near_typo, not_in_catalog, org_snippet, unknown_org_message
+from gkpub.content.hints import leaf_named, near_typo, not_in_catalog, org_snippet, unknown_org_message
 from gkpub.content.items import item_files, validate_document
 from gkpub.content.model import Leaf
 from gkpub.content.pii_sources import attachment_pii
@@ -431,7 +431,7 @@ def _leaf(opts: DocxImport, cfg: SiteConfig, org: Org, title: str) -> Leaf:
     catalog = load_catalog(opts.site_dir, cfg, errors)
     leaves = catalog.leaf_by_path()
     if opts.catalog:
-        leaf = leaves.get(opts.catalog.replace(" ", ""))
+        leaf = leaf_named(leaves, opts.catalog)
         if leaf is None:
             raise UsageError(f"目录{not_in_catalog(opts.catalog, leaves)}")
         return leaf

@@ -29,7 +29,7 @@ from pathlib import Path
 from gkpub.content.catalog import load_catalog
 from gkpub.content.config import SiteConfig
 from gkpub.content.frontmatter import yaml_scalar
-from gkpub.content.hints import not_in_catalog, unknown_org_message
+from gkpub.content.hints import leaf_named, not_in_catalog, unknown_org_message
 from gkpub.content.pii_check import NAME_HEADERS, masked_name
 from gkpub.importer.docx_item import NextIndex, Place, print_unwritten, site_config, write_checked
 from gkpub.importer.docx_markdown import MarkdownWriter, escape
@@ -172,7 +172,7 @@ def import_list(opts: ListImport) -> int:
         lists = [p for p in leaves if "名单" in p or "公示" in p] or list(leaves)
         raise UsageError("请用 --catalog 指定这份名单所属的目录（领域/事项/公开内容），"
                          f"如 --catalog {lists[0] if lists else '…'}；名单类的目录条目有：{'、'.join(lists[:8])}")
-    leaf = leaves.get(opts.catalog.replace(" ", ""))
+    leaf = leaf_named(leaves, opts.catalog)
     if leaf is None:
         raise UsageError(f"目录{not_in_catalog(opts.catalog, leaves)}")
     org_name = opts.org or leaf.elements.get("公开主体") or cfg.government
