@@ -173,6 +173,28 @@ def test_the_region_filter_narrows_to_one_district_with_its_count(city: SearchPa
     assert _regions(_hits(city)) == {name: _regions(hits)[name], other: _regions(hits)[other]}
 
 
+def test_an_index_number_lookup_counts_its_own_pages_by_district(city: SearchPage, www: Path) -> None:
+    """An 索引号 without its organisation code, in several districts: the 地区 and 过程 counts
+    are of the pages it lists (not of every page that has the digits)."""
+    serials: dict[str, set[str]] = {}
+    for p, name, _, _ in DISTRICTS:
+        for r in fragments(www / p, items_only=True):
+            serials.setdefault(r["filters"]["索引号"][0].split("/")[1], set()).add(name)
+    serial = max(sorted(serials), key=lambda k: len(serials[k]))
+    assert len(serials[serial]) >= 2, serials[serial]
+    city.open(f"q={serial}")
+    hits = _hits(city)
+    assert hits and {h["region"] for h in hits} >= serials[serial]
+    city.page.locator("#search-filters").evaluate("d => d.open = true")
+    city.page.wait_for_selector('.search-group[data-filter="地区"] input')
+    city.page.wait_for_function("document.querySelector('.search-group[data-filter=\"地区\"] .search-c').textContent")
+    for region, n in _regions(hits).items():
+        assert _count(city, "地区", region) == n, (region, n)
+    stages = city.page.eval_on_selector_all(".search-stages .search-n",
+                                            "xs => xs.map(x => [x.dataset.n, x.textContent])")
+    assert dict(stages)[""] == f"（{len(hits)}）", stages
+
+
 def test_the_stage_filter_and_grouping_work_across_districts(city: SearchPage, www: Path) -> None:
     truth = _truth(www, WORD)
     def want_of(stage: str) -> dict[str, list[str]]:

@@ -327,7 +327,14 @@ def test_an_edit_rebuilds_one_shard_and_the_directory_matches_a_clean_build(tmp_
         page.goto(f"{base}/search/?q={serial}")
         page.wait_for_selector('#search-form[data-state="done"]')
         by_serial = page.eval_on_selector_all(".search-hit time", "xs => xs.map(x => x.dateTime)")
+        serial_status = page.inner_text("#search-status")
+        serial_stages = dict(page.eval_on_selector_all(".search-stages .search-n",
+                                                       "xs => xs.map(x => [x.dataset.n, x.textContent])"))
         context.close()
+    # a lookup lists only its own pages: the counts beside the stages are theirs
+    m = re.search(r"找到 (\d+) 条", serial_status)
+    assert m and serial_stages.pop("") == f"（{m[1]}）", (serial_status, serial_stages)
+    assert sum(int(v.strip("（）")) for v in serial_stages.values()) == int(m[1]), serial_stages
     want_serial = sorted((r["meta"]["date"] for r in fragments(public, items_only=True)
                           if r["filters"]["索引号"][0].endswith("/" + serial)), reverse=True)[:10]
     assert n_serial > 3 and by_serial[:len(want_serial)] == want_serial, (serial, by_serial, want_serial)

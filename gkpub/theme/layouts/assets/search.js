@@ -306,18 +306,53 @@ async function facetCounts(tokens, s, base, total) {
   return counts;
 }
 
-async function idSearch(s, id, tokens) {
+/** The pages of an 文号/索引号 lookup under ``filters``: those that bear it (newest first), then
+ *  those whose text has it as written. */
+async function idHits(filters, id, tokens) {
   const values = (await idValues(id.key)).filter(id.match);
   const withId = values.length ? { [id.key]: { any: values } } : null;
   const [exact, text] = await Promise.all([
-    withId ? pagefind.search(null, { filters: { ...filtersOf(s), ...withId } }).then((r) => byDate(r.results)) : [],
-    find(tokens, filtersOf(s), "date"),
+    withId ? pagefind.search(null, { filters: { ...filters, ...withId } }).then((r) => byDate(r.results)) : [],
+    find(tokens, filters, "date"),
   ]);
   const known = new Set(exact.map((r) => r.id));
-  hits = exact.map((result) => ({ result, group: "id", match: "exact" }));
-  for (const result of text.exact) if (!known.has(result.id)) hits.push({ result, group: "mention", match: "exact" });
-  const counts = await facetCounts(tokens, s, text.counts, text.total);
-  return { total: hits.length, exact: hits.length, counts };
+  const out = exact.map((result) => ({ result, group: "id", match: "exact" }));
+  for (const result of text.exact) if (!known.has(result.id)) out.push({ result, group: "mention", match: "exact" });
+  return out;
+}
+
+/** How many of ``list`` have each value of each filter (of ``only``, if given), from the pages'
+ *  own filters. */
+async function tally(list, only = "") {
+  const out = {};
+  for (const d of await Promise.all(list.map((h) => h.result.data()))) {
+    const filters = { ...(d.filters || {}) };
+    if (REGIONS.length && !filters[REGION]) filters[REGION] = [(regionOf(d.url) || [OWN_REGION])[0]]; // merged by mergeFilter
+    for (const [name, values] of Object.entries(filters)) {
+      if (only && name !== only) continue;
+      const m = out[name] || (out[name] = {});
+      for (const v of values) m[v] = (m[v] || 0) + 1;
+    }
+  }
+  return out;
+}
+
+/** A lookup lists only its own pages, no related ones: the counts beside the stages and the
+ *  filters are of those pages (a text search's counts would take in every page that has the
+ *  digits anywhere: 448 beside 全部 for the 5 pages of 2025-00375 at 10k). */
+async function idCounts(s, id, tokens, listed) {
+  const counts = { ...(await tally(listed)), __all: listed.length };
+  for (const n of ["过程", ...LIST_FILTERS].filter((x) => (x === "过程" ? s.stage : s.filters[x].length))) {
+    const list = await idHits(filtersOf(s, n), id, tokens);
+    counts[n] = (await tally(list, n))[n] || {};
+    if (n === "过程") counts.__all = list.length;
+  }
+  return counts;
+}
+
+async function idSearch(s, id, tokens) {
+  hits = await idHits(filtersOf(s), id, tokens);
+  return { total: hits.length, exact: hits.length, counts: await idCounts(s, id, tokens, hits) };
 }
 
 async function wordSearch(s, tokens) {
@@ -606,8 +641,13 @@ async function refreshCounts() {
   const asked = askTokens(s.q);
   if (!asked.length && !hasFilters(s)) return;
   await ensure(asked);
-  const r = await pagefind.search(term(asked), { filters: filtersOf(s) });
-  const counts = await facetCounts(asked, s, r.filters, r.results.length);
+  const id = s.q ? idQuery(s.q) : null;
+  let counts;
+  if (id) counts = await idCounts(s, id, asked, await idHits(filtersOf(s), id, asked));
+  else {
+    const r = await pagefind.search(term(asked), { filters: filtersOf(s) });
+    counts = await facetCounts(asked, s, r.filters, r.results.length);
+  }
   if (mine === run) showCounts(counts);
 }
 
