@@ -28,13 +28,34 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def _run_block(task: tuple[Callable[[T], R], list[T]]) -> list[R]:
+    func, block = task
+    return [func(a) for a in block]
+
+
 def fork_map(func: Callable[[T], R], args: Iterable[T], chunksize: int = 16,
              workers: int | None = None) -> list[R]:
-    """``[func(a) for a in args]`` over forked processes, in order."""
+    """``[func(a) for a in args]`` over forked processes, in order.
+
+    The calling process does every n-th block of ``chunksize`` itself and forks n - 1 workers
+    for the others: the same number of processes at work, and one copy fewer of the memory
+    pages the work writes to (a page written after the fork is copied for each process that
+    writes it; measured on a 50k-item build: 1.71 GB PSS with two forked renderers and an idle
+    parent)."""
     items = list(args)
     n = min(workers or worker_count(), len(items))
     if n <= 1 or not can_fork():
         return [func(a) for a in items]
+    blocks = [items[i:i + chunksize] for i in range(0, len(items), chunksize)]
+    if len(blocks) < 2:
+        return [func(a) for a in items]
+    mine = range(0, len(blocks), n)
+    theirs = [k for k in range(len(blocks)) if k % n]
+    done: dict[int, list[R]] = {}
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(n) as pool:
-        return pool.map(func, items, chunksize=chunksize)
+    with ctx.Pool(min(n - 1, len(theirs))) as pool:
+        pending = pool.map_async(_run_block, [(func, blocks[k]) for k in theirs], chunksize=1)
+        for k in mine:
+            done[k] = _run_block((func, blocks[k]))
+        done.update(zip(theirs, pending.get(), strict=True))
+    return [r for k in range(len(blocks)) for r in done[k]]
