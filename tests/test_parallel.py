@@ -3,6 +3,8 @@ its forked workers, and an error in either raised to the caller."""
 from __future__ import annotations
 
 import os
+import signal
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
@@ -18,6 +20,12 @@ def square_and_pid(x: int) -> tuple[int, int]:
 def fails_at(x: int) -> int:
     if x == 37:
         raise ValueError(f"bad {x}")
+    return x
+
+
+def dies_in_a_worker(x: int) -> int:
+    if os.getpid() != PARENT and x == 65:  # block 13 of 5: a worker's
+        os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would
     return x
 
 
@@ -50,3 +58,8 @@ def test_an_error_in_a_worker_or_in_the_caller_is_raised(func) -> None:
 def test_one_worker_or_one_block_runs_here() -> None:
     assert fork_map(square_and_pid, range(5), workers=1) == [(x * x, PARENT) for x in range(5)]
     assert fork_map(square_and_pid, range(5), chunksize=16, workers=2) == [(x * x, PARENT) for x in range(5)]
+
+
+def test_a_worker_killed_is_an_error_not_a_hang() -> None:
+    with pytest.raises(BrokenProcessPool):
+        fork_map(dies_in_a_worker, range(100), chunksize=5, workers=2)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -52,10 +53,15 @@ def fork_map(func: Callable[[T], R], args: Iterable[T], chunksize: int = 16,
     mine = range(0, len(blocks), n)
     theirs = [k for k in range(len(blocks)) if k % n]
     done: dict[int, list[R]] = {}
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(min(n - 1, len(theirs))) as pool:
-        pending = pool.map_async(_run_block, [(func, blocks[k]) for k in theirs], chunksize=1)
-        for k in mine:
-            done[k] = _run_block((func, blocks[k]))
-        done.update(zip(theirs, pending.get(), strict=True))
+    # an executor, not a Pool: a worker killed (by the OOM killer, say) is an error, not a wait for ever
+    with ProcessPoolExecutor(min(n - 1, len(theirs)), mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_run_block, (func, blocks[k])) for k in theirs]
+        try:
+            for k in mine:
+                done[k] = _run_block((func, blocks[k]))
+            for k, f in zip(theirs, futures, strict=True):
+                done[k] = f.result()
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)  # blocks under way finish their writes
+            raise
     return [r for k in range(len(blocks)) for r in done[k]]
