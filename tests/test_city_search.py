@@ -193,6 +193,11 @@ def test_an_index_number_lookup_counts_its_own_pages_by_district(city: SearchPag
     stages = city.page.eval_on_selector_all(".search-stages .search-n",
                                             "xs => xs.map(x => [x.dataset.n, x.textContent])")
     assert dict(stages)[""] == f"（{len(hits)}）", stages
+    name = sorted(serials[serial])[0]  # one district chosen: the list is what its count said
+    want = _count(city, "地区", name)
+    city.choose(f'.search-group input[name="地区"][value="{name}"]')
+    narrowed = _hits(city)
+    assert len(narrowed) == want and {h["region"] for h in narrowed} == {name}
 
 
 def test_the_stage_filter_and_grouping_work_across_districts(city: SearchPage, www: Path) -> None:

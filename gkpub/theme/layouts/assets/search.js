@@ -306,10 +306,9 @@ async function facetCounts(tokens, s, base, total) {
   return counts;
 }
 
-/** The pages of an 文号/索引号 lookup under ``filters``: those that bear it (newest first), then
- *  those whose text has it as written. */
-async function idHits(filters, id, tokens) {
-  const values = (await idValues(id.key)).filter(id.match);
+/** The pages of an 文号/索引号 lookup under ``filters``: those that bear it (``values`` of its
+ *  filter; newest first), then those whose text has it as written. */
+async function idHits(filters, id, values, tokens) {
   const withId = values.length ? { [id.key]: { any: values } } : null;
   const [exact, text] = await Promise.all([
     withId ? pagefind.search(null, { filters: { ...filters, ...withId } }).then((r) => byDate(r.results)) : [],
@@ -321,13 +320,24 @@ async function idHits(filters, id, tokens) {
   return out;
 }
 
+const TALLY_MAX = 200; // a lookup with more pages (a bare 〔2023〕) gets no counts: each page is a fragment to fetch
+
 /** How many of ``list`` have each value of each filter (of ``only``, if given), from the pages'
- *  own filters. */
+ *  own filters; null when there are too many pages or one cannot be read. */
 async function tally(list, only = "") {
+  if (list.length > TALLY_MAX) return null;
   const out = {};
-  for (const d of await Promise.all(list.map((h) => h.result.data()))) {
+  for (const name of only ? [only] : ["过程", ...LIST_FILTERS]) out[name] = {};
+  let data;
+  try {
+    data = await Promise.all(list.map((h) => h.result.data()));
+  } catch {
+    return null; // a fragment gone (the site rebuilt since): the list stays, the counts go
+  }
+  for (const d of data) {
     const filters = { ...(d.filters || {}) };
-    if (REGIONS.length && !filters[REGION]) filters[REGION] = [(regionOf(d.url) || [OWN_REGION])[0]]; // merged by mergeFilter
+    // a merged district's pages: Pagefind's mergeFilter marks its index, not its fragments
+    if (REGIONS.length && !filters[REGION]) filters[REGION] = [(regionOf(d.url) || [OWN_REGION])[0]];
     for (const [name, values] of Object.entries(filters)) {
       if (only && name !== only) continue;
       const m = out[name] || (out[name] = {});
@@ -340,19 +350,25 @@ async function tally(list, only = "") {
 /** A lookup lists only its own pages, no related ones: the counts beside the stages and the
  *  filters are of those pages (a text search's counts would take in every page that has the
  *  digits anywhere: 448 beside 全部 for the 5 pages of 2025-00375 at 10k). */
-async function idCounts(s, id, tokens, listed) {
-  const counts = { ...(await tally(listed)), __all: listed.length };
-  for (const n of ["过程", ...LIST_FILTERS].filter((x) => (x === "过程" ? s.stage : s.filters[x].length))) {
-    const list = await idHits(filtersOf(s, n), id, tokens);
-    counts[n] = (await tally(list, n))[n] || {};
-    if (n === "过程") counts.__all = list.length;
+async function idCounts(s, id, values, tokens, listed) {
+  const all = await tally(listed);
+  if (!all) return null;
+  const counts = { ...all, __all: listed.length };
+  const groups = ["过程", ...LIST_FILTERS].filter((x) => (x === "过程" ? s.stage : s.filters[x].length));
+  const lists = await Promise.all(groups.map((n) => idHits(filtersOf(s, n), id, values, tokens)));
+  const each = await Promise.all(groups.map((n, i) => tally(lists[i], n)));
+  for (const [i, n] of groups.entries()) {
+    if (!each[i]) return null;
+    counts[n] = each[i][n];
+    if (n === "过程") counts.__all = lists[i].length;
   }
   return counts;
 }
 
 async function idSearch(s, id, tokens) {
-  hits = await idHits(filtersOf(s), id, tokens);
-  return { total: hits.length, exact: hits.length, counts: await idCounts(s, id, tokens, hits) };
+  const values = (await idValues(id.key)).filter(id.match);
+  hits = await idHits(filtersOf(s), id, values, tokens);
+  return { total: hits.length, exact: hits.length, counts: await idCounts(s, id, values, tokens, hits) };
 }
 
 async function wordSearch(s, tokens) {
@@ -643,7 +659,10 @@ async function refreshCounts() {
   await ensure(asked);
   const id = s.q ? idQuery(s.q) : null;
   let counts;
-  if (id) counts = await idCounts(s, id, asked, await idHits(filtersOf(s), id, asked));
+  if (id) {
+    const values = (await idValues(id.key)).filter(id.match);
+    counts = await idCounts(s, id, values, asked, await idHits(filtersOf(s), id, values, asked));
+  }
   else {
     const r = await pagefind.search(term(asked), { filters: filtersOf(s) });
     counts = await facetCounts(asked, s, r.filters, r.results.length);
