@@ -107,7 +107,7 @@ def _ask_leaf(ask: Ask, catalog: Catalog, leaves: dict[str, Leaf]) -> Leaf:
         answer = ask(prompt).strip()
         if answer.isdigit() and 1 <= int(answer) <= len(catalog.leaves):
             return catalog.leaves[int(answer) - 1]
-        leaf = leaves.get(answer.replace(" ", ""))
+        leaf = leaf_named(leaves, answer)
         if leaf is not None:
             return leaf
         if not answer:

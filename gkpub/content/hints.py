@@ -122,14 +122,16 @@ def unknown_org_message(name: str, cfg: SiteConfig) -> str:
 
 
 def catalog_path(path: str) -> str:
-    """A 领域/事项/公开内容 path as the catalogue spells it: ／ and \\ are /, no spaces."""
-    parts = path.replace("／", "/").replace("\\", "/").split("/")
-    return "/".join(p.replace(" ", "").replace("\u3000", "") for p in parts)
+    """A 领域/事项/公开内容 path as the catalogue spells it: ／, \\ and ＼ are /, no whitespace
+    (spaces, full-width spaces, the no-break spaces of text pasted from Word)."""
+    parts = path.replace("／", "/").replace("＼", "/").replace("\\", "/").split("/")
+    return "/".join("".join(p.split()) for p in parts)
 
 
 def leaf_named(leaves: Mapping[str, T], path: str) -> T | None:
-    """The leaf a --catalog option names, written with any slashes and spaces."""
-    return leaves.get(catalog_path(path))
+    """The leaf a --catalog option (or an answer to 目录) names: as written, else with any
+    slashes and spaces (see catalog_path)."""
+    return leaves.get(path.strip()) or leaves.get(catalog_path(path))
 
 
 def not_in_catalog(path: str, leaves: Iterable[str]) -> str:
