@@ -387,3 +387,34 @@ def test_killed_build_then_withdrawal_drops_the_poster(tmp_path: Path, clean: Cl
     killed(site, out, False, "extras")
     assert_true_output(site, out, False, clean, capsys, prints=seed)
     assert not list(out.glob("print/**/*.pdf"))  # the item was on every board
+
+
+def test_killed_while_two_processes_render_every_file_is_old_or_new(tmp_path: Path, clean: CleanBuilds,
+                                                                     capsys) -> None:
+    """A site large enough to render on two processes (builder.PARALLEL_THRESHOLD): the build
+    process renders every other block itself (util/parallel.fork_map), so a kill at one of its
+    writes lands while its worker is writing too. Every file is the old one or the new one, and
+    the next build is a full one with the bytes of a clean build."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+    site, out = tmp_path / "site", tmp_path / "public"
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "gen_corpus.py"), "--items", "520", "--out", str(site)],
+                   check=True, capture_output=True)
+    assert build_here(site, out, False) == 0
+    old = tree(out)
+    toml = site / "site.toml"  # the site's name is on every page: every page is rendered again
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('title = "青禾区人民政府"', 'title = "青禾区人民政府门户"', 1), encoding="utf-8")
+    new = clean.of(site, False)
+    pages = sum(1 for rel in new if rel.endswith(".html"))
+    assert pages >= 600
+    killed(site, out, False, "write:120")
+    live = tree(out)
+    whole_files(live, old, new)
+    assert (out / BUILDING_MARKER).exists()
+    renewed = [rel for rel, data in live.items() if rel.endswith(".html") and data != old.get(rel)]
+    assert 120 <= len(renewed) < pages - 100, (len(renewed), pages)  # killed on the way
+    err = assert_true_output(site, out, False, clean, capsys)
+    assert UNFINISHED in err, err
