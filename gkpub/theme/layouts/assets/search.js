@@ -367,28 +367,28 @@ async function idCounts(s, id, values, tokens, listed) {
 
 async function idSearch(s, id, tokens) {
   const values = (await idValues(id.key)).filter(id.match);
-  hits = await idHits(filtersOf(s), id, values, tokens);
-  return { total: hits.length, exact: hits.length, counts: await idCounts(s, id, values, tokens, hits) };
+  const list = await idHits(filtersOf(s), id, values, tokens);
+  return { total: list.length, exact: list.length, counts: await idCounts(s, id, values, tokens, list), hits: list };
 }
 
 async function wordSearch(s, tokens) {
   const found = await find(tokens, filtersOf(s), s.sort);
   const counts = await facetCounts(tokens, s, found.counts, found.total);
   const tag = (group, match) => (result) => ({ result, group, match });
-  hits = found.exact.map(tag("exact", "exact")).concat(found.related.map(tag("related", "related")));
+  let list = found.exact.map(tag("exact", "exact")).concat(found.related.map(tag("related", "related")));
   if (s.sort === "stage" && found.exact.length) {
     // one search per stage (and one for the fixed pages): grouped without reading every fragment
     const base = filtersOf(s);
     const parts = STAGES.filter((st) => !s.stage || st === s.stage).map((st) => [STAGE_SLUG[st], { ...base, 过程: st }]);
     if (!s.stage) parts.push(["other", { ...base, 类型: { ...(base["类型"] || {}), none: [ITEM_KIND] } }]);
     const each = await Promise.all(parts.map(([, f]) => find(tokens, f, "date")));
-    hits = [];
+    list = [];
     parts.forEach(([slug], i) => {
-      hits.push(...each[i].exact.map(tag(slug, "exact")), ...each[i].related.map(tag(slug, "related")));
+      list.push(...each[i].exact.map(tag(slug, "exact")), ...each[i].related.map(tag(slug, "related")));
     });
   }
-  if (!found.exact.length) hits = [];
-  return { total: found.total, exact: found.exact.length, related: found.related.length, counts };
+  if (!found.exact.length) list = [];
+  return { total: found.total, exact: found.exact.length, related: found.related.length, counts, hits: list };
 }
 
 /** What the page holds for the last search, for the recall benchmark and tests: every hit in
@@ -440,7 +440,8 @@ async function draw(s) {
   if (mine !== run) return;
   const id = s.q ? idQuery(s.q) : null;
   const found = id ? await idSearch(s, id, tokens) : await wordSearch(s, tokens);
-  if (mine !== run) return;
+  if (mine !== run) return; // a later search is drawing: this one's list is dropped
+  hits = found.hits;
   form.dataset.total = String(found.total);
   form.dataset.exact = String(found.exact);
   showCounts(found.counts);
