@@ -16,6 +16,7 @@ written, so a content error leaves the previous output untouched either way.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import hashlib
@@ -468,10 +469,7 @@ class Builder:
             produced.update(page_paths)
             self._remove(sorted(p for p in files if p not in produced and not p.startswith(BUNDLE_PREFIX)))
         faults.point("extras")
-        if opts.search:
-            with self._phase("search"):
-                self._update_search(site)
-        else:
+        with self._phase("search") if opts.search else contextlib.nullcontext():
             self._update_search(site)
         with self._phase("finish"):
             self._finish()

@@ -19,13 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from gkpub.authoring.admin import DEFAULT_PORT, decap_server, write_admin
 from gkpub.cli.argparse_zh import int_arg
+from gkpub.cli.serve import bind
 from gkpub.util.errors import UsageError
 
-# authoring.admin.DEFAULT_PORT: that module (and cli.serve, which imports the builder) is
-# imported only when the command runs, so that building the parser stays light (a no-op
-# `gkpub build` is mostly start-up); tests/test_noop_stamp.py checks that the two agree.
-DEFAULT_PORT = 8080
 ADMIN_PATH = "/admin/"
 _START_SECONDS = 30  # how long decap-server may take to listen
 
@@ -43,7 +41,6 @@ def add_admin_parser(sub: Any, site_args: Callable[..., None]) -> None:
 
 
 def run_admin(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
-    from gkpub.authoring.admin import write_admin
     if not args.local:
         out = write_admin(site_dir, today, args.out)
         if args.verbosity:
@@ -97,7 +94,6 @@ def _start_decap_server(site_dir: Path, port: int) -> subprocess.Popen[bytes]:
     if node is None:
         raise UsageError("找不到 node（Node.js）：decap-server 需要它；"
                          "请运行 scripts/setup.sh 或 apt-get install nodejs")
-    from gkpub.authoring.admin import decap_server
     script = decap_server(site_dir)
     env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": "fs",
            "GIT_REPO_DIRECTORY": str(site_dir), "LOG_LEVEL": "warn"}
@@ -135,8 +131,6 @@ def run_local(site_dir: Path, today: dt.date, out: Path | None, port: int, quiet
         page_port, api_port = port, port + 1
     if _listening(api_port):
         raise UsageError(f"端口 {api_port} 已被占用（decap-server 要用它）；请用 --port 换一个端口")
-    from gkpub.authoring.admin import write_admin
-    from gkpub.cli.serve import bind
     folder = write_admin(site_dir, today, out, local_port=api_port)
     server = bind("127.0.0.1", page_port, functools.partial(_AdminHandler, directory=str(folder)))
     proc: subprocess.Popen[bytes] | None = None

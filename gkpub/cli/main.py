@@ -37,6 +37,7 @@ from gkpub.util.errors import BuildFailed, UsageError, warnings_report
 
 if TYPE_CHECKING:
     from gkpub.build.builder import Builder
+    from gkpub.content.model import Site
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 QUIET, NORMAL, VERBOSE = 0, 1, 2
@@ -181,11 +182,16 @@ def _summary_line(pages: int, how: str, published: int, held: str, seconds: floa
     return f"已生成 {pages} 个页面（{how}；发布 {published} 条信息；未发布：{held}），用时 {seconds:.1f} 秒 → {out}"
 
 
+def _held(site: Site) -> str:
+    """The items not published, by reason, as the summary line shows them."""
+    return "，".join(f"{k} {v} 条" for k, v in site.held_back.items()) or "无"
+
+
 def _stamp_summary(builder: Builder) -> dict[str, object]:
     """What a build prints, kept with its no-op stamp for a build that skips (cli/noop.py)."""
     site, report = builder.site, builder.report
     return {"pages": len(builder.page_paths), "published": len(site.published),
-            "held": "，".join(f"{k} {v} 条" for k, v in site.held_back.items()) or "无",
+            "held": _held(site),
             "report_path": str(builder.report_file),
             "report_line": build_summary(report, builder.report_file) if report is not None else None,
             "warnings": warnings_report(site.warnings) if site.warnings else None}
@@ -254,7 +260,7 @@ def _build(args: argparse.Namespace, site_dir: Path, today: dt.date) -> int:
     detail(args, _phase_lines(result.timings, before, stamp_seconds[0] if stamp_seconds else None,
                               time.perf_counter() - t0))
     if not quiet:
-        held = "，".join(f"{k} {v} 条" for k, v in result.site.held_back.items()) or "无"
+        held = _held(result.site)
         how = (f"更新 {result.rendered} 个、删除 {result.removed} 个页面" if result.incremental
                else "全部重新生成")
         print(_summary_line(result.pages, how, len(result.site.published), held, time.perf_counter() - t0, out))

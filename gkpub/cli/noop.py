@@ -28,6 +28,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,17 +75,27 @@ class Request:
                  os.environ.get("PATH") if self.search else None)
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
+    @cached_property
+    def _made(self) -> tuple[Path, ...]:
+        """What builds (and git, npm) write themselves in the site folder."""
+        return self.out_dir, self.cache_dir, self.report_file, self.site_dir / ".git", self.site_dir / "node_modules"
+
+    @cached_property
+    def _skipped(self) -> frozenset[str]:
+        return frozenset(map(str, self._made))
+
+    @cached_property
+    def _work_prefix(self) -> str:
+        return f"{self.out_dir.parent}/.{self.out_dir.name}."  # the output's lock and working folders
+
     def skip(self, path: str) -> bool:
-        """What builds write themselves in the site folder: left out of its inputs."""
-        out = str(self.out_dir)
-        return (path in (out, str(self.cache_dir), str(self.report_file), f"{self.site_dir}/.git",
-                         f"{self.site_dir}/node_modules")
-                or path.startswith(f"{self.out_dir.parent}/.{self.out_dir.name}."))  # its lock, working folders
+        """What builds write themselves in the site folder: left out of its inputs (called for
+        every entry of the site folder)."""
+        return path in self._skipped or path.startswith(self._work_prefix)
 
     def inputs(self) -> tuple[Tree, set[str]]:
         """Every file and folder the output is made from (see the module's docstring)."""
-        made = (self.out_dir, self.cache_dir, self.report_file, self.site_dir / ".git", self.site_dir / "node_modules")
-        files, listed = stamps.walk(self.site_dir, self.skip, by_names=(str(p.parent) for p in made))
+        files, listed = stamps.walk(self.site_dir, self.skip, by_names=(str(p.parent) for p in self._made))
         for root, skip in ((ENGINE_DIR, _no_bytecode), *((f, _no_bytecode) for f in _font_dirs())):
             more, more_listed = stamps.walk(root, skip)
             files.update(more)
@@ -153,10 +164,10 @@ def recorder(req: Request, inputs: Snapshot, summary: Any) -> Any:
     def at_end(builder: Builder) -> None:
         if not inputs.trusted or builder.report_file != req.report_file:
             return
+        # the build has just written its manifest and report: let the clock pass them, then look
+        # once (on a coarse-clock file system they stay racy, and the stamp says so)
+        time.sleep(stamps.FINE_WINDOW_NS / 1e9)
         outputs = req.snapshot_outputs()
-        if outputs.racy and stamps.window(outputs.files) == stamps.FINE_WINDOW_NS:
-            time.sleep(stamps.FINE_WINDOW_NS / 1e9)  # let the clock pass what was just written
-            outputs = req.snapshot_outputs()
         if not outputs.trusted:
             return
         try:

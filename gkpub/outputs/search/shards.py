@@ -295,20 +295,20 @@ def _directory(p: Plan, folder: Path) -> tuple[dict[str, bytes], dict, dict]:
     return files, {"buckets": buckets, "files": order}, filters
 
 
-def _write_directory(p: Plan, folder: Path) -> bytes:
+def _write_directory(p: Plan, folder: Path) -> tuple[bytes, set[str]]:
     """Write the directory buckets under ``folder``/words (leaving the files of the live
-    manifest, for a visitor who read it), and return the manifest to write after them."""
+    manifest, for a visitor who read it); return the manifest to write after them and the
+    names of its buckets."""
     files, words, filters = _directory(p, folder)
     (folder / WORDS_DIR).mkdir(exist_ok=True)
     for fname, body in files.items():
         target = folder / WORDS_DIR / fname
         if not target.is_file():
             write_atomic(target, body)
-    return p.manifest(words, filters)
+    return p.manifest(words, filters), set(files)
 
 
-def _drop_old_words(folder: Path, manifest: bytes) -> None:
-    keep = {Path(f).name for f in json.loads(manifest)["words"]["files"]}
+def _drop_old_words(folder: Path, keep: set[str]) -> None:
     for f in (folder / WORDS_DIR).iterdir():
         if f.name not in keep:
             f.unlink()
@@ -341,7 +341,7 @@ def _write_tree(p: Plan, bundle: Path) -> None:
         shutil.rmtree(bundle)
     bundle.mkdir(parents=True)
     _write_bundles(p, bundle, sorted(p.shards), runtime=True)
-    (bundle / MANIFEST).write_bytes(_write_directory(p, bundle))
+    (bundle / MANIFEST).write_bytes(_write_directory(p, bundle)[0])
 
 
 def build_all(p: Plan, root: Path) -> None:
@@ -396,9 +396,9 @@ def update(p: Plan, out_dir: Path) -> None:
         for name in p.gone:
             if (live / name).exists():
                 remove_tree(live / name)
-        manifest = _write_directory(p, live)
+        manifest, buckets = _write_directory(p, live)
         fsync_dir(live / WORDS_DIR)
         write_atomic(live / MANIFEST, manifest, durable=True)
-        _drop_old_words(live, manifest)
+        _drop_old_words(live, buckets)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

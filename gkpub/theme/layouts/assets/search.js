@@ -660,10 +660,7 @@ async function refreshCounts() {
   await ensure(asked);
   const id = s.q ? idQuery(s.q) : null;
   let counts;
-  if (id) {
-    const values = (await idValues(id.key)).filter(id.match);
-    counts = await idCounts(s, id, values, asked, await idHits(filtersOf(s), id, values, asked));
-  }
+  if (id) counts = (await idSearch(s, id, asked)).counts;
   else {
     const r = await pagefind.search(term(asked), { filters: filtersOf(s) });
     counts = await facetCounts(asked, s, r.filters, r.results.length);
