@@ -226,6 +226,50 @@ def test_the_stage_filter_and_grouping_work_across_districts(city: SearchPage, w
     assert sorted(regions) == sorted(n for n, v in want.items() for _ in v)
 
 
+def test_a_district_failing_for_one_query_spares_the_search_under_way(city: SearchPage) -> None:
+    """A search waits for a district's index chunk (held back here) when the next query finds
+    that another district cannot be merged, so the page makes its Pagefind again without it.
+    The search under way is let finish first (not broken, and no error shown), and the tab
+    ends with the later query's results, the broken district named."""
+    base = city.root  # type: ignore[attr-defined]
+    context = city.browser.new_context(viewport={"width": 1366, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    errors = watch_errors(page, base, allowed=(f"{base}/{MISSING[0]}/", f"{base}/{BROKEN[0]}/"),
+                          console_ok=("Failed to load Pagefind metadata",))
+    warnings: list[str] = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    sp = SearchPage(page, base + "/city")
+    sp.open(DISTRICTS[0][2])  # d1's word: no shard of d3 or of the broken district is needed
+    held: list = []
+    let_go = False
+    chunks = f"{base}/{DISTRICTS[2][0]}/pagefind/**/*.pf_index"
+    page.route(chunks, lambda route: route.continue_() if let_go else held.append(route))
+    box = page.locator("#search-q")
+    box.fill(DISTRICTS[2][2])  # d3's word: its search waits for d3's chunk
+    box.press("Enter")
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(25)
+    assert held, "the search never asked for d3's index"
+    box.fill(WORD)  # merges every district's shards for 低保: the broken one fails
+    with page.expect_response(lambda r: r.url.startswith(f"{base}/{BROKEN[0]}/") and r.status == 404):
+        box.press("Enter")
+    page.wait_for_timeout(500)  # the page makes its Pagefind again while d3's chunk is held
+    let_go = True
+    for route in held:
+        route.continue_()
+    sp.wait()
+    assert "检索出错" not in sp.message(), sp.message()
+    assert not [w for w in warnings if "较早的检索出错" in w], warnings  # it finished, not failed
+    assert sp.status().startswith("找到"), sp.status()
+    assert BROKEN[1] in page.inner_text("#search-regions-note")
+    hits = page.evaluate(READ)
+    assert {h["region"] for h in hits} >= {name for _, name, _, _ in DISTRICTS}
+    context.close()
+    assert not errors, errors
+
+
 def test_screenshot_with_a_region_chosen(city: SearchPage) -> None:
     city.open(f"q={WORD}&地区={DISTRICTS[0][1]}&地区={DISTRICTS[2][1]}")
     assert city.page.locator(f'.search-group input[value="{DISTRICTS[0][1]}"]').is_checked()

@@ -42,7 +42,9 @@ const SERIAL_RE = /^\d{4}-\d{5}$/; // 索引号 without the organisation code
 const OTHER = "其他栏目";
 const ITEM_KIND = "公开信息"; // 类型 of a disclosure item (records.py); fixed pages have their column's name // the group of fixed pages (指南, 制度, 年报, 联系我们) when grouped by stage
 
-let pagefind = null;
+let pagefind = null; // the runtime with the bundles merged so far: search it through pf()
+let rebuilding = Promise.resolve(); // settles when the Pagefind fresh() is making is ready
+const underWay = new Set(); // pf() calls not finished yet: fresh() waits for them
 let allFilters = {}; // filter → value → records, over the whole index (from the manifests)
 let sites = []; // [{root, manifest, opts, region}]: this site, then each district that could be read
 const dateTables = new Map(); // date table URL → Promise of {page id: 发布日期}
@@ -53,6 +55,23 @@ let hits = []; // [{result, group, match}] in display order
 let shown = 0;
 let needle = "";
 const unreachable = []; // districts whose index could not be merged: [name, base URL]
+
+/** pagefind.search(...args), never on a Pagefind that fresh() is destroying: a call waits for
+ *  a Pagefind being made, and fresh() waits for the calls under way (a district that failed for
+ *  one search must not break another search of the tab). */
+async function pf(...args) {
+  for (let gate = rebuilding; ; gate = rebuilding) {
+    await gate;
+    if (gate === rebuilding) break; // no fresh() began meanwhile
+  }
+  const call = pagefind.search(...args);
+  underWay.add(call);
+  try {
+    return await call;
+  } finally {
+    underWay.delete(call);
+  }
+}
 
 /* ---------------------------------------------------------------- tokens (tokens.py) */
 
@@ -241,13 +260,13 @@ const hasFilters = (s) => Boolean(s.stage) || hasListFilters(s);
 async function warmFilters() {
   const none = {};
   for (const n of ["过程", ...(uiFilters ? LIST_FILTERS.filter((x) => x !== REGION) : [])]) none[n] = { none: ["\u0000"] };
-  await pagefind.search(null, { filters: none });
+  await pf(null, { filters: none });
 }
 
 /** A 文号 or 索引号 filter's values over the shards merged for the query (never kept: a later
  *  query may have merged more). */
 async function idValues(key) {
-  const r = await pagefind.search(null, { filters: { [key]: { none: ["\u0000"] } } });
+  const r = await pf(null, { filters: { [key]: { none: ["\u0000"] } } });
   return Object.keys((r && r.totalFilters && r.totalFilters[key]) || {});
 }
 
@@ -283,8 +302,8 @@ async function byDate(results) {
 
 /** One search: its results split into exact and related, with the counts per filter value. */
 async function find(tokens, filters, sort) {
-  const [r, ...each] = await Promise.all([pagefind.search(term(tokens), { filters }),
-    ...(tokens.length > 1 ? tokens.map(([t]) => pagefind.search(t, { filters })) : [])]);
+  const [r, ...each] = await Promise.all([pf(term(tokens), { filters }),
+    ...(tokens.length > 1 ? tokens.map(([t]) => pf(t, { filters })) : [])]);
   const at = each.map((e) => new Map(e.results.map((x) => [x.id, new Set(x.words)])));
   const exact = [];
   const related = [];
@@ -298,7 +317,7 @@ async function find(tokens, filters, sort) {
 async function facetCounts(tokens, s, base, total) {
   const counts = { ...base, __all: total }; // __all: beside 全部, the results with no 过程 chosen
   const groups = ["过程", ...LIST_FILTERS].filter((n) => (n === "过程" ? s.stage : s.filters[n].length));
-  const done = await Promise.all(groups.map((n) => pagefind.search(term(tokens), { filters: filtersOf(s, n) })));
+  const done = await Promise.all(groups.map((n) => pf(term(tokens), { filters: filtersOf(s, n) })));
   groups.forEach((n, i) => {
     counts[n] = done[i].filters[n] || {};
     if (n === "过程") counts.__all = done[i].results.length;
@@ -311,7 +330,7 @@ async function facetCounts(tokens, s, base, total) {
 async function idHits(filters, id, values, tokens) {
   const withId = values.length ? { [id.key]: { any: values } } : null;
   const [exact, text] = await Promise.all([
-    withId ? pagefind.search(null, { filters: { ...filters, ...withId } }).then((r) => byDate(r.results)) : [],
+    withId ? pf(null, { filters: { ...filters, ...withId } }).then((r) => byDate(r.results)) : [],
     find(tokens, filters, "date"),
   ]);
   const known = new Set(exact.map((r) => r.id));
@@ -400,8 +419,12 @@ let pending = 0;
 async function search(s) {
   pending += 1;
   form.dataset.state = "busy";
+  const mine = run + 1; // draw()'s number
   try {
     await draw(s);
+  } catch (err) {
+    if (mine === run) throw err;
+    console.warn("一次较早的检索出错，已由后来的检索取代：", err); // the later one draws
   } finally {
     pending -= 1;
     if (!pending) form.dataset.state = "done"; // tests and screenshots wait for this
@@ -662,7 +685,7 @@ async function refreshCounts() {
   let counts;
   if (id) counts = (await idSearch(s, id, asked)).counts;
   else {
-    const r = await pagefind.search(term(asked), { filters: filtersOf(s) });
+    const r = await pf(term(asked), { filters: filtersOf(s) });
     counts = await facetCounts(asked, s, r.filters, r.results.length);
   }
   if (mine === run) showCounts(counts);
@@ -763,6 +786,17 @@ function totals() {
 /** A Pagefind of this site's runtime with the bundles merged so far (after a failure: without
  *  the districts left out). */
 async function fresh() {
+  let ready;
+  rebuilding = new Promise((resolve) => { ready = resolve; });
+  try {
+    await Promise.allSettled([...underWay]);
+    await remake();
+  } finally {
+    ready();
+  }
+}
+
+async function remake() {
   if (pagefind) await pagefind.destroy().catch(() => {});
   const first = BASE + sites[0].manifest.bundles[0].replace(/^\//, "");
   pagefind = await import(first + "pagefind.js" + (fresh.round ? `?round=${fresh.round}` : "")); // a fresh module
