@@ -392,8 +392,8 @@ def test_killed_build_then_withdrawal_drops_the_poster(tmp_path: Path, clean: Cl
 def test_killed_while_two_processes_render_every_file_is_old_or_new(tmp_path: Path, clean: CleanBuilds,
                                                                      capsys) -> None:
     """A site large enough to render on two processes (builder.PARALLEL_THRESHOLD): the build
-    process renders the blocks its worker has not started (util/parallel.fork_map), so a kill at
-    one of its writes lands while its worker is writing too. Every file is the old one or the new one, and
+    process renders every other block itself (util/parallel.fork_map), so a kill at one of its
+    writes lands while its worker is writing too. Every file is the old one or the new one, and
     the next build is a full one with the bytes of a clean build."""
     import subprocess
     import sys

@@ -45,6 +45,7 @@ const ITEM_KIND = "公开信息"; // 类型 of a disclosure item (records.py); f
 let pagefind = null; // the runtime with the bundles merged so far: search it through pf()
 let rebuilding = Promise.resolve(); // settles when the Pagefind fresh() is making is ready
 const underWay = new Set(); // pf() calls not finished yet: fresh() waits for them
+const DRAIN_MS = 5000; // the longest fresh() waits for them
 let allFilters = {}; // filter → value → records, over the whole index (from the manifests)
 let sites = []; // [{root, manifest, opts, region}]: this site, then each district that could be read
 const dateTables = new Map(); // date table URL → Promise of {page id: 发布日期}
@@ -680,13 +681,19 @@ async function refreshCounts() {
   const mine = run;
   const asked = askTokens(s.q);
   if (!asked.length && !hasFilters(s)) return;
-  await ensure(asked);
-  const id = s.q ? idQuery(s.q) : null;
   let counts;
-  if (id) counts = (await idSearch(s, id, asked)).counts;
-  else {
-    const r = await pf(term(asked), { filters: filtersOf(s) });
-    counts = await facetCounts(asked, s, r.filters, r.results.length);
+  try {
+    await ensure(asked);
+    const id = s.q ? idQuery(s.q) : null;
+    if (id) counts = (await idSearch(s, id, asked)).counts;
+    else {
+      const r = await pf(term(asked), { filters: filtersOf(s) });
+      counts = await facetCounts(asked, s, r.filters, r.results.length);
+    }
+  } catch (err) {
+    if (mine === run) throw err;
+    console.warn("较早一次检索的筛选计数出错，已由后来的检索取代：", err);
+    return;
   }
   if (mine === run) showCounts(counts);
 }
@@ -789,7 +796,8 @@ async function fresh() {
   let ready;
   rebuilding = new Promise((resolve) => { ready = resolve; });
   try {
-    await Promise.allSettled([...underWay]);
+    // a call that never ends (a server that accepts and never answers) must not stop the page
+    await Promise.race([Promise.allSettled([...underWay]), new Promise((r) => setTimeout(r, DRAIN_MS))]);
     await remake();
   } finally {
     ready();
