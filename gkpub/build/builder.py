@@ -150,7 +150,7 @@ def render_to(root: Path, jobs: list[Job], progress: Progress, env=None, replace
             for name in sorted({j.template for j in jobs}):
                 env.get_template(name)
         _FORK_STATE.update(jobs=jobs, root=root, replace=replace)
-        size = max(50, min(250, -(-len(jobs) // (4 * worker_count()))))  # ≥ 4 blocks a process to share
+        size = max(50, min(250, -(-len(jobs) // (4 * worker_count()))))  # ~4 blocks a process, ≥ 50 pages each
         chunks = [list(range(i, min(i + size, len(jobs)))) for i in range(0, len(jobs), size)]
         try:
             for part in fork_map(_render_chunk, chunks, chunksize=1):

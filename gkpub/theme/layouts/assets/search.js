@@ -417,6 +417,13 @@ window.gkpubHits = () => hits.map((h) => ({ id: h.result.id, match: h.match, gro
 
 let pending = 0;
 
+/** Rethrow an error of the latest search (number ``mine``); one of a search a later one replaced
+ *  is only logged: the later one draws. */
+function unlessStale(mine, err) {
+  if (mine === run) throw err;
+  console.warn("一次较早的检索出错，已由后来的检索取代：", err);
+}
+
 async function search(s) {
   pending += 1;
   form.dataset.state = "busy";
@@ -424,8 +431,7 @@ async function search(s) {
   try {
     await draw(s);
   } catch (err) {
-    if (mine === run) throw err;
-    console.warn("一次较早的检索出错，已由后来的检索取代：", err); // the later one draws
+    unlessStale(mine, err);
   } finally {
     pending -= 1;
     if (!pending) form.dataset.state = "done"; // tests and screenshots wait for this
@@ -691,8 +697,7 @@ async function refreshCounts() {
       counts = await facetCounts(asked, s, r.filters, r.results.length);
     }
   } catch (err) {
-    if (mine === run) throw err;
-    console.warn("较早一次检索的筛选计数出错，已由后来的检索取代：", err);
+    unlessStale(mine, err);
     return;
   }
   if (mine === run) showCounts(counts);
