@@ -117,3 +117,17 @@ def test_site_layouts_override_only_what_they_bring(mini_site: Path, tmp_path: P
     assert "本站自定义的404页面" in (out / "404.html").read_text(encoding="utf-8")
     assert (out / "assets" / "extra.css").is_file() and (out / "assets" / "style.css").is_file()
     assert (out / "index.html").is_file()  # the engine's templates fill in the rest
+
+
+def test_compiled_templates_are_kept_for_this_engine_only(site: Path, tmp_path: Path, capsys) -> None:
+    """The cache keeps the theme compiled (one folder, for this engine and Jinja); a template
+    edited after that shows, as in a clean build, and another engine's folder is removed."""
+    stale = site / ".cache/gkpub/templates/0123456789abcdef-jinja-0.0"
+    stale.mkdir(parents=True)
+    (stale / "__jinja2_x.cache").write_bytes(b"not bytecode")
+    build(site, site / "public")
+    kept = list((site / ".cache/gkpub/templates").iterdir())
+    assert len(kept) == 1 and kept[0] != stale and len(list(kept[0].glob("__jinja2_*.cache"))) >= 10, kept
+    edit(site / "layouts/base.html", "</footer>", "<p>页脚新增的一行</p></footer>")
+    assert_same_as_clean(site, tmp_path, capsys)
+    assert "页脚新增的一行" in (site / "public/index.html").read_text(encoding="utf-8")

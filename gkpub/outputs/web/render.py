@@ -41,11 +41,14 @@ def fps(items: Iterable[Item]) -> tuple[tuple, ...]:
     return tuple(i.summary for i in items)
 
 
-def make_env(layouts: Path | list[Path], prefix: str) -> jinja2.Environment:
-    """Templates from ``layouts`` (a site's own folder first, then the engine's)."""
+def make_env(layouts: Path | list[Path], prefix: str, compiled: Path | None = None) -> jinja2.Environment:
+    """Templates from ``layouts`` (a site's own folder first, then the engine's); ``compiled``:
+    a folder that keeps them compiled between runs (each checked against its source; only for
+    one engine and Jinja version: the options below are not in Jinja's check)."""
     dirs = [layouts] if isinstance(layouts, Path) else layouts
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
