@@ -94,6 +94,9 @@ def snapshot(work: Path) -> tuple[Path, str]:
         snap.mkdir(parents=True, exist_ok=True)
         archive = subprocess.run(["git", "archive", rev, "gkpub"], cwd=REPO, capture_output=True, check=True)
         subprocess.run(["tar", "-x", "-C", str(snap)], input=archive.stdout, check=True)
+        # compiled as pip compiles an installed package: with PYTHONDONTWRITEBYTECODE set (as on
+        # some CI machines) every build would otherwise compile the engine's modules again
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(snap / "gkpub")], check=True)
     pagefind = os.environ.get("GKPUB_PAGEFIND") or str(PAGEFIND)
     ENGINE.update(PYTHONPATH=str(snap), GKPUB_PAGEFIND=pagefind)
     return snap, rev
