@@ -272,6 +272,35 @@ def test_incremental_builds_keep_the_index_true(mini_site: Path) -> None:
     assert len(fragments(public, items_only=True)) == 2
 
 
+def test_staged_shards_go_in_at_update_and_leave_nothing_when_the_build_stops(mini_site: Path) -> None:
+    """An edit's stale shards are written by real Pagefind beside the output while the build goes
+    on (shards.Staged): the live index is untouched until update() swaps them in, and a build that
+    stops first leaves no working folder."""
+    from gkpub.content.loader import load_site
+    from gkpub.outputs.search import shards
+
+    public = mini_site / "public"
+    assert run("build", "--site", str(mini_site), "--today", TODAY.isoformat(), "-q") == 0
+    live = _tree(public / "pagefind")
+    write_item(mini_site, "second.md",
+               item_text(标题="关于发放第三批高龄津贴的通知", 索引号="11530000MB00000025/2026-00002"))
+    site = load_site(mini_site, TODAY)
+    plan = shards.plan(site, public)
+    assert not plan.whole and len(plan.stale) == 1
+    staged = shards.stage(plan, public)
+    assert staged is not None and staged.wait().is_dir()
+    assert (staged.tmp / plan.stale[0] / shards.SUMMARY).is_file()
+    assert _tree(public / "pagefind") == live  # written beside, nothing live yet
+    staged.discard()  # the build stopped (an error after the pages): no folder left
+    assert not list(mini_site.glob(".public.pagefind-*"))
+    assert _tree(public / "pagefind") == live
+    staged = shards.stage(plan, public)
+    shards.update(plan, public, staged)
+    assert not list(mini_site.glob(".public.pagefind-*"))
+    assert "第三批" in json.dumps(fragments(public, items_only=True), ensure_ascii=False)
+    assert shards.stage(shards.plan(site, public), public) is None  # nothing stale now
+
+
 def test_an_edit_rebuilds_one_shard_and_the_directory_matches_a_clean_build(tmp_path: Path, monkeypatch,
                                                                           search: SearchPage) -> None:
     """Shards by 领域 and year (split by URL hash when large) and the word directory: one edited

@@ -213,6 +213,7 @@ class Builder:
         self._prints_changed = False  # print/ changed since the manifest was written
         self._bundle_changed = False  # pagefind/ was rebuilt: digest it before saving the manifest
         self._search_plan: search_shards.Plan | None = None  # planned before the pages changed
+        self._staged: search_shards.Staged | None = None  # its shards, being written since the pages were done
         self._report: Report | None = None
         self._memo: Memo | None = None  # kept between runs: what the channels computed before
         self.timings: dict[str, float] = {}  # this build's wall seconds per phase (PHASES)
@@ -257,6 +258,9 @@ class Builder:
         faults.point("locked")
 
     def _end_session(self, ok: bool) -> None:
+        if self._staged is not None:  # the build stopped before the shards went in
+            staged, self._staged = self._staged, None
+            staged.discard()
         if not ok and self._marked:
             self.record = None  # the output was left half-changed: the next build is a full one
         self._pending_extras = False
@@ -470,6 +474,9 @@ class Builder:
         site, renderer, page_paths = self.site, self.renderer, self.page_paths
         opts = self.opts
         files = self.files
+        if opts.search and site.published and self._search_plan is not None:
+            with self._phase("search"):
+                self._staged = search_shards.stage(self._search_plan, opts.out_dir)
         with self._phase("compliance"):
             report = check_site(site)
         if self._prints_changed:  # by `gkpub print`: nothing else may change, but the manifest
@@ -500,11 +507,12 @@ class Builder:
             return
         out = self.opts.out_dir
         plan, self._search_plan = self._search_plan or search_shards.plan(site, out), None
+        staged, self._staged = self._staged, None
         if not site.published or plan.whole:
             self._retire_index()
         if site.published and (plan.whole or plan.stale or plan.gone):
             self._begin()
-            search_shards.update(plan, out)  # only the shards whose records changed
+            search_shards.update(plan, out, staged)  # only the shards whose records changed
             self._bundle_changed = True
 
     def _retire_search(self, site: Site) -> None:
