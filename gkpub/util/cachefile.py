@@ -12,18 +12,21 @@ from typing import Any
 def read_tagged(path: Path, tag: object) -> Any | None:
     """The value stored in ``path`` under ``tag``; None when there is none (or another tag's)."""
     try:
-        stored_tag, value = pickle.loads(path.read_bytes())
+        with path.open("rb") as f:  # streamed: the file's bytes are never held beside what they make
+            stored_tag, value = pickle.load(f)
     except Exception:  # missing or damaged: computed again, never trusted
         return None
     return value if stored_tag == tag else None
 
 
 def write_tagged(path: Path, tag: object, value: object) -> None:
-    data = pickle.dumps((tag, value), protocol=pickle.HIGHEST_PROTOCOL)
+    """Streamed into the file: at 50k items the prepared files pickle to ~260 MB, which
+    pickle.dumps held in memory on top of the items at the build's peak."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(data)
+        with tmp.open("wb") as f:
+            pickle.dump((tag, value), f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
