@@ -120,14 +120,24 @@ def test_site_layouts_override_only_what_they_bring(mini_site: Path, tmp_path: P
 
 
 def test_compiled_templates_are_kept_for_this_engine_only(site: Path, tmp_path: Path, capsys) -> None:
-    """The cache keeps the theme compiled (one folder, for this engine and Jinja); a template
-    edited after that shows, as in a clean build, and another engine's folder is removed."""
-    stale = site / ".cache/gkpub/templates/0123456789abcdef-jinja-0.0"
+    """The cache keeps the theme compiled (for this engine, Jinja and site path); a template edited
+    after that shows, a new site path shows on every link (Jinja folds `"/x/" | u` when it
+    compiles), both as in a clean build; another engine's folder is removed."""
+    templates = site / ".cache/gkpub/templates"
+    stale = templates / "0123456789abcdef-jinja-0.0"
     stale.mkdir(parents=True)
     (stale / "__jinja2_x.cache").write_bytes(b"not bytecode")
+    (templates / "stray-file").write_bytes(b"")
     build(site, site / "public")
-    kept = list((site / ".cache/gkpub/templates").iterdir())
-    assert len(kept) == 1 and kept[0] != stale and len(list(kept[0].glob("__jinja2_*.cache"))) >= 10, kept
+    (engine,) = templates.iterdir()
+    (compiled,) = engine.iterdir()
+    assert engine != stale and len(list(compiled.glob("__jinja2_*.cache"))) >= 10
     edit(site / "layouts/base.html", "</footer>", "<p>页脚新增的一行</p></footer>")
     assert_same_as_clean(site, tmp_path, capsys)
     assert "页脚新增的一行" in (site / "public/index.html").read_text(encoding="utf-8")
+    edit(site / "site.toml", 'base_url = "https://www.qinghe.example.gov.cn/"',
+         'base_url = "https://www.qinghe.example.gov.cn/zwgk/"')
+    assert_same_as_clean(site, tmp_path, capsys)
+    home = (site / "public/index.html").read_text(encoding="utf-8")
+    assert 'href="/zwgk/assets/' in home and 'href="/assets/' not in home
+    assert len(list(engine.iterdir())) == 2  # one folder per site path

@@ -272,12 +272,13 @@ def test_incremental_builds_keep_the_index_true(mini_site: Path) -> None:
     assert len(fragments(public, items_only=True)) == 2
 
 
-def test_staged_shards_go_in_at_update_and_leave_nothing_when_the_build_stops(mini_site: Path) -> None:
+def test_staged_shards_go_in_at_update_and_leave_nothing_when_the_build_stops(mini_site: Path, monkeypatch) -> None:
     """An edit's stale shards are written by real Pagefind beside the output while the build goes
     on (shards.Staged): the live index is untouched until update() swaps them in, and a build that
     stops first leaves no working folder."""
     from gkpub.content.loader import load_site
     from gkpub.outputs.search import shards
+    from gkpub.outputs.search.pagefind import SearchIndexFailed
 
     public = mini_site / "public"
     assert run("build", "--site", str(mini_site), "--today", TODAY.isoformat(), "-q") == 0
@@ -288,7 +289,8 @@ def test_staged_shards_go_in_at_update_and_leave_nothing_when_the_build_stops(mi
     plan = shards.plan(site, public)
     assert not plan.whole and len(plan.stale) == 1
     staged = shards.stage(plan, public)
-    assert staged is not None and staged.wait().is_dir()
+    assert staged is not None
+    staged.wait()
     assert (staged.tmp / plan.stale[0] / shards.SUMMARY).is_file()
     assert _tree(public / "pagefind") == live  # written beside, nothing live yet
     staged.discard()  # the build stopped (an error after the pages): no folder left
@@ -299,6 +301,24 @@ def test_staged_shards_go_in_at_update_and_leave_nothing_when_the_build_stops(mi
     assert not list(mini_site.glob(".public.pagefind-*"))
     assert "第三批" in json.dumps(fragments(public, items_only=True), ensure_ascii=False)
     assert shards.stage(shards.plan(site, public), public) is None  # nothing stale now
+    # Pagefind dies while it writes: a clear error, and still nothing left beside the output
+    write_item(mini_site, "second.md",
+               item_text(标题="关于发放第四批高龄津贴的通知", 索引号="11530000MB00000025/2026-00002"))
+    site = load_site(mini_site, TODAY)
+    plan = shards.plan(site, public)
+    write_shard = shards._write_shard
+
+    def killed_first(svc, *args):  # type: ignore[no-untyped-def]
+        svc.proc.kill()  # the real Pagefind, stopped as an out-of-memory kill would
+        svc.proc.wait()
+        return write_shard(svc, *args)
+    monkeypatch.setattr(shards, "_write_shard", killed_first)
+    staged = shards.stage(plan, public)
+    assert staged is not None
+    live = _tree(public / "pagefind")
+    with pytest.raises(SearchIndexFailed, match="生成检索索引失败（Pagefind）"):
+        shards.update(plan, public, staged)
+    assert not list(mini_site.glob(".public.pagefind-*")) and _tree(public / "pagefind") == live
 
 
 def test_an_edit_rebuilds_one_shard_and_the_directory_matches_a_clean_build(tmp_path: Path, monkeypatch,
@@ -419,6 +439,51 @@ def test_serve_style_rebuilds_update_the_index(mini_site: Path) -> None:
     builder.run_extras()
     assert [r["meta"]["title"] for r in fragments(mini_site / "public", True)] == ["关于调整高龄津贴标准的通知（修订）"]
     builder.close()
+
+
+def _pagefind_children() -> list[int]:
+    """Pagefind processes this test process started and that are still running."""
+    import os
+    found = []
+    for d in Path("/proc").iterdir():
+        try:
+            stat = (d / "stat").read_text()
+            if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid() and "pagefind" in stat.split(" ", 2)[1]:
+                found.append(int(d.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def test_a_failed_extras_step_leaves_no_staged_shards_and_no_plan_for_later(mini_site: Path, monkeypatch) -> None:
+    """`gkpub serve`: the edited item's shard is being written when the open data fail. Nothing
+    is left (no working folder, no Pagefind), and no later build swaps in that shard: after the
+    item is withdrawn, its text is in no index."""
+    from gkpub.build import builder as builder_mod
+    from gkpub.build.builder import Builder, BuildOptions
+    public = mini_site / "public"
+    opts = BuildOptions(site_dir=mini_site, out_dir=public, today=TODAY, search=True, cache_dir=mini_site / ".cache")
+    write_item(mini_site, "second.md",
+               item_text(标题="关于发放第二批高龄津贴的通知", 索引号="11530000MB00000025/2026-00002"))
+    builder = Builder(opts, keep_state=True)
+    builder.run()
+    secret = "仅供内部核对的修订说明"
+    write_item(mini_site, "policy.md", item_text(标题=f"关于调整高龄津贴标准的通知（{secret}）"))
+    builder.run(extras=False)
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+    with monkeypatch.context() as m:
+        m.setattr(builder_mod, "write_channels", full_disk)
+        with pytest.raises(OSError):
+            builder.run_extras()
+    assert not list(mini_site.glob(".public.pagefind-*")) and _pagefind_children() == []
+    write_item(mini_site, "policy.md", item_text(标题=f"关于调整高龄津贴标准的通知（{secret}）", 公开属性="不予公开"))
+    builder.run()  # the output was left half-changed: a full build
+    builder.run()  # no page changes
+    builder.close()
+    assert secret not in json.dumps(fragments(public), ensure_ascii=False)
+    assert [r["meta"]["title"] for r in fragments(public, True)] == ["关于发放第二批高龄津贴的通知"]
 
 
 # ---------------------------------------------------------------- issue 15: a search a resident can trust

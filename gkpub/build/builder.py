@@ -132,16 +132,23 @@ PRINT_PREFIX = "print/"
 _FORK_STATE: dict[str, object] = {}
 
 
-def compiled_templates(cache_dir: Path) -> Path:
-    """The cache's folder of compiled templates for this engine and Jinja (compiling the theme's
-    templates takes ~0.27 s, a tenth of a one-item edit at 10k); other engines' folders go."""
+def compiled_templates(cache_dir: Path, prefix: str) -> Path:
+    """The cache's folder of compiled templates for this engine, Jinja and site path ``prefix``
+    (compiling the theme takes ~0.27 s, a tenth of a one-item edit at 10k). The prefix is in the
+    name because Jinja computes ``"/x/" | u`` once, when it compiles; other engines' folders go."""
     parent = cache_dir / "templates"
-    here = parent / f"{engine_key()[:16]}-jinja-{jinja2.__version__}"
+    engine = f"{engine_key()[:16]}-jinja-{jinja2.__version__}"
+    here = parent / engine / hashlib.sha1(prefix.encode()).hexdigest()[:12]
     if not here.is_dir():
         if parent.is_dir():
             for old in parent.iterdir():
-                shutil.rmtree(old, ignore_errors=True)
-        here.mkdir(parents=True)
+                if old.name == engine:
+                    continue
+                try:
+                    shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
+                except OSError:
+                    pass  # only a cache: left for the next build to try again
+        here.mkdir(parents=True, exist_ok=True)
     return here
 
 
@@ -238,7 +245,8 @@ class Builder:
         from gkpub.outputs.web.render import make_env
         key = (tuple(layouts), urlparse(site.config.base_url).path.rstrip("/"))
         if self._env_key != key:
-            compiled = compiled_templates(self.opts.cache_dir) if self.opts.cache_dir and not self.opts.clean else None
+            cache = self.opts.cache_dir
+            compiled = compiled_templates(cache, key[1]) if cache and not self.opts.clean else None
             self._env_key, self._env_obj = key, make_env(list(layouts), key[1], compiled)
         return self._env_obj
 
@@ -258,19 +266,20 @@ class Builder:
         faults.point("locked")
 
     def _end_session(self, ok: bool) -> None:
-        if self._staged is not None:  # the build stopped before the shards went in
-            staged, self._staged = self._staged, None
-            staged.discard()
+        staged, self._staged = self._staged, None
+        self._search_plan = None  # planned against this build's output: never for a later one
         if not ok and self._marked:
             self.record = None  # the output was left half-changed: the next build is a full one
         self._pending_extras = False
         self._marked = False
-        if self._session is not None:
-            session, self._session = self._session, None
-            try:
-                if ok and self.opts.at_end is not None:
-                    self.opts.at_end(self)
-            finally:
+        session, self._session = self._session, None
+        try:
+            if staged is not None:  # the build stopped before the shards went in
+                staged.discard()
+            if session is not None and ok and self.opts.at_end is not None:
+                self.opts.at_end(self)
+        finally:
+            if session is not None:
                 session.close()
 
     def run(self, extras: bool = True, changed: set[str] | None = None) -> BuildResult:
@@ -367,6 +376,7 @@ class Builder:
     def _full(self, site: Site, renderer: WebRenderer, jobs: list[Job], sigs: dict[str, str],
               layouts: list[Path], progress: Progress) -> None:
         opts = self.opts
+        self._search_plan = None  # the whole index is written below
         progress.stage("生成页面", total=len(jobs))
         with self._phase("compliance"):
             report = check_site(site)

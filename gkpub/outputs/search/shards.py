@@ -346,7 +346,7 @@ def _write_bundles(p: Plan, dest: Path, names: list[str], runtime: bool) -> None
             for done in [pool.submit(_write_shards, p, dest, names[i::lanes]) for i in range(lanes)]:
                 done.result()
     except ServiceError as e:
-        raise SearchIndexFailed(f"生成检索索引失败（Pagefind）：{e}") from e
+        raise _failed(e) from e
     faults.point("indexed")
 
 
@@ -386,6 +386,19 @@ def retire(p: Plan, out_dir: Path) -> list[str]:
     return out
 
 
+def _failed(e: ServiceError) -> SearchIndexFailed:
+    return SearchIndexFailed(f"生成检索索引失败（Pagefind）：{e}")
+
+
+def _fresh_workdir(out_dir: Path) -> Path:
+    """The empty working folder beside the output where shards are written before they go in."""
+    tmp = leftover_path(out_dir, "pagefind")
+    if tmp.exists():
+        remove_tree(tmp)
+    tmp.mkdir()
+    return tmp
+
+
 class Staged:
     """The few stale shards of an incremental build, handed to Pagefind when the pages are done
     and written beside the output while the build writes the rest; update() swaps them in.
@@ -395,51 +408,51 @@ class Staged:
     second thread they took 1.3–1.4 s, waiting for the interpreter lock the build's checks held),
     and the thread only waits for Pagefind's WriteFiles (~1.1 s a shard), beside the compliance
     checks and the open data (~1 s at 10k). Pagefind holds every staged index until it is
-    written: at most STAGED_MAX shards, more go the way of a full update."""
+    written: at most STAGED_MAX shards, more go the way of a full update. The fault points
+    ``index`` and ``indexed`` are met in wait(), in the build's thread, in the order a build
+    without staging meets them."""
 
     def __init__(self, p: Plan, out_dir: Path):
         self.plan = p
-        self.tmp = leftover_path(out_dir, "pagefind")
-        if self.tmp.exists():
-            remove_tree(self.tmp)
-        self.tmp.mkdir()
+        self.tmp = _fresh_workdir(out_dir)
         self._error: BaseException | None = None
-        self._svc = Service(chosen()[0])
+        self._svc: Service | None = None
         try:
+            self._svc = Service(chosen()[0])
             self._filled = [(name, *_add_shard(self._svc, p, name)) for name in p.stale]
-        except ServiceError as e:
-            self._svc.close()
+        except BaseException as e:
+            if self._svc is not None:
+                self._svc.close()
             shutil.rmtree(self.tmp, ignore_errors=True)
-            raise SearchIndexFailed(f"生成检索索引失败（Pagefind）：{e}") from e
-        except BaseException:
-            self._svc.close()
-            shutil.rmtree(self.tmp, ignore_errors=True)
+            if isinstance(e, ServiceError):
+                raise _failed(e) from e
             raise
-        self._thread = threading.Thread(target=self._write, name="gkpub-search-shards", daemon=True)
+        self._thread = threading.Thread(target=self._write, args=(self._svc,), name="gkpub-search-shards",
+                                        daemon=True)
         self._thread.start()
 
-    def _write(self) -> None:
+    def _write(self, svc: Service) -> None:
         try:
-            with self._svc:
-                for k, (name, index, seen) in enumerate(self._filled):
-                    _write_shard(self._svc, self.plan, self.tmp, name, index, seen)
-                    if k == 0:
-                        faults.point("index")  # some shards written, others not yet
-        except ServiceError as e:
-            self._error = SearchIndexFailed(f"生成检索索引失败（Pagefind）：{e}")
+            with svc:
+                for name, index, seen in self._filled:
+                    _write_shard(svc, self.plan, self.tmp, name, index, seen)
         except BaseException as e:  # raised again by wait(), in the build's own thread
             self._error = e
 
-    def wait(self) -> Path:
-        """The folder holding the shards, once written; the thread's error if it failed."""
+    def wait(self) -> None:
+        """Return once the shards are written; raise the thread's error if it failed."""
+        faults.point("index")  # Pagefind writing (or done with) the shards
         self._thread.join()
+        if isinstance(self._error, ServiceError):
+            raise _failed(self._error) from self._error
         if self._error is not None:
             raise self._error
         faults.point("indexed")
-        return self.tmp
 
     def discard(self) -> None:
-        """A build that stops before update(): wait for the thread, leave nothing behind."""
+        """A build that stops before update(): Pagefind is stopped, nothing is left behind."""
+        assert self._svc is not None
+        self._svc.proc.kill()  # the thread sees the service stop and ends
         self._thread.join()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
@@ -457,22 +470,20 @@ def update(p: Plan, out_dir: Path, staged: Staged | None = None) -> None:
     """Incremental build: build the stale shards beside the output (or take those ``staged``
     wrote) and swap each in, then the manifest; or, with no usable live index, the whole
     ``pagefind/`` in one swap."""
-    tmp = leftover_path(out_dir, "pagefind")
-    if staged is None and tmp.exists():
-        remove_tree(tmp)
+    tmp = staged.tmp if staged is not None else leftover_path(out_dir, "pagefind")
     live = out_dir / BUNDLE_DIR
     try:
         if staged is not None:
-            assert staged.plan is p and staged.tmp == tmp
+            assert staged.plan is p and not p.whole
             staged.wait()
-        if p.whole:
-            _write_tree(p, tmp)
-            old = swap_in(tmp, live)
-            if old is not None:
-                remove_tree(old)
-            return
-        if staged is None:
-            tmp.mkdir()
+        else:
+            _fresh_workdir(out_dir)
+            if p.whole:
+                _write_tree(p, tmp)
+                old = swap_in(tmp, live)
+                if old is not None:
+                    remove_tree(old)
+                return
             _write_bundles(p, tmp, p.stale, runtime=False)
         for name in p.stale:
             old = swap_in(tmp / name, live / name)

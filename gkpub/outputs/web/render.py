@@ -44,7 +44,8 @@ def fps(items: Iterable[Item]) -> tuple[tuple, ...]:
 def make_env(layouts: Path | list[Path], prefix: str, compiled: Path | None = None) -> jinja2.Environment:
     """Templates from ``layouts`` (a site's own folder first, then the engine's); ``compiled``:
     a folder that keeps them compiled between runs (each checked against its source; only for
-    one engine and Jinja version: the options below are not in Jinja's check)."""
+    one engine, Jinja version and ``prefix``: the options below are not in Jinja's check, and
+    Jinja folds ``"/x/" | u`` into the compiled code)."""
     dirs = [layouts] if isinstance(layouts, Path) else layouts
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
