@@ -8,7 +8,8 @@
 - ``hold``: create the file named by ``GKPUB_FAULT_FLAG``, then wait until it is deleted
   (at most 120 s). Lets a test start a second build while the first sits at POINT.
 
-Points, in the order a build meets them:
+Points, in the order an incremental build meets them (a full build writes the search index
+before its data files: ``index`` and ``indexed`` come before ``extras`` there):
 
 ==============  =========================================================================
 ``locked``      the output's build lock is held, nothing read yet
