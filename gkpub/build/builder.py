@@ -145,7 +145,10 @@ def compiled_templates(cache_dir: Path, prefix: str) -> Path:
                 if old.name == engine:
                     continue
                 try:
-                    shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
+                    if old.is_dir() and not old.is_symlink():
+                        shutil.rmtree(old)
+                    else:
+                        old.unlink()
                 except OSError:
                     pass  # only a cache: left for the next build to try again
         here.mkdir(parents=True, exist_ok=True)
@@ -376,7 +379,6 @@ class Builder:
     def _full(self, site: Site, renderer: WebRenderer, jobs: list[Job], sigs: dict[str, str],
               layouts: list[Path], progress: Progress) -> None:
         opts = self.opts
-        self._search_plan = None  # the whole index is written below
         progress.stage("生成页面", total=len(jobs))
         with self._phase("compliance"):
             report = check_site(site)
@@ -488,7 +490,7 @@ class Builder:
         site, renderer, page_paths = self.site, self.renderer, self.page_paths
         opts = self.opts
         files = self.files
-        if opts.search and site.published and self._search_plan is not None:
+        if self._search_plan is not None:  # planned (search on, items published) before the pages changed
             with self._phase("search"):
                 self._staged = search_shards.stage(self._search_plan, opts.out_dir)
         with self._phase("compliance"):

@@ -20,8 +20,8 @@ def read_tagged(path: Path, tag: object) -> Any | None:
 
 
 def write_tagged(path: Path, tag: object, value: object) -> None:
-    """Streamed into the file: at 50k items the prepared files pickle to ~260 MB, which
-    pickle.dumps held in memory on top of the items at the build's peak."""
+    """Streamed into the file: a pickle of ~260 MB (the prepared files at 50k items) is never
+    held in memory as one bytes object (it was not the build's peak, though: benchmarks/README.md)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:

@@ -416,22 +416,23 @@ class Staged:
         self.plan = p
         self.tmp = _fresh_workdir(out_dir)
         self._error: BaseException | None = None
-        self._svc: Service | None = None
+        svc = None
         try:
-            self._svc = Service(chosen()[0])
-            self._filled = [(name, *_add_shard(self._svc, p, name)) for name in p.stale]
+            svc = Service(chosen()[0])
+            self._filled = [(name, *_add_shard(svc, p, name)) for name in p.stale]
         except BaseException as e:
-            if self._svc is not None:
-                self._svc.close()
+            if svc is not None:
+                svc.close()
             shutil.rmtree(self.tmp, ignore_errors=True)
             if isinstance(e, ServiceError):
                 raise _failed(e) from e
             raise
-        self._thread = threading.Thread(target=self._write, args=(self._svc,), name="gkpub-search-shards",
-                                        daemon=True)
+        self._svc = svc
+        self._thread = threading.Thread(target=self._write, name="gkpub-search-shards", daemon=True)
         self._thread.start()
 
-    def _write(self, svc: Service) -> None:
+    def _write(self) -> None:
+        svc = self._svc
         try:
             with svc:
                 for name, index, seen in self._filled:
@@ -451,7 +452,6 @@ class Staged:
 
     def discard(self) -> None:
         """A build that stops before update(): Pagefind is stopped, nothing is left behind."""
-        assert self._svc is not None
         self._svc.proc.kill()  # the thread sees the service stop and ends
         self._thread.join()
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -470,20 +470,19 @@ def update(p: Plan, out_dir: Path, staged: Staged | None = None) -> None:
     """Incremental build: build the stale shards beside the output (or take those ``staged``
     wrote) and swap each in, then the manifest; or, with no usable live index, the whole
     ``pagefind/`` in one swap."""
-    tmp = staged.tmp if staged is not None else leftover_path(out_dir, "pagefind")
+    tmp = staged.tmp if staged is not None else _fresh_workdir(out_dir)
     live = out_dir / BUNDLE_DIR
     try:
         if staged is not None:
             assert staged.plan is p and not p.whole
             staged.wait()
+        elif p.whole:
+            _write_tree(p, tmp)
+            old = swap_in(tmp, live)
+            if old is not None:
+                remove_tree(old)
+            return
         else:
-            _fresh_workdir(out_dir)
-            if p.whole:
-                _write_tree(p, tmp)
-                old = swap_in(tmp, live)
-                if old is not None:
-                    remove_tree(old)
-                return
             _write_bundles(p, tmp, p.stale, runtime=False)
         for name in p.stale:
             old = swap_in(tmp / name, live / name)
